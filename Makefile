@@ -1,0 +1,35 @@
+# kg: make help lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= examples/faq
+STORE  ?= var/store
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install run test bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install kg with its dependencies (fast when nothing changed)
+
+run: install  ## build the graph from CORPUS (default: examples/faq) into STORE and serve it
+	$(BIN)/kg build $(CORPUS) --root $(CORPUS) -o $(STORE)
+	$(BIN)/kg serve $(STORE) --host $(HOST) --port $(PORT)
+
+test: install  ## run the test suite (needs ../shared beside the checkout)
+	$(BIN)/python -m pytest -q
+
+bench: install  ## run the benchmarks on the full corpus and print a table
+	$(BIN)/python tests/bench.py
+
+clean:  ## remove the virtualenv and built stores
+	rm -rf $(VENV) var

@@ -1,0 +1,56 @@
+"""Settings, each declared once with its default and help text.
+
+Environment variables `KG_<NAME>` override defaults; the CLI and the Flask app
+factory take the same names.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PROJECT_DIR / "ontology"
+LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
+QUERIES_DIR = PROJECT_DIR / "queries"
+EXAMPLES_DIR = PROJECT_DIR / "examples"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    def value(self):
+        raw = os.environ.get("KG_" + self.name.upper())
+        if raw is None:
+            return self.default
+        if isinstance(self.default, bool):
+            return raw.lower() in ("1", "true", "yes", "on")
+        if isinstance(self.default, int):
+            return int(raw)
+        if isinstance(self.default, float):
+            return float(raw)
+        return raw
+
+
+SETTINGS = {s.name: s for s in [
+    Setting("base_iri", "https://w3id.org/mindspore-kg/",
+            "namespace of every IRI the build mints (set once per deployment)"),
+    Setting("query_timeout", 10.0, "seconds a SPARQL query may run before it is stopped (503)"),
+    Setting("max_results", 10000, "result rows returned at most; a marker says when the cap was hit"),
+    Setting("max_body", 1_000_000, "request body bytes accepted at most (413 above)"),
+    Setting("workers", 2, "query worker processes"),
+    Setting("allow_update", False, "accept SPARQL Update (also needs update_token)"),
+    Setting("update_token", "", "bearer token a SPARQL Update request must carry"),
+]}
+
+
+def get(name: str):
+    return SETTINGS[name].value()
+
+
+def base_iri() -> str:
+    b = get("base_iri")
+    return b if b.endswith(("/", "#")) else b + "/"

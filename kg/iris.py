@@ -1,0 +1,45 @@
+"""The one place IRIs are minted. Deterministic: the same kind and key give the same IRI."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+from kg import config
+
+KINDS = ("feature", "hardware", "product", "status", "release", "page", "question",
+         "answer", "statement", "component", "scheme", "candidate")
+
+
+def slugify(text: str) -> str:
+    """A readable, stable IRI segment: ASCII letters/digits/-/., other scripts percent-encoded."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    t = re.sub(r"[\s_/]+", "-", t)
+    t = re.sub(r"[^\w.\-]", "", t)
+    t = t.strip("-.") or "x"
+    if re.fullmatch(r"[A-Za-z0-9.\-]+", t):
+        return t
+    return quote(t, safe="-.")
+
+
+def digest(*parts: str, n: int = 12) -> str:
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return h[:n]
+
+
+def mint_iri(kind: str, *key: str, base: str | None = None) -> str:
+    """IRI string for an individual of `kind` identified by `key` parts.
+
+    feature/hardware/product/status/release/component/scheme: one readable key.
+    page: the page path with release and language removed (shared by all releases).
+    question, answer, statement: key parts are hashed into a short stable id.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown IRI kind {kind!r}")
+    base = base or config.base_iri()
+    if kind in ("question", "answer", "statement", "page"):
+        local = digest(*key)
+    else:
+        local = "/".join(slugify(k) for k in key)
+    return f"{base}{kind}/{local}"

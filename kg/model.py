@@ -1,0 +1,49 @@
+"""Plain records passed between the pipeline stages (parse -> extract -> build)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Entry:
+    """One FAQ question/answer entry with its provenance."""
+    source: str                 # path relative to --root, POSIX, no "./"
+    n: int                      # 1-based order in its file
+    line: int                   # first line of the question (1-based)
+    end_line: int               # last line of the entry (1-based, inclusive)
+    lang: str                   # "zh" | "en"
+    release: str | None         # "r1.2", "r2.3.1", "master", or None
+    component: str              # "MindSpore", "MindSpore Lite", ...
+    topic: str | None           # nearest section heading above the entry
+    question: str               # plain text
+    answer: str                 # plain text
+    answer_markdown: str        # the answer's Markdown source
+    urls: list[str] = field(default_factory=list)
+    view_source: str | None = None   # the page's upstream "view source" URL
+    upstream: str | None = None      # view_source + "#L<line>"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Evidence:
+    """The sentence of the answer (character offsets into Entry.answer) behind a fact."""
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Extraction:
+    """What the extraction adds to an entry (keys of shared/gold/GUIDELINES.md)."""
+    status: str                               # supported|unsupported|partial|planned|n/a
+    hardware: dict[str, str] = field(default_factory=dict)
+    features: list[str] = field(default_factory=list)        # English labels
+    feature_iris: list[str] = field(default_factory=list)    # vocabulary concepts found
+    candidates: list[str] = field(default_factory=list)      # derived, not in vocabulary
+    products: list[str] = field(default_factory=list)
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # "status" / hardware name -> evidence
+
+    def to_dict(self) -> dict:
+        return asdict(self)
