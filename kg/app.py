@@ -1,0 +1,95 @@
+"""The Flask app factory: config, the query runner, blueprints, errors, CORS.
+
+`create_app(config)` takes a dict whose keys are the names of kg.config settings
+(`query_timeout`, `max_results`, `max_body`, `workers`, `allow_update`,
+`update_token`) plus `store` (the store directory), `engine` ("oxigraph" or
+"rdflib") and `isolate_network`; anything missing comes from kg.config. The
+runner lives in `app.extensions["kg"]["runner"]`; a test may pass a ready one as
+`config["runner"]`.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from kg import config as kgconfig
+from kg.errors import KgError, StoreError
+
+# one blueprint per concern; each module exposes `bp`. Other areas add theirs here.
+BLUEPRINTS = ["kg.endpoint", "kg.queries_bp", "kg.api", "kg.pages"]
+EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, Vary"
+
+
+def _settings(config: dict | None) -> dict:
+    cfg = {name: kgconfig.get(name) for name in kgconfig.SETTINGS}
+    cfg.update({"store": None, "engine": "oxigraph", "isolate_network": True})
+    cfg.update(config or {})
+    return cfg
+
+
+def create_app(config: dict | None = None) -> Flask:
+    cfg = _settings(config)
+    app = Flask("kg")
+    app.config["MAX_CONTENT_LENGTH"] = int(cfg["max_body"])
+    app.config["JSON_SORT_KEYS"] = False
+    app.config["KG"] = cfg
+    runner = cfg.get("runner")
+    if runner is None:
+        if not cfg["store"]:
+            raise StoreError("no store given: create_app({'store': PATH})")
+        from kg.execution import QueryRunner
+        runner = QueryRunner(cfg["store"], engine=cfg["engine"], workers=int(cfg["workers"]),
+                             timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
+                             allow_update=bool(cfg["allow_update"]),
+                             isolate_network=bool(cfg["isolate_network"]))
+        atexit.register(runner.close)
+    app.extensions["kg"] = {"runner": runner, "store": cfg["store"], "config": cfg}
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+    app.register_error_handler(KgError, _kg_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_cors)
+    return app
+
+
+def wants_json() -> bool:
+    """Error bodies: JSON for API paths and clients that accept JSON, plain text otherwise."""
+    accept = ",".join(request.headers.getlist("Accept")).lower()
+    return request.path.startswith(("/api", "/queries")) or "json" in accept
+
+
+def error_response(status: int, code: str, message: str, extra: dict | None = None) -> Response:
+    if wants_json():
+        body = {"error": code, "status": status, "message": message, **(extra or {})}
+        return Response(json.dumps(body, ensure_ascii=False), status=status,
+                        content_type="application/json; charset=utf-8")
+    return Response(f"{status} {code}: {message}\n", status=status,
+                    content_type="text/plain; charset=utf-8")
+
+
+def _kg_error(e: KgError) -> Response:
+    extra = {k: v for k, v in e.to_dict().items() if k not in ("error", "message")}
+    return error_response(e.http_status, e.code, e.message, extra)
+
+
+def _http_error(e: HTTPException) -> Response:
+    code = (e.name or "error").lower().replace(" ", "-")
+    resp = error_response(e.code or 500, code, e.description or e.name)
+    if e.code == 405 and getattr(e, "valid_methods", None):
+        resp.headers["Allow"] = ", ".join(e.valid_methods)
+    return resp
+
+
+def _cors(resp: Response) -> Response:
+    """Let browser clients (Yasgui and the like) call every route, preflight included."""
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Headers"] = (
+            request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type, Authorization")
+        resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp

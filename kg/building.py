@@ -1,0 +1,261 @@
+"""Entries + extractions -> RDF quads, exactly in the shape of ontology/MODEL.md.
+
+Terms are pyoxigraph terms (fast to make, loaded into the store as they are);
+`kg.graphs` turns them into rdflib graphs for serialisation and validation.
+Every IRI of the data comes from `kg.iris.mint_iri`; the ontology's terms from
+`kg.namespaces.KG`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.iris import mint_iri
+from kg.model import Entry, Extraction
+from kg.namespaces import KG, PREFIXES
+
+LANGUAGES = ("zh", "en")
+STATUSES = ("supported", "unsupported", "partial", "planned", "n/a")
+HARDWARE = ("Ascend", "Ascend910", "Ascend310", "GPU", "CPU", "NPU")
+
+
+def _ns(prefix: str):
+    base = PREFIXES[prefix]
+    return lambda local: ox.NamedNode(base + local)
+
+
+_kg, _schema, _skos = _ns("kg"), _ns("schema"), _ns("skos")
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+XSD_ANYURI = ox.NamedNode(PREFIXES["xsd"] + "anyURI")
+XSD_STRING = ox.NamedNode(PREFIXES["xsd"] + "string")
+DCT_SOURCE = ox.NamedNode(PREFIXES["dcterms"] + "source")
+PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+K = {name: ox.NamedNode(str(KG[name])) for name in (
+    "SupportStatement", "CandidateFeature", "component", "pagePath", "question", "answerMarkdown",
+    "topic", "release", "position", "startLine", "endLine", "upstream", "docUrl", "docUrlCount",
+    "status", "aboutFeature", "aboutProduct", "translation", "feature", "hardware", "evidence",
+    "evidenceStart", "evidenceEnd")}
+S = {name: _schema(name) for name in (
+    "FAQPage", "Question", "Answer", "name", "text", "inLanguage", "isPartOf", "acceptedAnswer")}
+SKOS = {name: _skos(name) for name in ("Concept", "ConceptScheme", "inScheme", "prefLabel", "altLabel")}
+
+_LANG_SEGMENT = re.compile(r"(?<=[_/])(zh_cn|zh-CN|zh|en)(?=[/._])")
+
+
+def page_key(entry: Entry) -> str:
+    """The source path with the release segment removed: one page for all releases."""
+    parts = entry.source.split("/")
+    if entry.release and entry.release in parts:
+        parts.remove(entry.release)
+    return "/".join(parts)
+
+
+def neutral_page_key(key: str) -> str:
+    """The page key with its language segment replaced, so zh and en pages meet."""
+    return _LANG_SEGMENT.sub("*", key)
+
+
+def normalise_question(text: str) -> str:
+    t = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return t.rstrip("?.。 ")
+
+
+def text_language(text: str) -> str:
+    """"en" for text in Latin script, "zh" when it contains CJK characters."""
+    return "zh" if re.search(r"[\u3400-\u9fff]", text) else "en"
+
+
+@dataclass
+class Built:
+    """The quads of a build and what it minted (for tests, stats and translation pairing)."""
+    quads: list[ox.Quad] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)        # answer IRI per input entry
+    questions: list[str] = field(default_factory=list)      # question IRI per input entry
+    translations: list[tuple[int, int]] = field(default_factory=list)  # (zh index, en index)
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+
+def _check(entry: Entry, ex: Extraction) -> None:
+    def bad(msg: str) -> InputError:
+        return InputError(msg, path=entry.source, line=entry.line)
+    if entry.lang not in LANGUAGES:
+        raise bad(f"unknown language {entry.lang!r} (known: {', '.join(LANGUAGES)})")
+    if ex.status not in STATUSES:
+        raise bad(f"unknown status {ex.status!r} (known: {', '.join(STATUSES)})")
+    for hw, st in ex.hardware.items():
+        if hw not in HARDWARE:
+            raise bad(f"unknown hardware {hw!r} (known: {', '.join(HARDWARE)})")
+        if st not in STATUSES:
+            raise bad(f"unknown status {st!r} for hardware {hw}")
+
+
+def _named(iri: str, entry: Entry) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise InputError(f"not a valid IRI {iri!r}: {e}", path=entry.source, line=entry.line) from e
+
+
+def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool = True,
+                titles: Mapping[str, str] | None = None, base: str | None = None) -> Built:
+    """The RDF of `pairs` (entry, its extraction) as default-graph quads, deterministic:
+    the same input gives the same IRIs and the same set of quads. `titles` maps an
+    entry's source to its page title (schema:name of the page, from its latest release)."""
+    out = Built()
+    q = out.quads
+    add = lambda s, p, o: q.append(ox.Quad(s, p, o))  # noqa: E731
+    pages: dict[str, tuple] = {}        # page IRI -> (release order key, entry) of its latest entry
+    questions: dict[str, tuple] = {}    # question IRI -> (release order key, entry)
+    seen_answers: dict[str, int] = {}
+    candidates: dict[str, set[str]] = {}
+    release_rank = _release_ranks()
+    for entry, ex in pairs:
+        _check(entry, ex)
+        key = page_key(entry)
+        qtext = normalise_question(entry.question)
+        page = mint_iri("page", key, base=base)
+        question = mint_iri("question", key, qtext, base=base)
+        answer_key = (key, qtext, entry.release or "")
+        answer = mint_iri("answer", *answer_key, base=base)
+        if answer in seen_answers:  # the same question twice on one page and release
+            seen_answers[answer] += 1
+            answer = mint_iri("answer", *answer_key, str(seen_answers[answer]), base=base)
+        seen_answers.setdefault(answer, 1)
+        out.answers.append(answer)
+        out.questions.append(question)
+        rank = (release_rank.get(entry.release or "", -1), entry.source, entry.n)
+        if page not in pages or rank > pages[page][0]:
+            pages[page] = (rank, entry)
+        if question not in questions or rank > questions[question][0]:
+            questions[question] = (rank, entry)
+
+        a = ox.NamedNode(answer)
+        lang = entry.lang
+        add(a, RDF_TYPE, S["Answer"])
+        add(a, S["text"], ox.Literal(entry.answer, language=lang))
+        add(a, S["inLanguage"], ox.Literal(lang))
+        add(a, K["answerMarkdown"], ox.Literal(entry.answer_markdown))
+        add(a, K["question"], ox.NamedNode(question))
+        add(ox.NamedNode(question), S["acceptedAnswer"], a)
+        if entry.release:
+            add(a, K["release"], ox.NamedNode(mint_iri("release", entry.release, base=base)))
+        if entry.topic:
+            add(a, K["topic"], ox.Literal(entry.topic, language=lang))
+        add(a, K["component"], ox.NamedNode(mint_iri("product", entry.component, base=base)))
+        add(a, DCT_SOURCE, ox.Literal(entry.source))
+        add(a, K["position"], ox.Literal(entry.n))
+        add(a, K["startLine"], ox.Literal(entry.line))
+        add(a, K["endLine"], ox.Literal(entry.end_line))
+        if entry.upstream:
+            add(a, K["upstream"], _named(entry.upstream, entry))
+        urls = list(dict.fromkeys(entry.urls))
+        for url in urls:
+            add(a, K["docUrl"], ox.Literal(url, datatype=XSD_ANYURI))
+        add(a, K["docUrlCount"], ox.Literal(len(urls)))
+        add(a, K["status"], ox.NamedNode(mint_iri("status", ex.status, base=base)))
+        features = list(dict.fromkeys(ex.feature_iris))
+        for text in ex.candidates:
+            iri = mint_iri("candidate", text, base=base)
+            candidates.setdefault(iri, set()).add(text)
+            if iri not in features:
+                features.append(iri)
+        for f in features:
+            add(a, K["aboutFeature"], ox.NamedNode(f))
+        for p in dict.fromkeys(ex.products):
+            add(a, K["aboutProduct"], ox.NamedNode(mint_iri("product", p, base=base)))
+        _add_statements(add, a, entry, ex, features, base)
+
+    for page, (_, entry) in pages.items():
+        p = ox.NamedNode(page)
+        add(p, RDF_TYPE, S["FAQPage"])
+        add(p, S["inLanguage"], ox.Literal(entry.lang))
+        add(p, K["pagePath"], ox.Literal(page_key(entry)))
+        add(p, K["component"], ox.NamedNode(mint_iri("product", entry.component, base=base)))
+        title = (titles or {}).get(entry.source)
+        if title:
+            add(p, S["name"], ox.Literal(title, language=entry.lang))
+    for question, (_, entry) in questions.items():
+        qn = ox.NamedNode(question)
+        add(qn, RDF_TYPE, S["Question"])
+        add(qn, S["name"], ox.Literal(entry.question, language=entry.lang))
+        add(qn, S["inLanguage"], ox.Literal(entry.lang))
+        add(qn, S["isPartOf"], ox.NamedNode(mint_iri("page", page_key(entry), base=base)))
+    _add_candidates(add, candidates, base)
+    if translations:
+        from kg.translations import pair_translations
+        out.translations = pair_translations(pairs)
+        for i, j in out.translations:
+            zh, en = ox.NamedNode(out.answers[i]), ox.NamedNode(out.answers[j])
+            add(zh, K["translation"], en)
+            add(en, K["translation"], zh)
+    return out
+
+
+def _add_statements(add, a: ox.NamedNode, entry: Entry, ex: Extraction, features: list[str],
+                    base: str | None) -> None:
+    """One kg:SupportStatement per (feature, hardware-or-none); none for n/a."""
+    facts = [(None, ex.status)] if ex.status != "n/a" else []
+    facts += [(hw, st) for hw, st in ex.hardware.items() if st != "n/a"]
+    release = ox.NamedNode(mint_iri("release", entry.release, base=base)) if entry.release else None
+    for f in features:
+        for hw, status in facts:
+            s = ox.NamedNode(mint_iri("statement", a.value, f, hw or "", status, base=base))
+            add(s, RDF_TYPE, K["SupportStatement"])
+            add(s, K["feature"], ox.NamedNode(f))
+            if hw:
+                add(s, K["hardware"], ox.NamedNode(mint_iri("hardware", hw, base=base)))
+            add(s, K["status"], ox.NamedNode(mint_iri("status", status, base=base)))
+            if release is not None:
+                add(s, K["release"], release)
+            add(s, PROV_DERIVED, a)
+            ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
+            if ev is not None and ev.text:
+                add(s, K["evidence"], ox.Literal(ev.text, language=entry.lang))
+                add(s, K["evidenceStart"], ox.Literal(ev.start))
+                add(s, K["evidenceEnd"], ox.Literal(ev.end))
+
+
+def _add_candidates(add, candidates: dict[str, set[str]], base: str | None) -> None:
+    if not candidates:
+        return
+    scheme = ox.NamedNode(mint_iri("scheme", "candidates", base=base))
+    add(scheme, RDF_TYPE, SKOS["ConceptScheme"])
+    add(scheme, SKOS["prefLabel"], ox.Literal("Candidate features", language="en"))
+    add(scheme, SKOS["prefLabel"], ox.Literal("候选特性", language="zh"))
+    for iri, texts in candidates.items():
+        c = ox.NamedNode(iri)
+        add(c, RDF_TYPE, K["CandidateFeature"])
+        add(c, RDF_TYPE, SKOS["Concept"])
+        add(c, SKOS["inScheme"], scheme)
+        preferred: dict[str, str] = {}
+        for text in sorted(texts):
+            lang = text_language(text)
+            if lang not in preferred:
+                preferred[lang] = text
+                add(c, SKOS["prefLabel"], ox.Literal(text, language=lang))
+            else:
+                add(c, SKOS["altLabel"], ox.Literal(text, language=lang))
+
+
+def _release_ranks() -> dict[str, int]:
+    """Release notation -> kg:releaseOrder, read from ontology/vocabulary.ttl (cached)."""
+    global _RANKS
+    if _RANKS is None:
+        from kg.ontology import release_orders
+        _RANKS = release_orders()
+    return _RANKS
+
+
+_RANKS: dict[str, int] | None = None
+
+
+def iter_pairs(entries: Iterable[Entry], extractor) -> list[tuple[Entry, Extraction]]:
+    """Run `extractor.extract` over entries, keeping each entry with its extraction."""
+    return [(e, extractor.extract(e)) for e in entries]

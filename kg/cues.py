@@ -1,0 +1,216 @@
+"""Cue lexicons and question frames (data in `ontology/lexicon/*.json`) and the text logic
+that applies them: sentences and clauses with character offsets, cue matches with scope,
+the status a clause states, the frame of a question and a candidate feature derived from it.
+
+Statuses combine by strength: planned > unsupported > partial > supported.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg import config
+from kg.errors import InputError
+
+CUES_FILE = config.LEXICON_DIR / "status_cues.json"
+FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
+STATUSES = ("supported", "unsupported", "partial", "planned", "n/a")
+RANK = {"supported": 1, "partial": 2, "unsupported": 3, "planned": 4}
+YES_NO_FRAMES = ("capability", "plan", "status", "limits")
+
+_SENT_END = {"zh": re.compile(r"[。！？!?；;]+|\n+|(?<=[.])\s+"),
+             "en": re.compile(r"(?<![Ee]\.g)(?<![Ii]\.e)(?<!etc)[.!?;]+(?=\s|$)\s*|\n+")}
+_CLAUSE_END = {"zh": re.compile(r"[，,：:]"),
+               "en": re.compile(r",\s*(?=(?:but|while|whereas|so|which|however|otherwise|and then)\b)"
+                                r"|\s(?=(?:but|while|whereas)\s)|:\s")}
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int          # offsets in the sentence
+    end: int
+    status: str
+    scope: str          # "status" | "hardware"
+    strong: bool
+    object: str | None  # status of hardware named after the cue (restrictions)
+
+
+@dataclass
+class Clause:
+    start: int          # offsets in the answer
+    end: int
+    cues: list[Cue]
+    related: bool       # about a related subject (model zoo, third-party tools)
+
+    def status(self, strong_only: bool = False, scope: str = "status") -> str | None:
+        cues = [c for c in self.cues if (c.scope == scope or scope == "any") and (c.strong or not strong_only)]
+        st = combine(c.status for c in cues)
+        if st == "unsupported" and any(c.object for c in cues):
+            return "partial"      # "only supports X and does not support Y"
+        return st
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    clauses: list[Clause]
+    greeting: bool = False      # a greeting or thanks alone: never the main claim
+
+
+def combine(statuses) -> str | None:
+    statuses = [s for s in statuses if s]
+    return max(statuses, key=RANK.__getitem__) if statuses else None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("lexicon file not found", path=str(path)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg}", path=str(path), line=e.lineno) from None
+
+
+def _compile(pattern: str, path: Path, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as e:
+        raise InputError(f"bad regular expression in {where}: {e}", path=str(path)) from None
+
+
+class Lexicon:
+    """The compiled cue lexicon and question frames of both languages."""
+
+    def __init__(self, cues_path: Path = CUES_FILE, frames_path: Path = FRAMES_FILE):
+        data = _read_json(Path(cues_path))
+        frames = _read_json(Path(frames_path))
+        self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
+        for lang in ("zh", "en"):
+            d = data.get(lang)
+            if not d:
+                raise InputError(f"no {lang!r} section", path=str(cues_path))
+            self.neutral[lang] = _compile("|".join(f"(?:{p})" for p in d.get("neutral", [])) or "(?!)",
+                                          cues_path, f"{lang}.neutral")
+            self.related[lang] = _compile("|".join(f"(?:{p})" for p in d.get("related", [])) or "(?!)",
+                                          cues_path, f"{lang}.related")
+            self.greeting[lang] = _compile(d.get("greeting") or "(?!)", cues_path, f"{lang}.greeting")
+            cues = []
+            for i, c in enumerate(d.get("cues", [])):
+                if c.get("status") not in RANK:
+                    raise InputError(f"{lang}.cues[{i}]: unknown status {c.get('status')!r}", path=str(cues_path))
+                cues.append((_compile(c["pattern"], cues_path, f"{lang}.cues[{i}]"), c["status"],
+                             c.get("scope", "status"), bool(c.get("strong")), c.get("object")))
+            self.cues[lang] = cues
+        self.order = frames["order"]
+        self.mask = {lang: [_compile(p, frames_path, f"mask.{lang}") for p in pats]
+                     for lang, pats in frames.get("mask", {}).items()}
+        self.frames = {lang: {name: [_compile(p, frames_path, f"{lang}.{name}") for p in pats]
+                              for name, pats in frames[lang].items()} for lang in ("zh", "en")}
+        self.candidate = {lang: [_compile(p, frames_path, f"candidate.{lang}") for p in pats]
+                          for lang, pats in frames["candidate"].items()}
+        self.candidate_reject = {lang: [_compile(p, frames_path, f"candidate_reject.{lang}") for p in pats]
+                                 for lang, pats in frames.get("candidate_reject", {}).items()}
+        self.candidate_strip = {lang: [_compile(p, frames_path, f"candidate_strip.{lang}") for p in pats]
+                                for lang, pats in frames["candidate_strip"].items()}
+
+    # --- questions ---------------------------------------------------------------
+
+    def frame(self, question: str, lang: str) -> str:
+        """The question's frame: capability, plan, status, limits, howto, why, what or other."""
+        lang = _lang(lang)
+        q = question.strip()
+        for p in self.mask.get(lang, []):
+            q = p.sub(" ", q)
+        frames = self.frames[lang]
+        blocked = any(p.search(q) for p in frames.get("not_capability", []))
+        for name in self.order:
+            if name == "not_capability" or (blocked and name == "capability"):
+                continue
+            if any(p.search(q) for p in frames.get(name, [])):
+                return name
+        return "other"
+
+    def candidate_of(self, question: str, lang: str) -> str | None:
+        """A feature candidate from the question's frame ("是否支持X" -> X), or None."""
+        lang = _lang(lang)
+        if self.frame(question, lang) not in ("capability", "plan", "status"):
+            return None
+        for p in self.mask.get(lang, []):
+            question = p.sub(" ", question)
+        for p in self.candidate.get(lang, []):
+            m = p.search(question)
+            if not m:
+                continue
+            x = m.group("x").strip()
+            for _ in range(3):
+                for s in self.candidate_strip.get(lang, []):
+                    x = s.sub("", x).strip()
+            x = re.sub(r"\s+", " ", x).strip(" \t`'\"“”‘’()（）")
+            if any(r.search(x) for r in self.candidate_reject.get(lang, [])):
+                continue
+            if 1 < len(x) <= 60:
+                return x.lower() if lang == "en" else x
+        return None
+
+    # --- answers -----------------------------------------------------------------
+
+    def sentences(self, text: str, lang: str) -> list[Sentence]:
+        """Sentences of `text` with clauses and cues; offsets index `text`."""
+        lang = _lang(lang)
+        out = []
+        pos = 0
+        for m in list(_SENT_END[lang].finditer(text)) + [None]:
+            end = m.end() if m else len(text)
+            if m and m.end() == m.start():
+                continue
+            seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
+            raw = text[pos:seg_end]
+            lead = len(raw) - len(raw.lstrip())
+            s, e = pos + lead, seg_end
+            if e > s:
+                out.append(self._sentence(text, s, e, lang))
+            pos = end
+        return out
+
+    def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:
+        sent = text[start:end]
+        masked = self.neutral[lang].sub(lambda m: "\x00" * len(m.group(0)), sent)
+        bounds = [0] + [m.end() for m in _CLAUSE_END[lang].finditer(sent)] + [len(sent)]
+        clauses = []
+        for a, b in zip(bounds, bounds[1:]):
+            if b > a:
+                clauses.append(Clause(start + a, start + b, [], bool(self.related[lang].search(sent[a:b]))))
+        for rx, status, scope, strong, obj in self.cues[lang]:
+            for m in rx.finditer(masked):
+                if m.end() == m.start() or "\x00" in m.group(0):
+                    continue
+                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj)
+                for cl in clauses:
+                    if cl.start <= cue.start < cl.end:
+                        cl.cues.append(cue)
+                        break
+        for cl in clauses:
+            cl.cues.sort(key=lambda c: c.start)
+        return Sentence(start, end, sent, clauses, bool(self.greeting[lang].match(sent.strip())))
+
+
+def hardware_status(clause: Clause, start: int) -> str | None:
+    """Status the clause gives a hardware mention starting at answer offset `start`."""
+    sts = []
+    for c in clause.cues:
+        sts.append(c.object if c.object and start >= c.end else c.status)
+    return combine(sts)
+
+
+def _lang(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(cues_path: str = str(CUES_FILE), frames_path: str = str(FRAMES_FILE)) -> Lexicon:
+    return Lexicon(Path(cues_path), Path(frames_path))

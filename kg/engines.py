@@ -1,0 +1,166 @@
+"""SPARQL engines as the query workers see them: Oxigraph (the store's own) and rdflib.
+
+Both return a kg.formats.Results capped at `max_results`, so the same serializers
+write either engine's answer. rdflib is here as the benchmark baseline only.
+"""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg.errors import ForbiddenError, QueryError, StoreError
+from kg.formats import Results
+
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "http://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def _syntax_error(e: SyntaxError) -> QueryError:
+    """Oxigraph's parser message on one line: position first, character classes summarised."""
+    msg = " ".join((e.args[0] if e.args else str(e)).split())
+    msg = re.sub(r"\['[^\]]*\]", "a name character", msg)  # ['A'..='Z' | ...]
+    msg = re.sub(r"(a name character, )+a name character", "a name character", msg.replace("[_]", "a name character"))
+    m = re.match(r"error at (\d+):(\d+): (.*)", msg)
+    if m:
+        msg = f"at line {m.group(1)}, column {m.group(2)}: {m.group(3)}"
+    return QueryError(f"syntax error {msg}")
+
+
+class OxigraphEngine:
+    def __init__(self, path: str, writable: bool = False):
+        from kg.store import open_store
+        self.store = open_store(path, read_only=not writable)
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
+              substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
+        kwargs: dict = {}
+        if default_graphs is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        try:
+            r = self.store.query(text, base_iri=base_iri, **kwargs)
+            if isinstance(r, ox.QueryBoolean):
+                return Results(boolean=bool(r)), "ASK"
+            if isinstance(r, ox.QuerySolutions):
+                variables = [v.value for v in r.variables]
+                rows, truncated = [], None
+                for sol in r:
+                    if len(rows) >= max_results:
+                        truncated = max_results
+                        break
+                    rows.append(list(sol))
+                return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+            triples, truncated = [], None
+            for t in r:
+                if len(triples) >= max_results:
+                    truncated = max_results
+                    break
+                triples.append(t)
+            return Results(triples=triples, truncated=truncated, prefixes=PREFIXES), "CONSTRUCT"
+        except SyntaxError as e:
+            raise _syntax_error(e) from None
+        except (ValueError, TypeError) as e:
+            raise QueryError(f"cannot evaluate the query: {e}") from None
+        except OSError as e:
+            raise StoreError(f"store read failed: {e}") from None
+
+    def update(self, text: str, *, base_iri=None) -> None:
+        try:
+            self.store.update(text, base_iri=base_iri)
+            self.store.flush()
+        except SyntaxError as e:
+            raise _syntax_error(e) from None
+
+
+class RdflibEngine:
+    """rdflib's pure-Python SPARQL engine over an in-memory copy of the store."""
+
+    def __init__(self, path: str, writable: bool = False):
+        import rdflib
+        from rdflib.plugins import sparql
+        from kg.store import open_store
+        sparql.SPARQL_LOAD_GRAPHS = False  # never dereference FROM IRIs
+        store = open_store(path)
+        data = store.dump(format=ox.RdfFormat.N_QUADS)
+        self.ds = rdflib.Dataset()
+        self.ds.parse(data=data.decode("utf-8"), format="nquads")
+        self.rdflib = rdflib
+
+    def named_graphs(self) -> list[str]:
+        return [str(c.identifier) for c in self.ds.contexts()
+                if isinstance(c.identifier, self.rdflib.URIRef)
+                and c.identifier != self.rdflib.graph.DATASET_DEFAULT_GRAPH_ID]
+
+    def _term(self, t):
+        rdflib = self.rdflib
+        if t is None:
+            return None
+        if isinstance(t, rdflib.URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, rdflib.BNode):
+            return ox.BlankNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+
+    def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
+              substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
+        from pyparsing import ParseException
+        if default_graphs is not None or named_graphs is not None:
+            raise QueryError("the rdflib engine does not take default-graph-uri/named-graph-uri")
+        init = {k: self._rdflib_term(v) for k, v in (substitutions or {}).items()}
+        try:
+            r = self.ds.query(text, base=base_iri, initBindings=init)
+        except ParseException as e:
+            raise QueryError(f"syntax error at {e.lineno}:{e.col}: {e.msg}") from None
+        if r.type == "ASK":
+            return Results(boolean=bool(r.askAnswer)), "ASK"
+        if r.type == "SELECT":
+            variables = [str(v) for v in r.vars]
+            rows, truncated = [], None
+            for row in r:
+                if len(rows) >= max_results:
+                    truncated = max_results
+                    break
+                rows.append([self._term(x) for x in row])
+            return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+        triples = [ox.Triple(self._term(s), self._term(p), self._term(o))
+                   for s, p, o in list(r.graph)[:max_results]]
+        truncated = max_results if len(r.graph) > max_results else None
+        return Results(triples=triples, truncated=truncated, prefixes=PREFIXES), r.type
+
+    def _rdflib_term(self, t):
+        rdflib = self.rdflib
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+    def update(self, text: str, *, base_iri=None) -> None:
+        raise ForbiddenError("the rdflib engine is read-only")
+
+
+def open_engine(name: str, path: str, writable: bool = False):
+    if name == "oxigraph":
+        return OxigraphEngine(path, writable)
+    if name == "rdflib":
+        return RdflibEngine(path, writable)
+    raise StoreError(f"unknown query engine {name!r}")

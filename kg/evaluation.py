@@ -1,0 +1,201 @@
+"""`kg eval`: run the extraction on the files of a gold JSONL and score it.
+
+Scores: entries found (gold (source, n) present with the same question), status accuracy per
+language, macro-F1 over the statuses with the confusion matrix, (entry, hardware, status)
+precision/recall/F1, URL exact-match rate, and the list of mismatching entries.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.cues import STATUSES
+from kg.errors import CheckFailed, InputError
+
+GOLD_KEYS = ("source", "n", "lang", "question", "status", "hardware", "urls")
+
+
+@dataclass
+class Report:
+    total: int = 0
+    found: int = 0
+    questions_equal: int = 0
+    status_by_lang: dict = field(default_factory=dict)        # lang -> [correct, total]
+    confusion: Counter = field(default_factory=Counter)       # (gold, predicted) -> count
+    hw_tp: int = 0
+    hw_fp: int = 0
+    hw_fn: int = 0
+    urls_equal: int = 0
+    mismatches: list = field(default_factory=list)
+
+    # --- figures -----------------------------------------------------------------
+    def status_accuracy(self, lang: str | None = None) -> float:
+        if lang:
+            c, t = self.status_by_lang.get(lang, (0, 0))
+        else:
+            c = sum(v[0] for v in self.status_by_lang.values())
+            t = sum(v[1] for v in self.status_by_lang.values())
+        return c / t if t else 0.0
+
+    def macro_f1(self) -> float:
+        f1s = []
+        for s in STATUSES:
+            tp = self.confusion[(s, s)]
+            fp = sum(v for (g, p), v in self.confusion.items() if p == s and g != s)
+            fn = sum(v for (g, p), v in self.confusion.items() if g == s and p != s)
+            if tp + fp + fn == 0:
+                continue
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+        return sum(f1s) / len(f1s) if f1s else 0.0
+
+    def hardware_prf(self) -> tuple[float, float, float]:
+        p = self.hw_tp / (self.hw_tp + self.hw_fp) if self.hw_tp + self.hw_fp else 1.0
+        r = self.hw_tp / (self.hw_tp + self.hw_fn) if self.hw_tp + self.hw_fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def url_rate(self) -> float:
+        return self.urls_equal / self.found if self.found else 0.0
+
+    def to_dict(self) -> dict:
+        p, r, f = self.hardware_prf()
+        return {"entries": self.total, "found": self.found, "questions_equal": self.questions_equal,
+                "status_accuracy": {lang: self.status_accuracy(lang) for lang in sorted(self.status_by_lang)},
+                "status_accuracy_all": self.status_accuracy(), "macro_f1": self.macro_f1(),
+                "confusion": {f"{g} -> {p_}": v for (g, p_), v in sorted(self.confusion.items())},
+                "hardware": {"precision": p, "recall": r, "f1": f, "tp": self.hw_tp, "fp": self.hw_fp,
+                             "fn": self.hw_fn},
+                "url_exact": self.url_rate(), "mismatches": self.mismatches}
+
+    def format(self, show_mismatches: bool = True) -> str:
+        p, r, f = self.hardware_prf()
+        lines = [f"entries found: {self.found}/{self.total} (questions equal: {self.questions_equal})"]
+        for lang in sorted(self.status_by_lang):
+            c, t = self.status_by_lang[lang]
+            lines.append(f"status accuracy [{lang}]: {c}/{t} = {self.status_accuracy(lang):.3f}")
+        lines.append(f"status accuracy [all]: {self.status_accuracy():.3f}   macro-F1: {self.macro_f1():.3f}")
+        lines.append("confusion (rows gold, columns predicted):")
+        w = max(len(s) for s in STATUSES) + 1
+        lines.append(" " * w + "".join(s.rjust(w) for s in STATUSES))
+        for g in STATUSES:
+            lines.append(g.ljust(w) + "".join(str(self.confusion[(g, p_)]).rjust(w) for p_ in STATUSES))
+        lines.append(f"hardware+status: P={p:.3f} R={r:.3f} F1={f:.3f} "
+                     f"(tp={self.hw_tp} fp={self.hw_fp} fn={self.hw_fn})")
+        lines.append(f"URLs exact: {self.urls_equal}/{self.found} = {self.url_rate():.3f}")
+        if show_mismatches and self.mismatches:
+            lines.append(f"mismatches ({len(self.mismatches)}):")
+            for m in self.mismatches:
+                lines.append(f"  {m['source']} #{m['n']}: {'; '.join(m['problems'])}")
+                lines.append(f"    Q: {m['question'][:100]}")
+        return "\n".join(lines)
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    """Gold records; a malformed line is an InputError naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError("gold file not found", path=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8: {e.reason}", path=str(path)) from None
+    out = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"invalid JSON: {e.msg}", path=str(path), line=i) from None
+        missing = [k for k in GOLD_KEYS if k not in rec] if isinstance(rec, dict) else list(GOLD_KEYS)
+        if missing:
+            raise InputError(f"gold record lacks {', '.join(missing)}", path=str(path), line=i)
+        if rec["status"] not in STATUSES:
+            raise InputError(f"unknown status {rec['status']!r}", path=str(path), line=i)
+        out.append(rec)
+    return out
+
+
+def evaluate(gold_path: str | Path, root: str | Path, extractor=None) -> Report:
+    """Parse the gold entries' files under `root`, extract, and score against the gold."""
+    from kg.extraction import Extractor
+    from kg.parsing import parse_file
+
+    gold = read_gold(gold_path)
+    root = Path(root)
+    by_source = defaultdict(list)
+    for g in gold:
+        by_source[g["source"]].append(g)
+    extractor = extractor or Extractor()
+    rep = Report(total=len(gold))
+    for source, recs in by_source.items():
+        path = root / source
+        if not path.is_file():
+            raise InputError("file of gold entries not found under --root", path=str(path))
+        entries = {e.n: e for e in parse_file(path, root=root)}
+        for g in recs:
+            score_entry(rep, g, entries.get(g["n"]), extractor)
+    return rep
+
+
+def score_entry(rep: Report, g: dict, entry, extractor) -> None:
+    problems = []
+    lang = g["lang"]
+    c_t = rep.status_by_lang.setdefault(lang, [0, 0])
+    c_t[1] += 1
+    if entry is None:
+        rep.confusion[(g["status"], "n/a")] += 0
+        rep.hw_fn += len(g["hardware"])
+        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g["question"],
+                               "problems": ["entry not found"]})
+        return
+    rep.found += 1
+    if entry.question == g["question"]:
+        rep.questions_equal += 1
+    else:
+        problems.append(f"question {entry.question[:60]!r}")
+    ex = extractor.extract(entry)
+    rep.confusion[(g["status"], ex.status)] += 1
+    if ex.status == g["status"]:
+        c_t[0] += 1
+    else:
+        problems.append(f"status {ex.status} (gold {g['status']})")
+    gold_hw = set(g["hardware"].items())
+    got_hw = set(ex.hardware.items())
+    rep.hw_tp += len(gold_hw & got_hw)
+    rep.hw_fp += len(got_hw - gold_hw)
+    rep.hw_fn += len(gold_hw - got_hw)
+    if gold_hw != got_hw:
+        problems.append(f"hardware {dict(sorted(got_hw))} (gold {dict(sorted(gold_hw))})")
+    if list(entry.urls) == list(g["urls"]):
+        rep.urls_equal += 1
+    else:
+        problems.append(f"urls {entry.urls} (gold {g['urls']})")
+    if problems:
+        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g["question"],
+                               "problems": problems})
+
+
+def check_thresholds(rep: Report, min_status: float = 0.0, min_hardware_f1: float = 0.0,
+                     min_urls: float = 0.0, min_found: float = 0.0) -> list[str]:
+    """Threshold failures as messages (empty when every figure passes)."""
+    fails = []
+    for lang in sorted(rep.status_by_lang):
+        if rep.status_accuracy(lang) < min_status:
+            fails.append(f"status accuracy [{lang}] {rep.status_accuracy(lang):.3f} < {min_status}")
+    if rep.hardware_prf()[2] < min_hardware_f1:
+        fails.append(f"hardware F1 {rep.hardware_prf()[2]:.3f} < {min_hardware_f1}")
+    if rep.url_rate() < min_urls:
+        fails.append(f"URL exact rate {rep.url_rate():.3f} < {min_urls}")
+    found = rep.found / rep.total if rep.total else 1.0
+    if found < min_found:
+        fails.append(f"entries found {found:.3f} < {min_found}")
+    return fails
+
+
+def enforce(rep: Report, **thresholds) -> None:
+    fails = check_thresholds(rep, **thresholds)
+    if fails:
+        raise CheckFailed("below thresholds: " + "; ".join(fails))

@@ -1,0 +1,325 @@
+"""Queries evaluated in a pool of long-lived worker processes, stopped at a deadline.
+
+Neither pyoxigraph nor rdflib can cancel a running query, so each query runs in a
+worker process that has the store open (read-only) and talks to the server over a
+pipe. The server waits for the answer until the deadline; a worker that passes it
+is killed and replaced in the background, the request gets QueryTimeout (503), and
+the other workers keep answering meanwhile. Workers serialize the answer
+themselves (kg.formats), so only bytes cross the pipe.
+
+Before a query reaches a worker, kg.guard refuses SERVICE, LOAD and remote FROM.
+Workers also drop their network access when the kernel allows it (a fresh, empty
+network namespace), so even a query that slipped past the guard could not connect.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kg import formats as fmts
+from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
+from kg.guard import check_query
+
+log = logging.getLogger(__name__)
+_ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError)}
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+@dataclass
+class Answer:
+    body: bytes
+    format: fmts.Format
+    form: str
+    truncated: int | None = None
+    count: int | None = None
+    seconds: float = 0.0
+
+
+class _Worker:
+    """One worker: a `python -c` child holding the store, reached over a socket pair.
+    (Not multiprocessing's spawn: that re-imports the parent's __main__.)"""
+
+    def __init__(self, args: tuple):
+        parent_sock, child_sock = socket.socketpair()
+        code = f"from kg.execution import _worker_entry; _worker_entry({child_sock.fileno()}, {args!r})"
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child_sock.fileno(),),
+                                     stdin=subprocess.DEVNULL, env=env)
+        child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+        self.graphs: frozenset[str] = frozenset()
+        self.isolated = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise StoreError(f"query worker did not start within {timeout:.0f} s")
+        try:
+            msg = self.conn.recv()
+        except EOFError:
+            raise StoreError("query worker died while starting") from None
+        if msg[0] != "ready":
+            self.kill()
+            raise _ERRORS.get(msg[1], StoreError)(msg[2])
+        self.graphs = frozenset(msg[1])
+        self.isolated = msg[2]
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            log.error("query worker %s did not die", self.proc.pid)
+        self.conn.close()
+
+
+class QueryRunner:
+    """A pool of query workers over the store at `store_path`.
+
+    engine: "oxigraph" (the store's own engine) or "rdflib" (rdflib's SPARQL engine
+    over a copy of the store in memory; the benchmark baseline).
+    """
+
+    def __init__(self, store_path, *, engine: str = "oxigraph", workers: int = 2,
+                 timeout: float = 10.0, max_results: int = 10000, allow_update: bool = False,
+                 isolate_network: bool = True, start_timeout: float = 600.0):
+        if engine not in ("oxigraph", "rdflib"):
+            raise StoreError(f"unknown query engine {engine!r} (oxigraph or rdflib)")
+        if allow_update:
+            workers = 1  # one read-write handle: RocksDB allows a single writer
+        self.store_path = os.fspath(store_path)
+        self.engine = engine
+        self.timeout = float(timeout)
+        self.max_results = int(max_results)
+        self.allow_update = allow_update
+        self.size = max(1, int(workers))
+        self._args = (self.store_path, engine, allow_update, isolate_network)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.local_graphs: frozenset[str] = frozenset()
+        self.isolated = False
+        self.kills = 0
+        workers_ = [_Worker(self._args) for _ in range(self.size)]
+        try:
+            for w in workers_:
+                w.wait_ready(start_timeout)
+        except BaseException:
+            for w in workers_:
+                w.kill()
+            raise
+        for w in workers_:
+            self._all.add(w)
+            self._idle.put(w)
+        self.local_graphs = workers_[0].graphs
+        self.isolated = all(w.isolated for w in workers_)
+
+    # --- pool -------------------------------------------------------------
+
+    def _replace(self, dead: _Worker) -> None:
+        """Kill `dead` and start a replacement in the background."""
+        with self._lock:
+            self._all.discard(dead)
+            self.kills += 1
+        dead.kill()
+
+        def respawn():
+            while not self._closed:
+                try:
+                    w = _Worker(self._args)
+                    w.wait_ready(600)
+                except Exception:  # keep trying: the pool must not shrink for good
+                    log.exception("query worker failed to start; retrying")
+                    time.sleep(1)
+                    continue
+                with self._lock:
+                    if self._closed:
+                        w.kill()
+                        return
+                    self._all.add(w)
+                self._idle.put(w)
+                return
+        threading.Thread(target=respawn, name="kg-respawn", daemon=True).start()
+
+    def _call(self, job: dict, timeout: float | None = None):
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        try:
+            w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise QueryTimeout(f"all {self.size} query workers stayed busy for "
+                               f"{self.timeout:g} s; try again later") from None
+        try:
+            w.conn.send(job)
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(w)
+                w = None
+                raise QueryTimeout(f"query stopped: it ran longer than the {self.timeout:g} s limit")
+            msg = w.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if w is not None:
+                self._replace(w)
+                w = None
+            raise StoreError("query worker died during the query (out of memory?)") from None
+        finally:
+            if w is not None:
+                self._idle.put(w)
+        if msg[0] == "error":
+            raise _ERRORS.get(msg[1], KgError)(msg[2], offset=msg[3])
+        return msg
+
+    # --- public -----------------------------------------------------------
+
+    def query(self, text: str, *, accept: str | None = None, format: str | None = None,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None, substitutions: dict | None = None) -> Answer:
+        """Run a SPARQL query and serialize its answer in the negotiated format.
+        `substitutions`: variable name -> pyoxigraph term, bound by the engine (never spliced)."""
+        t0 = time.perf_counter()
+        report = check_query(text, local_graphs=self.local_graphs, base_iri=base_iri)
+        if report.is_update:
+            raise QueryError("this is a SPARQL Update, not a query (send it as `update`)")
+        kind = "graph" if report.form in _GRAPH_FORMS else "results"
+        fmt = fmts.negotiate(kind, accept, format)
+        job = {"op": "query", "text": text, "format": fmt.name, "kind": kind, "base_iri": base_iri,
+               "default_graphs": default_graphs, "named_graphs": named_graphs,
+               "substitutions": substitutions, "max_results": self.max_results}
+        _, body, form, truncated, count = self._call(job)
+        if form in _GRAPH_FORMS and kind != "graph":  # the guard could not tell the form
+            fmt = fmts.negotiate("graph", accept, format)
+            job.update(format=fmt.name, kind="graph")
+            _, body, form, truncated, count = self._call(job)
+        return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0)
+
+    def update(self, text: str, *, base_iri: str | None = None) -> Answer:
+        if not self.allow_update:
+            raise ForbiddenError("SPARQL Update is disabled on this server (read-only)")
+        t0 = time.perf_counter()
+        check_query(text, local_graphs=self.local_graphs, base_iri=base_iri)
+        self._call({"op": "update", "text": text, "base_iri": base_iri})
+        fmt = fmts.BY_NAME[("results", "table")]
+        return Answer(b"update done\n", fmt, "UPDATE", None, None, time.perf_counter() - t0)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for w in workers:
+            w.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# --- the worker process ---------------------------------------------------------
+
+def _drop_network() -> bool:
+    """Move this process into a new, empty network namespace (no interface but a
+    down loopback): every connect() fails. Needs unprivileged user namespaces."""
+    import ctypes
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(clone_newuser | clone_newnet) != 0:
+            return False
+        with open("/proc/self/setgroups", "w") as f:
+            f.write("deny")
+        with open("/proc/self/uid_map", "w") as f:
+            f.write(f"{uid} {uid} 1")
+        with open("/proc/self/gid_map", "w") as f:
+            f.write(f"{gid} {gid} 1")
+        return True
+    except OSError:
+        return False
+
+
+def _worker_entry(fd: int, args: tuple) -> None:
+    """Entry point of a worker child process."""
+    conn = Connection(fd)
+    try:
+        _worker_main(conn, *args)
+    except KeyboardInterrupt:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Exit when the server process goes away (even killed), also mid-query: a watchdog
+    thread checks the parent pid. (Not PR_SET_PDEATHSIG: it fires when the *thread*
+    that started the worker ends, and replacements start in short-lived threads.)"""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
+
+
+def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bool) -> None:
+    isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
+    _die_with_parent()
+    try:
+        from kg.engines import open_engine
+        engine_obj = open_engine(engine, store_path, writable=writable)
+        conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
+    except KgError as e:
+        conn.send(("error", type(e).__name__, str(e), None))
+        return
+    except Exception as e:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("error", "StoreError", f"cannot open store {store_path}: {e}", None))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            if job["op"] == "update":
+                engine_obj.update(job["text"], base_iri=job["base_iri"])
+                conn.send(("ok", b"", "UPDATE", None, None))
+                continue
+            res, form = engine_obj.query(job["text"], base_iri=job["base_iri"],
+                                         default_graphs=job["default_graphs"],
+                                         named_graphs=job["named_graphs"],
+                                         substitutions=job["substitutions"],
+                                         max_results=job["max_results"])
+            kind = res.kind
+            if kind != job["kind"]:
+                conn.send(("ok", b"", form, None, None))  # the parent renegotiates
+                continue
+            fmt = fmts.BY_NAME[(kind, job["format"])]
+            count = len(res.rows) if res.rows is not None else (
+                len(res.triples) if res.triples is not None else None)
+            conn.send(("ok", fmt.serialize(res), form, res.truncated, count))
+        except KgError as e:
+            conn.send(("error", type(e).__name__, e.message, e.offset))
+        except Exception as e:  # noqa: BLE001
+            conn.send(("error", "KgError", f"query failed: {e}", None))
+
+
+def run_query(store_path, text: str, *, format: str = "table", timeout: float | None = None,
+              engine: str = "oxigraph", substitutions: dict | None = None) -> Answer:
+    """Run one query on a store with the server's guard, timeout and result cap
+    (one worker process), answered in `format` (any kg.formats name or alias)."""
+    from kg import config
+    with QueryRunner(store_path, engine=engine, workers=1,
+                     timeout=config.get("query_timeout") if timeout is None else timeout,
+                     max_results=config.get("max_results")) as runner:
+        return runner.query(text, format=format, substitutions=substitutions)

@@ -1,0 +1,281 @@
+"""Export the graph: GEXF 1.3 (Gephi), GraphML, CSV nodes+edges, and RDF files (ttl, nt, jsonld, trig).
+
+One table of formats (`FORMATS`) serves the `kg export` command and the `/export/graph.<fmt>`
+endpoint. Graph formats write the networkx projection of kg.export_graph; RDF formats dump the
+store itself (optionally one release, one language).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    extension: str
+    kind: str                         # "graph" (projection) or "rdf" (the store's triples)
+    rdf_format: ox.RdfFormat | None = None
+
+
+FORMATS: dict[str, ExportFormat] = {f.name: f for f in [
+    ExportFormat("gexf", "application/gexf+xml", "gexf", "graph"),
+    ExportFormat("graphml", "application/graphml+xml", "graphml", "graph"),
+    ExportFormat("csv", "text/csv", "csv", "graph"),
+    ExportFormat("ttl", "text/turtle", "ttl", "rdf", ox.RdfFormat.TURTLE),
+    ExportFormat("nt", "application/n-triples", "nt", "rdf", ox.RdfFormat.N_TRIPLES),
+    ExportFormat("jsonld", "application/ld+json", "jsonld", "rdf", ox.RdfFormat.JSON_LD),
+    ExportFormat("trig", "application/trig", "trig", "rdf", ox.RdfFormat.TRIG),
+]}
+CSV_TABLES = ("nodes", "edges")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    lang: str | None = None           # graph formats: label language (default en); RDF: keep only this language
+    release: str | None = None        # one release (a static snapshot)
+    include_entries: bool = False     # graph formats: add FAQ entries (questions) as nodes
+    dynamic: bool | None = None       # graph formats: None = dynamic unless one release is chosen
+
+
+def get_format(name: str | None, path: str | os.PathLike | None = None) -> ExportFormat:
+    """The format named, or the one the file extension names."""
+    if not name and path and str(path) != "-":
+        ext = Path(path).suffix.lower().lstrip(".")
+        name = {"turtle": "ttl", "json": "jsonld", "xml": "gexf"}.get(ext, ext)
+        if name not in FORMATS:
+            raise InputError(f"cannot tell the export format from {Path(path).name!r}; "
+                             f"give --format ({', '.join(FORMATS)})", path=str(path))
+    if not name:
+        raise InputError(f"no export format given (one of {', '.join(FORMATS)})")
+    fmt = FORMATS.get(name.lower())
+    if fmt is None:
+        raise InputError(f"unknown export format {name!r} (known: {', '.join(FORMATS)})")
+    return fmt
+
+
+def open_export_store(path: str | os.PathLike) -> ox.Store:
+    """A built store directory (read-only), or an RDF file loaded into memory."""
+    p = Path(path)
+    if p.is_dir():
+        from kg.store import open_store
+        return open_store(p)
+    if not p.exists():
+        raise InputError("no such store or RDF file", path=str(p))
+    from kg.store import load_file
+    store = ox.Store()
+    load_file(store, p)
+    return store
+
+
+def project(store: ox.Store, options: ExportOptions):
+    from kg.export_graph import project_graph
+    return project_graph(store, lang=options.lang or "en", release=options.release,
+                         include_entries=options.include_entries, dynamic=options.dynamic)
+
+
+def _check(fmt: ExportFormat, options: ExportOptions) -> None:
+    if fmt.kind == "rdf" and options.include_entries:
+        raise InputError("--include-entries applies to gexf, graphml and csv; "
+                         "RDF exports always contain the entries")
+    if fmt.kind == "rdf" and options.dynamic is not None:
+        raise InputError("--dynamic/--static apply to gexf, graphml and csv")
+    if options.lang not in (None, "en", "zh"):
+        raise InputError(f"unknown language {options.lang!r} (known: en, zh)")
+
+
+def export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
+                   options: ExportOptions = ExportOptions()) -> dict:
+    """Write the export to `path` (for csv: two files, see csv_paths). Returns a summary."""
+    _check(fmt, options)
+    path = Path(path)
+    if fmt.kind == "rdf":
+        n = write_rdf(store, fmt, path, options)
+        return {"format": fmt.name, "files": [str(path)], "triples": n}
+    G = project(store, options)
+    if fmt.name == "csv":
+        nodes_path, edges_path = csv_paths(path)
+        with open(nodes_path, "w", encoding="utf-8", newline="") as f:
+            write_csv_table(G, "nodes", f)
+        with open(edges_path, "w", encoding="utf-8", newline="") as f:
+            write_csv_table(G, "edges", f)
+        files = [str(nodes_path), str(edges_path)]
+    else:
+        with open(path, "wb") as f:
+            GRAPH_WRITERS[fmt.name](G, f)
+        files = [str(path)]
+    return {"format": fmt.name, "files": files, "nodes": G.number_of_nodes(),
+            "edges": G.number_of_edges(), "mode": G.graph["mode"]}
+
+
+def render(store: ox.Store, fmt: ExportFormat, options: ExportOptions = ExportOptions(),
+           table: str | None = None, out: io.BufferedIOBase | None = None) -> bytes | None:
+    """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges)."""
+    _check(fmt, options)
+    buf = out if out is not None else io.BytesIO()
+    if fmt.kind == "rdf":
+        write_rdf(store, fmt, buf, options)
+    elif fmt.name == "csv":
+        if table not in CSV_TABLES:
+            raise InputError(f"csv export needs table=nodes or table=edges, got {table!r}")
+        text = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True)
+        write_csv_table(project(store, options), table, text)
+        text.detach()
+    else:
+        GRAPH_WRITERS[fmt.name](project(store, options), buf)
+    return None if out is not None else buf.getvalue()
+
+
+def csv_paths(path: str | os.PathLike) -> tuple[Path, Path]:
+    """-o DIR/ -> DIR/nodes.csv, DIR/edges.csv; -o graph.csv -> graph-nodes.csv, graph-edges.csv."""
+    p = Path(path)
+    if p.is_dir() or str(path).endswith(os.sep):
+        p.mkdir(parents=True, exist_ok=True)
+        return p / "nodes.csv", p / "edges.csv"
+    stem = p.name[:-4] if p.name.lower().endswith(".csv") else p.name
+    return p.with_name(f"{stem}-nodes.csv"), p.with_name(f"{stem}-edges.csv")
+
+
+# --- graph formats ------------------------------------------------------------
+
+def _hex(rgb) -> str | None:
+    return "#%02x%02x%02x" % tuple(int(c) for c in rgb[:3]) if rgb else None
+
+
+def _intervals(spells) -> str | None:
+    """Gephi's interval-set syntax: <[7,9];[18,18]>."""
+    return "<" + ";".join(f"[{a},{b}]" for a, b in spells) + ">" if spells else None
+
+
+def _timeline(value_spells) -> str | None:
+    """Gephi's dynamic-value syntax: <[8,8,unsupported];[18,18,supported]>."""
+    return ("<" + ";".join(f"[{a},{b},{v}]" for v, a, b in value_spells) + ">"
+            if value_spells else None)
+
+
+def node_records(G) -> list[dict]:
+    """One flat record per node: the declared attributes plus label, colour, size, position."""
+    rows = []
+    for n, d in G.nodes(data=True):
+        row = {"id": n, "label": d.get("label", n)}
+        row.update({name: d.get(name) for name, _, _ in G.graph["node_attributes"]})
+        row.update({"color": _hex(d.get("color")), "size": d.get("size"), "x": d.get("x"),
+                    "y": d.get("y"), "interval": _intervals(d.get("spells"))})
+        rows.append(row)
+    return rows
+
+
+def edge_records(G) -> list[dict]:
+    rows = []
+    for i, (u, v, d) in enumerate(G.edges(data=True)):
+        row = {"id": f"e{i}", "source": u, "target": v,
+               "label": d.get("status") or d.get("relation"), "weight": d.get("weight")}
+        row.update({name: d.get(name) for name, _, _ in G.graph["edge_attributes"]})
+        row.update({"color": _hex(d.get("color")), "interval": _intervals(d.get("spells")),
+                    "status_timeline": _timeline(d.get("status_spells"))})
+        rows.append(row)
+    return rows
+
+
+# Gephi's spreadsheet import recognises these column names; the rest become attributes.
+_CSV_HEADERS = {"id": "Id", "label": "Label", "source": "Source", "target": "Target",
+                "weight": "Weight", "interval": "Time Interval"}
+
+
+def write_csv_table(G, table: str, text_out) -> None:
+    records = node_records(G) if table == "nodes" else edge_records(G)
+    keys = list(records[0]) if records else ["id", "label"]
+    if table == "edges":
+        keys.insert(3, "type")
+        for r in records:
+            r["type"] = "Directed"
+    header = [_CSV_HEADERS.get(k, "Type" if k == "type" and table == "edges" else k)
+              for k in keys]
+    w = csv.writer(text_out)
+    w.writerow(header)
+    for r in records:
+        w.writerow(["" if r.get(k) is None else
+                    ("true" if r[k] is True else "false" if r[k] is False else r[k])
+                    for k in keys])
+
+
+def write_graphml(G, out) -> None:
+    """GraphML (yEd, Cytoscape) with the same attributes as the GEXF, flattened."""
+    import networkx as nx
+    H = nx.DiGraph()
+    for r in node_records(G):
+        H.add_node(r.pop("id"), **{k: v for k, v in r.items() if v is not None})
+    for r in edge_records(G):
+        r.pop("id")
+        u, v = r.pop("source"), r.pop("target")
+        H.add_edge(u, v, **{k: v_ for k, v_ in r.items() if v_ is not None})
+    nx.write_graphml_lxml(H, out, encoding="utf-8", prettyprint=True)
+
+
+def _write_gexf(G, out) -> None:
+    from kg.gexf import write_gexf
+    write_gexf(G, out)
+
+
+GRAPH_WRITERS: dict[str, Callable] = {"gexf": _write_gexf, "graphml": write_graphml}
+
+
+# --- RDF formats --------------------------------------------------------------
+
+def rdf_prefixes() -> dict[str, str]:
+    from kg.iris import mint_iri
+    from kg.namespaces import PREFIXES
+    prefixes = dict(PREFIXES)
+    for kind in ("feature", "hardware", "status", "release", "product", "scheme",
+                 "page", "question", "answer", "statement"):
+        prefixes[kind] = mint_iri(kind, "x").rsplit("/", 1)[0] + "/"
+    return prefixes
+
+
+def select_quads(store: ox.Store, options: ExportOptions):
+    """The store's quads, without the answers and statements of other releases (with
+    options.release) and without literals in the other language (with options.lang)."""
+    excluded: set = set()
+    if options.release:
+        from kg.export_graph import find_release, list_releases
+        keep = ox.NamedNode(find_release(list_releases(store), options.release).iri)
+        kg_release = ox.NamedNode("https://w3id.org/mindspore-kg/ontology#release")
+        excluded = {q.subject for q in store.quads_for_pattern(None, kg_release, None)
+                    if q.object != keep}
+    for q in store:
+        if q.subject in excluded or q.object in excluded:
+            continue
+        if (options.lang and isinstance(q.object, ox.Literal) and q.object.language
+                and q.object.language != options.lang):
+            continue
+        yield q
+
+
+def write_rdf(store: ox.Store, fmt: ExportFormat, out, options: ExportOptions) -> int:
+    """Serialize the (filtered) store; returns the number of triples/quads written."""
+    count = 0
+
+    def counted(items):
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
+    quads = select_quads(store, options)
+    if fmt.rdf_format is ox.RdfFormat.TRIG:
+        items = counted(quads)
+    else:
+        items = counted(ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                        if q.graph_name == ox.DefaultGraph())
+    target = str(out) if isinstance(out, Path) else out
+    ox.serialize(items, target, fmt.rdf_format, prefixes=rdf_prefixes())
+    return count

@@ -1,0 +1,328 @@
+"""Project the RDF graph onto a networkx graph for Gephi and other graph tools.
+
+Nodes: features, hardware, products, releases (and, on request, FAQ entries = questions of one
+language). Edges: feature -support-> hardware (one edge per pair, its status per release),
+feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature.
+
+The projection knows nothing of file formats: kg.gexf and kg.export write it. The SPARQL it runs
+and the colours it gives are data files in kg/export_data/.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parent / "export_data"
+LANGUAGES = ("en", "zh")
+
+# Declared, typed attributes (name, GEXF type, dynamic?). Writers of every format use these lists.
+NODE_ATTRIBUTES = [
+    ("type", "string", False),          # feature | hardware | product | release | entry
+    ("iri", "string", False),
+    ("release", "string", False),       # release nodes: their notation; others: first release named
+    ("last_release", "string", False),
+    ("release_order", "integer", False),
+    ("doc_url_count", "integer", False),
+    ("statements", "integer", False),   # support statements behind the node's support edges
+    ("candidate", "boolean", False),    # features: not (yet) in the vocabulary
+]
+EDGE_ATTRIBUTES = [
+    ("relation", "string", False),      # support | belongs-to | narrower | about
+    ("status", "string", True),         # support edges: the status in each release
+    ("release", "string", True),        # the release each spell stands for
+    ("first_release", "string", False),
+    ("last_release", "string", False),
+    ("statements", "integer", False),
+    ("doc_url_count", "integer", False),
+    ("status_history", "string", False),  # "r1.0:unsupported r1.1:planned ..." for static readers
+]
+
+
+@dataclass(frozen=True)
+class Release:
+    iri: str
+    notation: str
+    order: int
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str) -> str:
+    return (DATA_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_style() -> dict:
+    return json.loads((DATA_DIR / "style.json").read_text(encoding="utf-8"))
+
+
+def _value(term):
+    """Python value of an RDF term: IRIs as strings, typed literals as int/bool/str."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            return int(term.value)
+        if dt.endswith("#boolean"):
+            return term.value in ("true", "1")
+        return term.value
+    return term.value
+
+
+def select(store: ox.Store, name: str, **bindings) -> list[dict]:
+    """Run kg/export_data/<name>.rq; bindings are substituted as typed terms, never spliced."""
+    subs = {ox.Variable(k): v for k, v in bindings.items()}
+    solutions = store.query(load_query(name), substitutions=subs or None)
+    variables = [v.value for v in solutions.variables]
+    return [{v: s[v] for v in variables} for s in solutions]
+
+
+def list_releases(store: ox.Store) -> list[Release]:
+    out = []
+    for row in select(store, "releases"):
+        iri = row["release"].value
+        notation = _value(row["notation"]) or iri.rsplit("/", 1)[-1]
+        out.append(Release(iri, notation, _value(row["order"])))
+    return out
+
+
+def find_release(releases: list[Release], wanted: str) -> Release:
+    for r in releases:
+        if wanted in (r.notation, r.iri, r.iri.rsplit("/", 1)[-1], str(r.order)):
+            return r
+    known = ", ".join(r.notation for r in releases) or "none: the store has no kg:Release"
+    raise InputError(f"unknown release {wanted!r} (known: {known})")
+
+
+def runs(orders) -> list[tuple[int, int]]:
+    """Consecutive integers as closed intervals: {1,2,3,5} -> [(1,3), (5,5)]."""
+    out: list[list[int]] = []
+    for o in sorted(set(orders)):
+        if out and o == out[-1][1] + 1:
+            out[-1][1] = o
+        else:
+            out.append([o, o])
+    return [(a, b) for a, b in out]
+
+
+def value_runs(by_order: dict[int, str]) -> list[tuple[str, int, int]]:
+    """Runs of consecutive orders with the same value: {1:'a',2:'a',3:'b',5:'b'} ->
+    [('a',1,2), ('b',3,3), ('b',5,5)]."""
+    out: list[list] = []
+    for o in sorted(by_order):
+        v = by_order[o]
+        if out and out[-1][0] == v and out[-1][2] == o - 1:
+            out[-1][2] = o
+        else:
+            out.append([v, o, o])
+    return [tuple(r) for r in out]
+
+
+def resolve_status(counts: Counter) -> str:
+    """The status of one release: the most frequent; ties go to the first in status_precedence."""
+    precedence = load_style()["status_precedence"]
+    rank = {s: i for i, s in enumerate(precedence)}
+    return min(counts, key=lambda s: (-counts[s], rank.get(s, len(rank)), s))
+
+
+class _Labels:
+    def __init__(self, store: ox.Store, lang: str):
+        self.lang = lang
+        self.by_node: dict[str, dict[str, str]] = defaultdict(dict)
+        self.notation: dict[str, str] = {}
+        for row in select(store, "labels"):
+            node = row["node"].value
+            if row["label"] is not None:
+                self.by_node[node].setdefault(row["label"].language or "", row["label"].value)
+            elif row["notation"] is not None:
+                self.notation.setdefault(node, row["notation"].value)
+
+    def get(self, node: str) -> str:
+        labels = self.by_node.get(node, {})
+        for lang in (self.lang, "en", "zh", ""):
+            if lang in labels:
+                return labels[lang]
+        if labels:
+            return labels[sorted(labels)[0]]
+        return self.notation.get(node) or node.rsplit("/", 1)[-1]
+
+
+def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = None,
+                  include_entries: bool = False, dynamic: bool | None = None) -> nx.DiGraph:
+    """The graph for Gephi. `release` keeps one release (static); otherwise every release is
+    kept and, unless `dynamic` is False, edges carry spells over the releases that state them."""
+    if lang not in LANGUAGES:
+        raise InputError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+    releases = list_releases(store)
+    selected = find_release(releases, release) if release else None
+    if dynamic is None:
+        dynamic = selected is None
+    if dynamic and selected is not None:
+        raise InputError("a single --release is a static snapshot; drop --dynamic or --release")
+    keep = {selected.order} if selected else {r.order for r in releases}
+    by_order = {r.order: r for r in releases}
+    style = load_style()
+    labels = _Labels(store, lang)
+
+    G = nx.DiGraph(mode="dynamic" if dynamic else "static", lang=lang,
+                   release=selected.notation if selected else None,
+                   releases=[(r.order, r.notation) for r in releases if r.order in keep],
+                   node_attributes=NODE_ATTRIBUTES, edge_attributes=EDGE_ATTRIBUTES)
+
+    def add_node(iri: str, kind: str, **attrs):
+        if iri not in G:
+            G.add_node(iri, label=labels.get(iri), type=kind, iri=iri, **attrs)
+        return G.nodes[iri]
+
+    for row in select(store, "hardware"):
+        add_node(row["hardware"].value, "hardware")
+        if row["broader"] is not None:
+            add_node(row["broader"].value, "hardware")
+            G.add_edge(row["hardware"].value, row["broader"].value, relation="narrower")
+    for row in select(store, "products"):
+        add_node(row["product"].value, "product")
+    for r in releases:
+        if r.order in keep:
+            add_node(r.iri, "release", release=r.notation, release_order=r.order,
+                     orders={r.order})
+
+    # features and "feature belongs to product", per release
+    belongs: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for row in select(store, "features"):
+        order = _value(row["order"])
+        if order not in keep:
+            continue
+        f = row["feature"].value
+        node = add_node(f, "feature", candidate=bool(_value(row["candidate"])), orders=set())
+        node["orders"].add(order)
+        if row["product"] is not None:
+            add_node(row["product"].value, "product")
+            key = (f, row["product"].value)
+            belongs[key][order] = belongs[key].get(order, 0) + _value(row["n"])
+    for (f, p), per_order in belongs.items():
+        G.add_edge(f, p, relation="belongs-to", orders=per_order, statements=0)
+
+    # support edges: one per (feature, hardware), the status resolved per release
+    support: dict[tuple[str, str], dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for row in select(store, "support"):
+        order, status = _value(row["order"]), _value(row["status"])
+        if order in keep and status in style["status_colors"]:
+            support[(row["feature"].value, row["hardware"].value)][order][status] += _value(row["n"])
+    for (f, h), per_order in support.items():
+        add_node(f, "feature", candidate=False, orders=set())["orders"].update(per_order)
+        add_node(h, "hardware")
+        statuses = {o: resolve_status(c) for o, c in per_order.items()}
+        n = sum(sum(c.values()) for c in per_order.values())
+        G.add_edge(f, h, relation="support", orders={o: 1 for o in per_order},
+                   statuses=statuses, status=statuses[max(statuses)], statements=n)
+        for node in (f, h):
+            G.nodes[node]["statements"] = G.nodes[node].get("statements", 0) + n
+
+    if include_entries:
+        _add_entries(store, G, lang, keep, add_node)
+    _add_doc_url_counts(store, G, keep)
+    _finish(G, by_order, dynamic, style)
+    return G
+
+
+def _add_entries(store, G, lang, keep, add_node) -> None:
+    about: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for row in select(store, "entries", lang=ox.Literal(lang)):
+        order = _value(row["order"])
+        if order not in keep:
+            continue
+        q = row["question"].value
+        node = add_node(q, "entry", orders=set())
+        node["label"] = " ".join(row["name"].value.split())
+        node["orders"].add(order)
+        if row["feature"] is not None and row["feature"].value in G:
+            about[(q, row["feature"].value)].add(order)
+    for (q, f), orders in about.items():
+        G.add_edge(q, f, relation="about", orders={o: 1 for o in orders}, statements=0)
+
+
+def _add_doc_url_counts(store, G, keep) -> None:
+    nodes: dict[str, set[str]] = defaultdict(set)
+    edges: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in select(store, "doc_urls"):
+        if _value(row["order"]) not in keep:
+            continue
+        node, url = row["node"].value, row["url"].value
+        if row["hardware"] is not None:
+            edges[(node, row["hardware"].value)].add(url)
+        else:
+            nodes[node].add(url)
+    for n, data in G.nodes(data=True):
+        data["doc_url_count"] = len(nodes.get(n, ()))
+    for u, v, data in G.edges(data=True):
+        data["doc_url_count"] = len(edges.get((u, v), ()))
+
+
+def _finish(G: nx.DiGraph, by_order: dict[int, Release], dynamic: bool, style: dict) -> None:
+    """Releases, spells, dynamic values, colours, sizes and positions."""
+    name = {o: r.notation for o, r in by_order.items()}
+    for u, v, e in G.edges(data=True):
+        counts = e.pop("orders", {})
+        orders = sorted(counts)
+        e.setdefault("statements", 0)
+        e["weight"] = float(e["statements"] or sum(counts.values()) or 1)
+        if orders:
+            e["first_release"], e["last_release"] = name[orders[0]], name[orders[-1]]
+            e["release"] = name[orders[-1]]
+            e["release_spells"] = [(name[o], o, o) for o in orders]
+            e["spells"] = runs(orders) if dynamic else []
+        statuses = e.pop("statuses", None)
+        if statuses:
+            e["status_spells"] = value_runs(statuses)
+            e["status_history"] = " ".join(f"{name[o]}:{s}" for o, s in sorted(statuses.items()))
+            e["color"] = tuple(style["status_colors"][e["status"]])
+        else:
+            e["color"] = tuple(style["relation_colors"].get(e["relation"], (128, 128, 128)))
+        if not dynamic:
+            e.pop("release_spells", None)
+            e.pop("status_spells", None)
+    for n, d in G.nodes(data=True):
+        orders = sorted(d.pop("orders", ()))
+        if orders and d["type"] != "release":
+            d["release"], d["last_release"] = name[orders[0]], name[orders[-1]]
+        d["spells"] = runs(orders) if dynamic and d["type"] in ("feature", "entry", "release") else []
+        kind = "candidate" if d.get("candidate") else d["type"]
+        d["color"] = tuple(style["node_colors"][kind])
+        size = style["node_size"]
+        d["size"] = size["base"] + size["per_sqrt_degree"] * math.sqrt(G.degree(n))
+    _place(G, style["rings"])
+
+
+def _place(G: nx.DiGraph, rings: dict) -> None:
+    """A deterministic starting layout: hardware inside, features around it grouped by
+    product, products and entries on outer rings, releases in a row below (the timeline)."""
+    def product_of(n):
+        for _, p, e in G.out_edges(n, data=True):
+            if e["relation"] == "belongs-to":
+                return G.nodes[p]["label"]
+        return "~"
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n, d in G.nodes(data=True):
+        groups[d["type"]].append(n)
+    groups["feature"].sort(key=lambda n: (product_of(n), G.nodes[n]["label"], n))
+    for kind in ("hardware", "product", "entry"):
+        groups[kind].sort(key=lambda n: (G.nodes[n]["label"], n))
+    for kind in ("hardware", "feature", "product", "entry"):
+        members, radius = groups.get(kind, []), rings[kind]
+        for i, n in enumerate(members):
+            angle = 2 * math.pi * i / max(len(members), 1)
+            G.nodes[n]["x"], G.nodes[n]["y"] = radius * math.cos(angle), radius * math.sin(angle)
+    row = sorted(groups.get("release", []), key=lambda n: G.nodes[n]["release_order"])
+    width = rings["release_row_width"]
+    for i, n in enumerate(row):
+        G.nodes[n]["x"] = -width / 2 + (width * i / max(len(row) - 1, 1))
+        G.nodes[n]["y"] = rings["release_row_y"]

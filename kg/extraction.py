@@ -1,0 +1,206 @@
+"""Entry -> Extraction: overall status, per-hardware status, features, candidates, products,
+each fact with its evidence (the sentence of the answer, by character offsets).
+
+spaCy blank pipelines (`zh`: character segmentation, `en`) carry PhraseMatchers generated
+from the SKOS vocabulary (concept IRI as match id); the status logic applies the cue lexicon
+and question frames of `kg.cues` (data in `ontology/lexicon/`):
+
+- the question's frame says what kind of answer counts (`是否支持X` asks for a status,
+  `如何X` is a how-to: only a strong negative/planned/restricted statement changes its n/a);
+- the main claim is the first of the answer's leading sentences that carries a status cue;
+- a hardware gets the status of the first clause naming it that carries a cue
+  (restrictions: hardware after "only supports" is supported, the restricted subject partial).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from kg.cues import YES_NO_FRAMES, Lexicon, Sentence, hardware_status, load_lexicon
+from kg.model import Entry, Evidence, Extraction
+from kg.vocabulary import Vocabulary, load_vocabulary
+
+LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
+LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues only)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_JOINERS = "/\\_-."
+
+
+class Extractor:
+    """Built once (vocabulary, lexicon, both pipelines); `extract(entry)` is cheap."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None, lexicon: Lexicon | None = None):
+        import spacy
+
+        from kg.vocabulary import build_matcher
+
+        self.vocab = vocabulary or load_vocabulary()
+        self.lexicon = lexicon or load_lexicon()
+        self.nlp = {"zh": spacy.blank("zh"), "en": spacy.blank("en")}
+        # hardware and products are names: case matters; features are phrases: case-insensitive
+        self.matchers = {lang: (build_matcher(nlp, self.vocab, lang, ("hardware", "products"), attr="ORTH"),
+                                build_matcher(nlp, self.vocab, lang, ("features",), attr="LOWER"))
+                         for lang, nlp in self.nlp.items()}
+        self.concepts = self.vocab.concepts
+        self.npu = next((c.iri for c in self.vocab.scheme("hardware") if c.key == "NPU"), None)
+        self.ascend = next((c.iri for c in self.vocab.scheme("hardware") if c.key == "Ascend"), None)
+
+    # --- matching ----------------------------------------------------------------
+
+    def mentions(self, text: str, lang: str) -> list[tuple[int, int, str]]:
+        """Vocabulary concepts named in `text`: (start, end, IRI), longest match first, no overlaps,
+        ASCII names only as whole words and not inside paths or package names."""
+        lang = "zh" if lang.startswith("zh") else "en"
+        if not text:
+            return []
+        doc = self.nlp[lang].make_doc(text)
+        raw = []
+        for matcher in self.matchers[lang]:
+            for match_id, s, e in matcher(doc):
+                a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+                raw.append((a, b, self.nlp[lang].vocab.strings[match_id]))
+        raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept, last = [], -1
+        for a, b, iri in raw:
+            if a < last or not self._word_ok(text, a, b):
+                continue
+            kept.append((a, b, iri))
+            last = b
+        hw_spans = {(a, b) for a, b, iri in kept if self.concepts[iri].scheme == "hardware"}
+        return [m for m in kept if self._not_in_path(text, m, hw_spans)]
+
+    @staticmethod
+    def _word_ok(text: str, a: int, b: int) -> bool:
+        if _ASCII_WORD.match(text[a]) and a > 0 and _ASCII_WORD.match(text[a - 1]):
+            return False
+        if _ASCII_WORD.match(text[b - 1]) and b < len(text) and _ASCII_WORD.match(text[b]):
+            return False
+        return True
+
+    def _not_in_path(self, text: str, m, hw_spans) -> bool:
+        """False for `mindspore-gpu`, `/usr/local/Ascend/x`: a joiner next to the name that does not
+        join it to another hardware name (`NPU/GPU/CPU` is a list)."""
+        a, b, iri = m
+        if self.concepts[iri].scheme != "hardware":
+            return True
+        if a >= 2 and text[a - 1] in _JOINERS and _ASCII_WORD.match(text[a - 2]):
+            if not any(e == a - 1 for _, e in hw_spans):
+                return False
+        if b + 1 < len(text) and text[b] in "/\\_." and _ASCII_WORD.match(text[b + 1]):
+            if not any(s == b + 1 for s, _ in hw_spans):
+                return False
+        return True
+
+    # --- extraction --------------------------------------------------------------
+
+    def extract(self, entry: Entry) -> Extraction:
+        lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+        lex = self.lexicon
+        question, answer = entry.question or "", entry.answer or ""
+        frame = lex.frame(question, lang)
+        sentences = lex.sentences(answer, lang)
+        q_mentions = self.mentions(question, lang)
+        a_mentions = self.mentions(answer, lang)
+
+        status, lead = self._status(frame, sentences)
+        ex = Extraction(status=status)
+        if lead is not None and status != "n/a":
+            ex.evidence["status"] = Evidence(lead.start, lead.end, lead.text)
+        self._hardware(ex, sentences, a_mentions, q_mentions)
+        self._features(ex, question, lang, q_mentions, a_mentions, lead)
+        self._products(ex, entry, q_mentions + a_mentions)
+        return ex
+
+    def _status(self, frame: str, sentences: list[Sentence]) -> tuple[str, Sentence | None]:
+        yes_no = frame in YES_NO_FRAMES
+        window = [s for s in sentences if not s.greeting][:LEAD_SENTENCES if yes_no else LEAD_SENTENCES_OTHER]
+        for s in window:
+            found = self._sentence_status(s, strong_only=not yes_no)
+            if found is None:
+                continue
+            if not yes_no and found == "supported":
+                continue
+            if frame == "limits":
+                found = {"unsupported": "partial", "supported": None}.get(found, found)
+                if found is None:
+                    continue
+            return found, s
+        default = {"capability": "supported", "plan": "supported"}.get(frame, "n/a")
+        return default, (window[0] if window and default != "n/a" else None)
+
+    @staticmethod
+    def _sentence_status(s: Sentence, strong_only: bool) -> str | None:
+        """The sentence's claim: its first clause with a status cue, turned planned by a later
+        planned clause ("暂不支持，但正在设计"; "supports A, B is under development") and partial by a later restriction of a support."""
+        sts = [cl.status(strong_only) for cl in s.clauses]
+        sts = [x for x in sts if x]
+        if not sts:
+            return None
+        first, rest = sts[0], sts[1:]
+        if first != "planned" and "planned" in rest:
+            return "planned"
+        if first == "supported" and any(x in ("partial", "unsupported") for x in rest):
+            return "partial"
+        return first
+
+    def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions) -> None:
+        hw = [(a, b, iri) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        via_ascend_npu = None
+        for s in sentences:
+            for cl in s.clauses:
+                if cl.related or not cl.cues:
+                    continue
+                for a, b, iri in hw:
+                    if not (cl.start <= a < cl.end):
+                        continue
+                    name = self.concepts[iri].key
+                    st = hardware_status(cl, a)
+                    if st is None or name in ex.hardware:
+                        continue
+                    ex.hardware[name] = st
+                    ex.evidence[name] = Evidence(s.start, s.end, s.text)
+                    if iri == self.ascend and "NPU" in (s.text[a - s.start:b - s.start]).upper():
+                        via_ascend_npu = name
+        # "Ascend NPU(s)" is Ascend; NPU too when the entry also names NPUs on their own
+        if via_ascend_npu and self.npu and "NPU" not in ex.hardware:
+            if any(iri == self.npu for _, _, iri in a_mentions + q_mentions):
+                ex.hardware["NPU"] = ex.hardware[via_ascend_npu]
+                ex.evidence["NPU"] = ex.evidence[via_ascend_npu]
+
+    def _features(self, ex: Extraction, question, lang, q_mentions, a_mentions, lead) -> None:
+        feats = [iri for _, _, iri in q_mentions if self.concepts[iri].scheme == "features"]
+        if not feats and lead is not None:
+            feats = [iri for a, _, iri in a_mentions
+                     if self.concepts[iri].scheme == "features" and lead.start <= a < lead.end]
+        ex.feature_iris = list(dict.fromkeys(feats))
+        ex.features = [self.concepts[i].label for i in ex.feature_iris]
+        if not any(self.concepts[iri].scheme == "features" for _, _, iri in q_mentions):
+            cand = self.lexicon.candidate_of(question, lang)
+            if cand and not self.vocab.find_label(cand):
+                ex.candidates = [cand]
+                ex.features.append(cand)
+
+    def _products(self, ex: Extraction, entry: Entry, mentions) -> None:
+        prods = [self.concepts[iri].label for _, _, iri in mentions if self.concepts[iri].scheme == "products"]
+        if not prods and entry.component:
+            c = self.vocab.find_label(entry.component, "products")
+            prods = [c.label] if c else [entry.component]
+        ex.products = list(dict.fromkeys(prods))
+
+
+def extract_entries(entries: Iterable[Entry], extractor: Extractor | None = None
+                    ) -> Iterator[tuple[Entry, Extraction]]:
+    """(entry, extraction) for each entry, with one shared Extractor."""
+    extractor = extractor or Extractor()
+    for e in entries:
+        yield e, extractor.extract(e)
+
+
+def record_of(entry: Entry, ex: Extraction, evidence: bool = False) -> dict:
+    """The guidelines' record keys of the extraction (plus products/candidates, optionally evidence)."""
+    rec = {"status": ex.status, "hardware": dict(ex.hardware), "features": list(ex.features),
+           "products": list(ex.products), "candidates": list(ex.candidates)}
+    if evidence:
+        rec["evidence"] = {k: {"start": v.start, "end": v.end, "text": v.text} for k, v in ex.evidence.items()}
+    return rec
+

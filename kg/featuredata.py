@@ -1,0 +1,141 @@
+"""What the feature page and the graph page show, as plain Python data (no Flask here).
+
+Same conventions as `kg.pagedata`: each function takes a `run` callable and runs
+named queries (feature_history, feature_docs, support_matrix from `queries/`; labels
+and entry texts from `kg/page_queries/`).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kg.errors import InputError, NotFound
+from kg.iris import mint_iri
+from kg.pagedata import (LANGUAGES, OVERALL, STATUS_ORDER, _run, excerpt, hardware_columns,
+                         local_id, release_names, status_class)
+from kg.queries import to_term
+
+# graph legend and colours (kg/static/graph.js reads them from the page's data)
+NODE_TYPES = {  # node type -> (legend, colour)
+    "feature": ("feature (vocabulary)", "#1f5fbf"),
+    "candidate": ("candidate feature", "#9a6700"),
+    "hardware": ("hardware", "#222222"),
+}
+EDGE_COLOURS = {  # edge status -> (legend, colour)
+    "supported": ("supported", "#1e8a3e"),
+    "partial": ("partially supported", "#c79100"),
+    "planned": ("planned", "#2f6fde"),
+    "unsupported": ("unsupported", "#c62834"),
+    "mixed": ("entries disagree", "#7b3fc4"),
+    "broader": ("narrower hardware of", "#9a9a9a"),
+}
+
+
+def _sort_status(statuses) -> list[str]:
+    return sorted(set(statuses), key=lambda st: STATUS_ORDER.index(st) if st in STATUS_ORDER else 9)
+
+
+def feature(run, ident: str, lang: str = "en") -> dict:
+    """One feature: labels in both languages, status per hardware per release (timeline),
+    every evidence entry, and the documentation URLs of its entries."""
+    try:
+        iri = to_term("feature", ident, "feature").value
+    except InputError as e:
+        raise NotFound(f"no feature {ident!r}: {e.message}") from None
+    labels = [r for r in _run(run, "feature", feature=iri) if "label" in r]
+    history = _run(run, "feature_history", feature=iri)
+    if not labels and not history:  # `feature` has rows for any skos:Concept: need one
+        raise NotFound(f"no feature {ident!r} in the graph")
+    pref = {r["labelLang"]: r["label"] for r in labels if r.get("labelKind") == "pref"}
+    alt: dict[str, list[str]] = defaultdict(list)
+    for r in labels:
+        if r.get("labelKind") == "alt":
+            alt[r["labelLang"]].append(r["label"])
+    entries = {e["answer"]: e for e in _run(run, "feature_entries", feature=iri)}
+    docs = _run(run, "feature_docs", feature=iri)
+    columns = hardware_columns(run, lang)
+    releases = [r for r in release_names(run) if any(h["release"] == r for h in history)]
+    timeline: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    evidence = []
+    for h in history:
+        hw = h.get("hardware", OVERALL)
+        timeline[hw][h["release"]].append(h["status"])
+        e = entries.get(h["answer"], {})
+        evidence.append({**h, "hw": hw, "entry": e,
+                         "excerpt": excerpt(e.get("text", ""), h.get("evidence"))})
+    rows = []
+    for hw in [OVERALL] + [c["notation"] for c in columns]:
+        if hw in timeline:
+            cells = {}
+            for rel, sts in timeline[hw].items():
+                status = " ".join(_sort_status(sts))
+                cells[rel] = {"status": status, "class": status_class(status)}
+            rows.append({"hardware": hw, "cells": cells})
+    candidate = any(r.get("scheme") == mint_iri("scheme", "candidates") for r in labels)
+    return {
+        "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
+        "label": pref.get("en") or pref.get("zh") or ident,
+        "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
+        "evidence": evidence, "docs": _unique_docs(docs),
+        "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
+    }
+
+
+def _unique_docs(docs: list[dict]) -> list[dict]:
+    """Doc URLs once each, with the releases that give them (in order)."""
+    by: dict[str, dict] = {}
+    for d in docs:
+        u = by.setdefault(d["url"], {"url": d["url"], "releases": [], "upstream": d.get("upstream")})
+        if d["release"] not in u["releases"]:
+            u["releases"].append(d["release"])
+    return list(by.values())
+
+
+def graph(run, release: str, lang: str = "en") -> dict:
+    """The support graph of a release as cytoscape.js elements: feature and hardware nodes,
+    one edge per (feature, hardware) coloured by status, hardware hierarchy edges."""
+    if lang not in LANGUAGES:
+        raise InputError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    known = release_names(run)
+    if release not in known:
+        raise NotFound(f"release: no entries for release {release!r} "
+                       f"(releases with entries: {', '.join(known)})")
+    rows = _run(run, "support_matrix", release=release, lang=lang)
+    columns = hardware_columns(run, lang)
+    nodes, edges, overall_only = {}, {}, set()
+    for c in columns:
+        nodes["hw:" + c["notation"]] = {"id": "hw:" + c["notation"], "label": c["notation"],
+                                        "type": "hardware", "title": c["label"]}
+    for c in columns:
+        if c["broader"]:
+            edges[f"b:{c['notation']}"] = {"id": f"b:{c['notation']}", "source": "hw:" + c["notation"],
+                                           "target": "hw:" + c["broader"], "status": "broader",
+                                           "entries": 0}
+    for r in rows:
+        fid = local_id(r["feature"])
+        if "hardware" not in r:
+            overall_only.add(fid)
+            continue
+        statuses = _sort_status(r["statuses"].split())
+        status = statuses[0] if len(statuses) == 1 else "mixed"
+        eid = f"s:{fid}:{r['hardware']}"
+        if eid in edges:  # the same cell under two labels: merge
+            statuses = _sort_status(edges[eid]["statuses"].split() + statuses)
+            status = statuses[0] if len(statuses) == 1 else "mixed"
+        nodes.setdefault("f:" + fid, {"id": "f:" + fid, "label": r["label"], "href": fid,
+                                      "type": "candidate" if fid.startswith("candidate/") else "feature"})
+        edges[eid] = {"id": eid, "source": "f:" + fid, "target": "hw:" + r["hardware"],
+                      "sourceLabel": r["label"],
+                      "status": status, "statuses": " ".join(statuses),
+                      "entries": max(r["entries"], edges.get(eid, {}).get("entries", 0))}
+    overall_only -= {n["href"] for n in nodes.values() if "href" in n}
+    edges = list(edges.values())
+    used = {e["source"] for e in edges if e["status"] != "broader"} | {
+        e["target"] for e in edges if e["status"] != "broader"}
+    used |= {e["target"] for e in edges if e["source"] in used}
+    return {
+        "release": release, "lang": lang, "releases": known,
+        "nodes": [n for n in nodes.values() if n["type"] != "hardware" or n["id"] in used],
+        "edges": [e for e in edges if e["source"] in used and e["target"] in used],
+        "overall_only": len(overall_only),
+        "node_types": NODE_TYPES, "edge_colours": EDGE_COLOURS,
+    }

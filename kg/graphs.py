@@ -1,0 +1,174 @@
+"""The build pipeline behind `kg build`: parse -> extract -> RDF -> validate -> store or files.
+
+The store is replaced atomically (kg.store.build_store_atomically): a build that fails,
+whether on bad input, on a SHACL violation or half-way through writing, leaves the
+previous store as it was.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from kg.errors import InputError
+from kg.model import Entry, Extraction
+
+# --format name -> (rdflib serializer plugin, file extension)
+EXPORT_FORMATS = {
+    "ttl": ("turtle", "ttl"),
+    "nt": ("nt", "nt"),
+    "jsonld": ("json-ld", "jsonld"),
+    "trig": ("trig", "trig"),
+}
+WRITE_CHUNK = 100_000  # quads per write to the store (progress is reported per chunk)
+
+
+@dataclass
+class BuildResult:
+    entries: int
+    quads: int            # data + ontology + vocabulary
+    translations: int
+    output: str
+    report: object = None  # kg.validation.Report
+
+    def summary(self) -> str:
+        return (f"{self.entries} entries, {self.quads} triples, {self.translations} translation "
+                f"pairs -> {self.output}")
+
+
+def default_extractor():
+    """The extraction stage (kg.extraction.Extractor)."""
+    from kg.extraction import Extractor
+    return Extractor()
+
+
+def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
+               extractor=None, release: str | None = None) -> list[tuple[Entry, Extraction]]:
+    """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs."""
+    from kg.parsing import parse_paths
+
+    entries = list(parse_paths(paths, root=root, release=release))
+    if not entries:
+        raise InputError("no FAQ entries found in " + ", ".join(str(p) for p in paths))
+    extractor = extractor or default_extractor()
+    extract_all = getattr(extractor, "extract_all", None)
+    if extract_all is not None:
+        return list(zip(entries, extract_all(entries)))
+    return [(e, extractor.extract(e)) for e in entries]
+
+
+def build_graph_quads(pairs: Sequence[tuple[Entry, Extraction]], *, validate: bool = True,
+                      root: str | os.PathLike | None = None, base: str | None = None):
+    """(all quads: ontology + vocabulary + data, Built, validation report or None).
+    Raises CheckFailed when the graph violates ontology/shapes.ttl."""
+    from kg.building import build_quads
+    from kg.ontology import ontology_quads
+
+    titles = None
+    if root is not None:
+        titles = {s: t for s in {e.source for e, _ in pairs}
+                  if (t := read_title(Path(root) / s)) is not None}
+    built = build_quads(pairs, titles=titles, base=base)
+    quads = ontology_quads(base) + built.quads
+    report = None
+    if validate:
+        from kg.validation import check_graph, to_rdflib
+        report = check_graph(to_rdflib(quads))
+    return quads, built, report
+
+
+def fill_store(store, quads: Sequence, on_chunk: Callable[[int, int], None] | None = None) -> None:
+    """Write `quads` into `store` in chunks; `on_chunk(done, total)` after each one."""
+    total = len(quads)
+    for start in range(0, total, WRITE_CHUNK):
+        store.bulk_extend(quads[start:start + WRITE_CHUNK])
+        if on_chunk:
+            on_chunk(min(start + WRITE_CHUNK, total), total)
+
+
+def build_store(paths, store_path, *, root=".", extractor=None, release=None, validate=True,
+                on_chunk: Callable[[int, int], None] | None = None) -> BuildResult:
+    """`kg build PATH... -o STORE`: the whole pipeline into a fresh store swapped in at the end."""
+    from kg.store import build_store_atomically
+
+    pairs = read_pairs(paths, root=root, extractor=extractor, release=release)
+    quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
+    build_store_atomically(store_path, lambda store: fill_store(store, quads, on_chunk))
+    return BuildResult(len(pairs), len(set(quads)), len(built.translations), str(store_path), report)
+
+
+def to_rdflib_graph(quads):
+    """An rdflib Graph of the quads with the project's prefixes bound (for serialising)."""
+    from kg import config
+    from kg.namespaces import PREFIXES
+    from kg.validation import to_rdflib
+
+    g = to_rdflib(quads)
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri, replace=True)
+    base = config.base_iri()
+    for kind in ("feature", "hardware", "status", "release", "product", "scheme", "candidate",
+                 "page", "question", "answer", "statement"):
+        g.bind(kind, base + kind + "/", replace=True)
+    return g
+
+
+def export_format(fmt: str) -> tuple[str, str]:
+    key = fmt.lower().lstrip(".")
+    if key not in EXPORT_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
+    return EXPORT_FORMATS[key]
+
+
+def serialize_quads(quads, fmt: str) -> bytes:
+    """The graph in `fmt` (ttl, nt, jsonld, trig), written by rdflib."""
+    plugin, _ = export_format(fmt)
+    g = to_rdflib_graph(quads)
+    if plugin == "trig":
+        from rdflib import Dataset
+        ds = Dataset()
+        for prefix, ns in g.namespaces():
+            ds.bind(prefix, ns, replace=True)
+        for t in g:
+            ds.add(t)
+        g = ds
+    data = g.serialize(format=plugin, encoding="utf-8")
+    return data
+
+
+def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", extractor=None,
+                release=None, validate=True) -> BuildResult:
+    """`kg build PATH... --format F [-o FILE]`: the validated graph as one file (or stdout).
+    The file is written beside its target and renamed into place, so a failure leaves
+    any previous file unchanged."""
+    export_format(fmt)  # fail on a bad format before the work
+    pairs = read_pairs(paths, root=root, extractor=extractor, release=release)
+    quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
+    data = serialize_quads(quads, fmt)
+    if output in (None, "-"):
+        import sys
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        out = "stdout"
+    else:
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        out = str(target)
+    return BuildResult(len(pairs), len(set(quads)), len(built.translations), out, report)
+
+
+def read_title(path: str | os.PathLike) -> str | None:
+    """The page title: its first level-1 Markdown heading."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"#\s+(.+?)\s*#*\s*$", line)
+                if m:
+                    return m.group(1)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None

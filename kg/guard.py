@@ -1,0 +1,151 @@
+"""The SSRF guard: no request to the endpoint may make the server fetch anything.
+
+`SERVICE` (Oxigraph federates to any IRI), `LOAD` (fetches a document) and
+`FROM` / `FROM NAMED` / `USING` / `USING NAMED` naming a graph the store does not hold
+(rdflib dereferences those) are refused with a QueryError (400), whatever engine
+would run the query.
+
+The check works on SPARQL's lexical grammar, not on a regex over the raw text:
+comments, string literals and IRIs are tokens, so `?service`, `ex:load`, `"FROM"` or
+`<http://x/service>` are not keywords, while a keyword in any case is. The one
+ambiguity of the grammar, `<` as an IRI start or as the less-than operator, is
+resolved by context as the parsers do (inside parentheses, after an operand, it is
+the operator); when a `<...>` run in that position could also be read as code
+hiding a keyword, the query is refused rather than guessed about.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from kg.errors import QueryError
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<pname>(?:[^\W\d][\w\-.]*)?:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*)
+  | (?P<word>[^\W\d][\w\-]*)
+  | (?P<number>[+\-]?(?:\d+\.?\d*(?:[eE][+\-]?\d+)?|\.\d+(?:[eE][+\-]?\d+)?))
+  | (?P<bnode>_:[\w\-.]*)
+  | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@])
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+_OPERAND_END = {"var", "string", "iri", "pname", "number", "bnode"}
+# inside an ambiguous `<...>`: a keyword the way Oxigraph could read it as code
+_HIDDEN_KEYWORD = re.compile(r"(?i)(?<![\w\-:/%])(SERVICE|LOAD|FROM|USING)(?=[?$#(]|$)")
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+FORBIDDEN = {"SERVICE": "SERVICE (federated query) is not allowed: this endpoint never "
+                        "sends requests to other servers",
+             "LOAD": "LOAD is not allowed: this endpoint never fetches documents"}
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    pos: int
+
+
+@dataclass
+class GuardReport:
+    """What the guard saw: the dataset IRIs named in the query text (resolved)."""
+    from_graphs: list[str] = field(default_factory=list)
+    from_named_graphs: list[str] = field(default_factory=list)
+    is_update: bool = False
+    form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (the first keyword)
+
+
+def tokenize(text: str) -> list[Token]:
+    """SPARQL tokens without whitespace and comments; `<` resolved as IRI or operator."""
+    out: list[Token] = []
+    stack: list[str] = []  # open brackets: "(" or "{" or "["
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TOKEN.match(text, pos)
+        kind = m.lastgroup
+        tok = m.group()
+        if kind == "iri":
+            prev = out[-1] if out else None
+            in_parens = bool(stack) and stack[-1] == "("
+            after_operand = prev is not None and (prev.kind in _OPERAND_END or prev.text in (")", "]")
+                                                  or (prev.kind == "word" and prev.text.lower() in ("true", "false")))
+            if in_parens and after_operand:
+                # an operator in an expression, or an IRI in a collection/VALUES row
+                if _HIDDEN_KEYWORD.search(tok[1:-1]):
+                    raise QueryError(f"ambiguous '<' at character {pos + 1} hides a keyword "
+                                     f"({tok[:40]!r}); put spaces around comparison operators")
+        if kind not in ("ws", "comment"):
+            out.append(Token(kind, tok, pos))
+            if tok in ("(", "{", "["):
+                stack.append(tok)
+            elif tok in (")", "}", "]") and stack:
+                stack.pop()
+        pos = m.end()
+    return out
+
+
+def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    if tok.kind == "iri":
+        iri = tok.text[1:-1]
+        return urljoin(base, iri) if base and ":" not in iri.split("/")[0] else iri
+    if tok.kind == "pname":
+        ns, _, local = tok.text.partition(":")
+        if ns in prefixes:
+            return prefixes[ns] + local.replace("\\", "")
+    return None
+
+
+def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozenset(),
+                base_iri: str | None = None) -> GuardReport:
+    """Refuse (QueryError) SERVICE, LOAD and FROM/USING of graphs the store does not hold.
+    `local_graphs`: the named-graph IRIs of the store. Returns what it found."""
+    tokens = tokenize(text)
+    report = GuardReport()
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        up = t.text.upper() if t.kind == "word" else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if up == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(tokens):
+            iri = _resolve(tokens[i + 2], prefixes, base)
+            if iri is not None:
+                prefixes[nxt.text.split(":")[0]] = iri
+            i += 3
+            continue
+        if up == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = _resolve(nxt, prefixes, base)
+            i += 2
+            continue
+        if up in FORBIDDEN:
+            raise QueryError(f"{FORBIDDEN[up]} (at character {t.pos + 1})")
+        if up in _UPDATE_WORDS:
+            report.is_update = True
+            report.form = report.form or "UPDATE"
+        elif up in _QUERY_FORMS and report.form is None:
+            report.form = up
+        if up in ("FROM", "USING"):
+            named = nxt is not None and nxt.kind == "word" and nxt.text.upper() == "NAMED"
+            j = i + (2 if named else 1)
+            target = tokens[j] if j < len(tokens) else None
+            iri = _resolve(target, prefixes, base) if target is not None else None
+            if iri is None:
+                raise QueryError(f"{up} at character {t.pos + 1} must name a graph IRI")
+            if iri not in local_graphs:
+                raise QueryError(f"{up}{' NAMED' if named else ''} <{iri}> names no graph of this "
+                                 f"store; this endpoint never fetches remote data "
+                                 f"(at character {t.pos + 1})")
+            (report.from_named_graphs if named else report.from_graphs).append(iri)
+            i = j + 1
+            continue
+        i += 1
+    return report

@@ -1,0 +1,242 @@
+"""The REST lookups behind /api/*: named queries run and shaped into JSON documents.
+
+Everything here is plain Python over a `run` callable, so the same code answers in
+the server (through its query runner, with timeouts) and in tests or scripts
+(`store_runner`, directly on a pyoxigraph store):
+
+    run(query: NamedQuery, values: {parameter: text}) -> [{variable: plain value}]
+
+Parameters are checked before anything runs: a value that is not a known hardware,
+status, release or language is an InputError naming the parameter (HTTP 400); an
+unknown feature id is NotFound (404).
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+from kg import config
+from kg.errors import InputError, NotFound
+from kg.iris import mint_iri
+from kg.queries import XSD_INTEGER, Catalogue, NamedQuery, load_catalogue, to_term
+
+LANGS = ("en", "zh")
+# parameter -> vocabulary scheme whose notations it accepts
+SCHEMES = {"hardware": "hardware", "status": "statuses", "release": "releases"}
+
+
+def store_runner(store) -> Callable:
+    """A `run` callable answering on a pyoxigraph store in this process (tests, scripts)."""
+    from kg.queries import run_named, solutions_to_dicts
+
+    def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
+        return solutions_to_dicts(run_named(store, query.name, values, _single(query)))
+
+    return run
+
+
+def pool_runner(runner) -> Callable:
+    """A `run` callable answering through the server's QueryRunner (worker processes,
+    timeout, result cap): SPARQL JSON results read back into plain rows."""
+    import json
+
+    def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
+        answer = runner.query(query.text, format="json", substitutions=query.bind(values))
+        return rows_of_json(json.loads(answer.body))
+
+    return run
+
+
+def rows_of_json(doc: dict) -> list[dict]:
+    """SPARQL JSON results -> [{variable: plain value}] (xsd:integer as int)."""
+    rows = []
+    for b in doc.get("results", {}).get("bindings", []):
+        row = {}
+        for k, t in b.items():
+            v = t.get("value")
+            if t.get("datatype") == XSD_INTEGER:
+                try:
+                    v = int(v)
+                except (TypeError, ValueError):
+                    pass
+            row[k] = v
+        rows.append(row)
+    return rows
+
+
+def _single(query: NamedQuery) -> Catalogue:
+    return Catalogue({query.name: query})
+
+
+def feature_id(iri: str) -> str:
+    """The short id of a feature IRI: `mixed-precision`, `candidate/<slug>`, else the IRI."""
+    base = config.base_iri()
+    for kind, prefix in (("feature", ""), ("candidate", "candidate/")):
+        head = f"{base}{kind}/"
+        if iri.startswith(head):
+            return prefix + iri[len(head):]
+    return iri
+
+
+class Lookups:
+    """The lookups of one store. Vocabulary notations are cached: the served store is
+    read-only."""
+
+    def __init__(self, run: Callable, catalogue: Catalogue | None = None):
+        self.run = run
+        self.catalogue = catalogue or load_catalogue()
+        self._known: dict[str, dict[str, dict]] = {}
+
+    def rows(self, name: str, values: Mapping[str, str] | None = None) -> list[dict]:
+        return self.run(self.catalogue.get(name), values or {})
+
+    # --- parameter checks --------------------------------------------------------
+
+    def known(self, scheme: str) -> dict[str, dict]:
+        """{notation: {iri, notation, label}} of a vocabulary scheme (cached)."""
+        if scheme not in self._known:
+            self._known[scheme] = {r["notation"]: {"iri": r["concept"], "notation": r["notation"],
+                                                   "label": r.get("label")}
+                                   for r in self.rows("concepts", {"scheme": scheme})
+                                   if "notation" in r}
+        return self._known[scheme]
+
+    def check(self, param: str, value: str | None) -> str | None:
+        """The canonical notation for a hardware/status/release value (notation in any
+        case, or IRI); InputError naming `param` when the vocabulary has no such thing."""
+        if value is None or value == "":
+            return None
+        known = self.known(SCHEMES[param])
+        for notation, c in known.items():
+            if value == notation or value == c["iri"] or value.lower() == notation.lower():
+                return notation
+        raise InputError(f"parameter {param!r}: unknown {param} {value!r} "
+                         f"(known: {', '.join(known)})")
+
+    @staticmethod
+    def check_lang(value: str | None) -> str:
+        if value is None or value == "":
+            return "en"
+        if value.lower() not in LANGS:
+            raise InputError(f"parameter 'lang': {value!r} is not a language of the graph "
+                             f"(use one of: {', '.join(LANGS)})")
+        return value.lower()
+
+    # --- /api/features -------------------------------------------------------------
+
+    def features(self, hardware: str | None = None, status: str | None = None,
+                 release: str | None = None, lang: str | None = None,
+                 feature: str | None = None) -> dict:
+        """Features with their statements, filtered; each with its evidence entries."""
+        lang = self.check_lang(lang)
+        filters = {"hardware": self.check("hardware", hardware),
+                   "status": self.check("status", status),
+                   "release": self.check("release", release)}
+        values = {k: v for k, v in filters.items() if v}
+        if feature:
+            values["feature"] = feature
+        values["lang"] = lang
+        by_feature: dict[str, dict] = {}
+        for r in self.rows("feature_statements", values):
+            f = by_feature.get(r["feature"])
+            if f is None:
+                f = by_feature[r["feature"]] = {
+                    "id": feature_id(r["feature"]), "iri": r["feature"], "label": r.get("label"),
+                    "lang": lang, "statuses": [], "hardware": [], "releases": [], "evidence": []}
+            hw = self._notation("hardware", r.get("statementHardware"))
+            _add(f["statuses"], r["statusName"])
+            if hw:
+                _add(f["hardware"], hw)
+            _add(f["releases"], r["releaseName"])
+            f["evidence"].append({
+                "statement": r["statement"], "status": r["statusName"], "hardware": hw,
+                "release": r["releaseName"], "text": r.get("evidence"), "entry": r["answer"],
+                "source": r.get("source"), "n": r.get("n"), "line": r.get("line"),
+                "upstream": r.get("upstream")})
+        features = list(by_feature.values())
+        return {"query": {**{k: v for k, v in filters.items() if v}, "lang": lang},
+                "count": len(features), "features": features}
+
+    def _notation(self, param: str, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        for notation, c in self.known(SCHEMES[param]).items():
+            if c["iri"] == iri:
+                return notation
+        return iri
+
+    # --- /api/features/<id> -------------------------------------------------------------
+
+    def feature(self, fid: str, lang: str | None = None) -> dict:
+        """One feature: labels, scheme, history across releases (release order), doc URLs."""
+        lang = self.check_lang(lang)
+        try:
+            iri = to_term("feature", fid, "id").value
+        except InputError:
+            raise NotFound(f"no feature {fid!r}") from None
+        labels = self.rows("feature", {"feature": iri})
+        if not labels:
+            raise NotFound(f"no feature {fid!r} (see /api/features for the known ones)")
+        pref = {r["labelLang"]: r["label"] for r in labels
+                if r.get("labelKind") == "pref" and r.get("labelLang")}
+        alt: dict[str, list] = {}
+        for r in labels:
+            if r.get("labelKind") == "alt" and r.get("labelLang"):
+                _add(alt.setdefault(r["labelLang"], []), r["label"])
+        history: list[dict] = []
+        for r in self.rows("feature_history", {"feature": iri}):
+            if not history or history[-1]["release"] != r["release"]:
+                history.append({"release": r["release"], "order": r["order"], "statements": []})
+            history[-1]["statements"].append({
+                "status": r["status"], "hardware": r.get("hardware"), "text": r.get("evidence"),
+                "entry": r["answer"], "source": r.get("source"), "n": r.get("n"),
+                "line": r.get("line"), "upstream": r.get("upstream")})
+        docs = [{"url": r["url"], "release": r["release"], "entry": r["answer"],
+                 "source": r.get("source"), "n": r.get("n")}
+                for r in self.rows("feature_docs", {"feature": iri})]
+        scheme = labels[0].get("scheme")
+        return {"id": feature_id(iri), "iri": iri, "lang": lang,
+                "label": pref.get(lang) or pref.get("en") or next(iter(pref.values()), fid),
+                "labels": pref, "altLabels": alt,
+                "candidate": scheme == mint_iri("scheme", "candidates"),
+                "history": history, "docUrls": docs}
+
+    # --- /api/hardware, /api/releases, /api/entries ---------------------------------------
+
+    def hardware(self, lang: str | None = None) -> dict:
+        lang = self.check_lang(lang)
+        rows = self.rows("hardware", {"lang": lang})
+        items = [{"id": r["notation"], "iri": r["hardware"], "label": r.get("label"),
+                  "broader": r.get("broader"),
+                  "narrower": [o["notation"] for o in rows if o.get("broader") == r["notation"]],
+                  "statements": r.get("statements", 0)} for r in rows]
+        return {"lang": lang, "count": len(items), "hardware": items}
+
+    def releases(self, lang: str | None = None) -> dict:
+        lang = self.check_lang(lang)
+        items = [{"id": r["notation"], "iri": r["release"], "label": r.get("label"),
+                  "order": r["order"], "previous": r.get("previous"),
+                  "entries": r.get("entries", 0), "statements": r.get("statements", 0)}
+                 for r in self.rows("releases", {"lang": lang})]
+        return {"lang": lang, "count": len(items), "releases": items}
+
+    def entries(self, source: str | None = None, page: str | None = None,
+                release: str | None = None) -> dict:
+        if not source and not page:
+            raise InputError("parameter 'source' is required (or 'page'): the FAQ file, e.g. "
+                             "r1.2/docs/faq/source_en/installation.md")
+        values = {"source": source, "page": page, "release": self.check("release", release)}
+        values = {k: v for k, v in values.items() if v}
+        items = [{"entry": r["answer"], "source": r["source"], "page": r["page"],
+                  "release": r["releaseName"], "n": r["n"], "line": r["line"],
+                  "endLine": r.get("endLine"), "question": r["question"],
+                  "status": r.get("status"), "upstream": r.get("upstream")}
+                 for r in self.rows("page_entries", values)]
+        if not items:
+            what = " and ".join(f"{k} {v!r}" for k, v in values.items())
+            raise NotFound(f"no entries for {what}")
+        return {"query": values, "count": len(items), "entries": items}
+
+
+def _add(items: list, value) -> None:
+    if value not in items:
+        items.append(value)

@@ -1,0 +1,65 @@
+"""The project's own Turtle (ontology/kg.ttl, ontology/vocabulary.ttl) as quads for the store.
+
+The files are written with the default base https://w3id.org/mindspore-kg/; a deployment
+with another base (KG_BASE_IRI) gets every instance IRI rewritten on load. The ontology
+namespace (…/ontology#) is the schema and stays as it is.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import config
+from kg.errors import InputError
+from kg.namespaces import KG, PREFIXES
+
+DEFAULT_BASE = config.SETTINGS["base_iri"].default
+ONTOLOGY_FILES = ("kg.ttl", "vocabulary.ttl")
+
+
+def ontology_paths() -> list[Path]:
+    return [config.ONTOLOGY_DIR / name for name in ONTOLOGY_FILES]
+
+
+def _rebase(term, base: str):
+    if isinstance(term, ox.NamedNode):
+        v = term.value
+        if v.startswith(DEFAULT_BASE) and not v.startswith(PREFIXES["kg"]):
+            return ox.NamedNode(base + v[len(DEFAULT_BASE):])
+    return term
+
+
+def read_turtle(path: Path, base: str | None = None) -> list[ox.Quad]:
+    """Quads (default graph) of one Turtle file of ours, rebased to `base`."""
+    base = base or config.base_iri()
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as e:
+        raise InputError(f"invalid Turtle: {e}", path=str(path)) from e
+    except OSError as e:
+        raise InputError(f"cannot read: {e}", path=str(path)) from e
+    if base == DEFAULT_BASE:
+        return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    return [ox.Quad(_rebase(t.subject, base), t.predicate, _rebase(t.object, base))
+            for t in triples]
+
+
+def ontology_quads(base: str | None = None) -> list[ox.Quad]:
+    """The ontology and the vocabulary, ready to load beside the data."""
+    out: list[ox.Quad] = []
+    for path in ontology_paths():
+        out.extend(read_turtle(path, base))
+    return out
+
+
+@lru_cache(maxsize=1)
+def release_orders() -> dict[str, int]:
+    """Release notation ("r1.2") -> kg:releaseOrder, from the vocabulary."""
+    order = ox.NamedNode(str(KG.releaseOrder))
+    notation = ox.NamedNode(PREFIXES["skos"] + "notation")
+    quads = read_turtle(config.ONTOLOGY_DIR / "vocabulary.ttl", DEFAULT_BASE)
+    ranks = {q.subject: int(q.object.value) for q in quads if q.predicate == order}
+    return {q.object.value: ranks[q.subject] for q in quads
+            if q.predicate == notation and q.subject in ranks}

@@ -1,0 +1,215 @@
+"""What the web pages show, as plain Python data (no Flask here).
+
+Each function takes `run`, the callable of `kg.lookups` (run(NamedQuery, substitutions)
+-> kg.formats.Results: `kg.lookups.store_runner` in tests, the server's query workers in
+the app), and returns dicts/lists for a template. The
+SPARQL lives in `.rq` files: the public named queries of `queries/` (support_matrix,
+feature_statements, feature_history, feature_docs) and a few page-only ones in
+`kg/page_queries/` (overview counts, entry texts, labels); both are run through
+`kg.queries` with parameters bound as typed terms, never spliced into the text.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from kg import config
+from kg.errors import InputError, NotFound
+from kg.lookups import feature_id as local_id
+from kg.queries import load_catalogue
+
+PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "page_queries"
+LANGUAGES = ("en", "zh")
+STATUS_ORDER = ("supported", "partial", "planned", "unsupported", "n/a")
+OVERALL = ""   # the matrix column of statements without hardware
+EXCERPT = 280  # characters of answer text shown around the evidence
+
+
+@lru_cache(maxsize=1)
+def _public():
+    return load_catalogue(config.QUERIES_DIR)
+
+
+@lru_cache(maxsize=1)
+def _pages():
+    return load_catalogue(PAGE_QUERIES_DIR)
+
+
+def _run(run, name: str, **values) -> list[dict]:
+    """Rows of the named query `name` (page queries first, then the public ones)."""
+    catalogue = _pages() if name in _pages() else _public()
+    return run(catalogue.get(name), {k: v for k, v in values.items() if v is not None})
+
+
+def status_class(status: str) -> str:
+    """CSS class of a status notation ("n/a" -> "status-n-a", several -> "status-mixed")."""
+    if not status:
+        return ""
+    if " " in status:
+        return "status-mixed"
+    return "status-" + status.replace("/", "-")
+
+
+# --- home ---------------------------------------------------------------------------
+
+def overview(run) -> dict:
+    """Releases (in order) with answers/statements per language, and totals."""
+    rows = _run(run, "overview")
+    releases: dict[str, dict] = {}
+    for r in rows:
+        rel = releases.setdefault(r["release"], {"release": r["release"], "order": r["order"],
+                                                 "answers": {}, "statements": {}})
+        rel["answers"][r["lang"]] = r["answers"]
+        rel["statements"][r["lang"]] = r["statements"]
+    counts = _run(run, "feature_count")[0]
+    langs = sorted({r["lang"] for r in rows})
+    return {
+        "releases": list(releases.values()),
+        "languages": langs,
+        "answers": sum(r["answers"] for r in rows),
+        "statements": sum(r["statements"] for r in rows),
+        "features": counts.get("features", 0),
+        "candidates": counts.get("candidates", 0),
+        "triples": _run(run, "triple_count")[0]["triples"],
+    }
+
+
+def release_names(run) -> list[str]:
+    """Releases that have entries, in release order."""
+    return list(dict.fromkeys(r["release"] for r in _run(run, "overview")))
+
+
+def hardware_columns(run, lang: str = "en") -> list[dict]:
+    """Matrix columns: each broader hardware followed by its narrower ones."""
+    rows = _run(run, "hardware", lang=lang)
+    order = ["Ascend", "GPU", "CPU", "NPU"]
+    tops = sorted((r for r in rows if "broader" not in r),
+                  key=lambda r: (order.index(r["notation"]) if r["notation"] in order else 99,
+                                 r["notation"]))
+    cols = []
+    for t in tops:
+        cols.append(t)
+        cols.extend(r for r in rows if r.get("broader") == t["notation"])
+    cols.extend(r for r in rows if r not in cols)
+    return [{"notation": c["notation"], "iri": c["hardware"], "label": c.get("label", c["notation"]),
+             "broader": c.get("broader")} for c in cols]
+
+
+# --- the support matrix ------------------------------------------------------------------
+
+def excerpt(text: str, evidence: str | None) -> dict:
+    """The answer text cut to about EXCERPT characters around the evidence sentence, as
+    {before, mark, after} (mark is the evidence, empty when it is not found in the text)."""
+    start = text.find(evidence) if evidence else -1
+    end = start + len(evidence) if start >= 0 else -1
+    if start < 0:
+        cut = text[:EXCERPT]
+        return {"before": cut + ("…" if len(text) > EXCERPT else ""), "mark": "", "after": ""}
+    room = max(0, (EXCERPT - (end - start)) // 2)
+    a, b = max(0, start - room), min(len(text), end + room)
+    return {"before": ("…" if a > 0 else "") + text[a:start], "mark": text[start:end],
+            "after": text[end:b] + ("…" if b < len(text) else "")}
+
+
+def _statements(run, release: str, lang: str, columns: list[dict]) -> list[dict]:
+    """Statements of a release whose entries are in `lang`, joined with their entries."""
+    stmts = _run(run, "feature_statements", release=release, lang=lang)
+    if not stmts:
+        return []
+    release_iri = stmts[0]["release"]
+    entries = _entries(_run(run, "release_entries", release=release_iri))
+    hw = {c["iri"]: c["notation"] for c in columns}
+    out = []
+    for s in stmts:
+        e = entries.get(s["answer"])
+        if e is None or e["lang"] != lang:
+            continue
+        out.append({**s, "hw": hw.get(s.get("statementHardware"), OVERALL), "entry": e,
+                    "excerpt": excerpt(e["text"], s.get("evidence"))})
+    return out
+
+
+def _entries(rows: list[dict]) -> dict[str, dict]:
+    """Entries by answer IRI, each with `group`: the product the matrix files it under
+    (a product the entry is about other than its page's component, else the component)."""
+    entries: dict[str, dict] = {}
+    for r in rows:
+        e = entries.setdefault(r["answer"], {**r, "about": []})
+        if r.get("aboutName") and r["aboutName"] not in e["about"]:
+            e["about"].append(r["aboutName"])
+    for e in entries.values():
+        component = e.get("productName") or "MindSpore"
+        others = sorted(a for a in e["about"] if a != component)
+        e["group"] = others[0] if others else component
+    return entries
+
+
+def matrix(run, release: str, lang: str = "en", compare: str | None = None) -> dict:
+    """The support matrix of `release` for entries in `lang`: rows grouped by product,
+    hardware columns, each cell with its statuses and evidence; with `compare`, cells
+    whose statuses differ in that release are marked."""
+    if lang not in LANGUAGES:
+        raise InputError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    known = release_names(run)
+    for name, value in (("release", release), ("compare", compare)):
+        if value and value not in known:
+            raise NotFound(f"{name}: no entries for release {value!r} "
+                           f"(releases with entries: {', '.join(known)})")
+    columns = hardware_columns(run, lang)
+    cells = _cells(_statements(run, release, lang, columns))
+    before = _cells(_statements(run, compare, lang, columns)) if compare else None
+    groups: dict[str, dict[str, dict]] = defaultdict(dict)
+    for (product, feature, hw), cell in cells.items():
+        row = groups[product].setdefault(feature, {"feature": feature, "id": local_id(feature),
+                                                   "label": cell["label"], "cells": {}})
+        row["cells"][hw] = cell
+    n = 0
+    for product, rows in groups.items():
+        for row in rows.values():
+            for hw, cell in row["cells"].items():
+                n += 1
+                cell["anchor"] = f"ev-{n}"
+    if before is not None:
+        _mark_changes(groups, cells, before)
+    has_overall = any(OVERALL in row["cells"] for rows in groups.values() for row in rows.values())
+    return {
+        "release": release, "lang": lang, "compare": compare, "releases": known,
+        "columns": columns, "overall": has_overall,
+        "groups": [{"product": p, "rows": sorted(rows.values(), key=lambda r: r["label"].casefold())}
+                   for p, rows in sorted(groups.items())],
+        "changed": sum(1 for rows in groups.values() for row in rows.values()
+                       for c in row["cells"].values() if c.get("changed")),
+    }
+
+
+def _cells(statements: list[dict]) -> dict[tuple, dict]:
+    cells: dict[tuple, dict] = {}
+    for s in statements:
+        product = s["entry"]["group"]
+        key = (product, s["feature"], s["hw"])
+        cell = cells.setdefault(key, {"label": s["label"], "statuses": [], "evidence": []})
+        if s["statusName"] not in cell["statuses"]:
+            cell["statuses"].append(s["statusName"])
+        cell["evidence"].append(s)
+    for cell in cells.values():
+        cell["statuses"].sort(key=lambda st: STATUS_ORDER.index(st) if st in STATUS_ORDER else 9)
+        cell["status"] = " ".join(cell["statuses"])
+    return cells
+
+
+def _mark_changes(groups, cells, before) -> None:
+    """Mark cells whose statuses differ from the compared release (including new cells)."""
+    for (product, feature, hw), cell in cells.items():
+        old = before.get((product, feature, hw))
+        was = old["status"] if old else ""
+        if was != cell["status"]:
+            cell["changed"] = True
+            cell["was"] = was or "none"
+    for (product, feature, hw), old in before.items():
+        if (product, feature, hw) in cells:
+            continue
+        row = groups[product].setdefault(feature, {"feature": feature, "id": local_id(feature),
+                                                   "label": old["label"], "cells": {}})
+        row["cells"][hw] = {"label": old["label"], "statuses": [], "status": "", "evidence": [],
+                            "changed": True, "was": old["status"], "anchor": None}

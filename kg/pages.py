@@ -1,0 +1,203 @@
+"""The web pages: home, support matrix, feature, graph, and the SPARQL console.
+
+Thin views over `kg.pagedata` / `kg.featuredata` (plain data from named queries) and
+Jinja templates in kg/templates/. Pages work without JavaScript (forms, links and
+CSS `:target`); the graph page needs it for cytoscape.js, served from the project's
+own node_modules (installed by `make install` from the npm registry; never a CDN).
+
+The console shares its URL with the SPARQL endpoint: a GET /sparql whose Accept header
+prefers text/html over every result format gets the console (content negotiation in
+`_console_for_browsers`, before the endpoint's view runs); everything else reaches the
+endpoint untouched.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, render_template, request, send_from_directory,
+                   url_for)
+
+from kg import config, featuredata, pagedata
+from kg.errors import InputError, KgError
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/kg")
+
+# third-party browser code, served from node_modules: URL name -> (package, file in it)
+VENDOR = {
+    "cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
+}
+NODE_MODULES = config.PROJECT_DIR / "node_modules"
+RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
+                "text/csv", "text/tab-separated-values", "application/json",
+                "application/xml", "text/turtle", "application/n-triples", "text/plain",
+                "application/ld+json", "application/rdf+xml")
+EXAMPLE_QUERY = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+# Which features does an entry say are supported on GPU?
+SELECT ?feature ?label ?release WHERE {
+  ?s kg:feature ?feature ; kg:hardware ?hw ; kg:status ?st ; kg:release ?r .
+  ?hw skos:notation "GPU" . ?st skos:notation "supported" . ?r skos:notation ?release .
+  OPTIONAL { ?feature skos:prefLabel ?label FILTER(lang(?label) = "en") }
+}
+ORDER BY ?label ?release
+LIMIT 50"""
+
+
+def _run():
+    """The named-query `run` callable of the app (its query workers, or its store)."""
+    from kg.api import get_lookups
+
+    return get_lookups().run
+
+
+def _arg(name: str, default: str | None = None) -> str | None:
+    value = request.args.get(name, default)
+    return value or default
+
+
+def _lang() -> str:
+    lang = _arg("lang", "en")
+    if lang not in pagedata.LANGUAGES:
+        raise InputError(f"parameter 'lang': {lang!r} is not a language of the graph "
+                         f"(use one of: {', '.join(pagedata.LANGUAGES)})")
+    return lang
+
+
+def _default_release(releases: list[str]) -> str | None:
+    """The latest numbered release (master last only when nothing else has entries)."""
+    numbered = [r for r in releases if r != "master"]
+    return (numbered or releases or [None])[-1]
+
+
+@bp.app_context_processor
+def _globals():
+    from kg import __version__
+
+    return {"version": __version__, "sparql_url": (request.script_root if request else "") + "/sparql"}
+
+
+bp.add_app_template_global(pagedata.status_class, "status_class")
+
+
+@bp.errorhandler(KgError)
+def _page_error(e: KgError):
+    return render_template("error.html", error=e), e.http_status
+
+
+@bp.route("/")
+def home():
+    data = pagedata.overview(_run())
+    latest = _default_release([r["release"] for r in data["releases"]])
+    return render_template("home.html", data=data, latest=latest)
+
+
+@bp.route("/matrix")
+def matrix():
+    run = _run()
+    releases = pagedata.release_names(run)
+    release = _arg("release") or _default_release(releases)
+    if release is None:
+        return render_template("matrix.html", m=None, releases=releases, lang=_lang())
+    m = pagedata.matrix(run, release, _lang(), _arg("compare"))
+    return render_template("matrix.html", m=m, releases=releases, lang=m["lang"])
+
+
+@bp.route("/features/<path:ident>")
+def feature(ident: str):
+    lang = _lang()
+    f = featuredata.feature(_run(), ident, lang)
+    return render_template("feature.html", f=f, lang=lang)
+
+
+@bp.route("/graph")
+def graph():
+    run = _run()
+    releases = pagedata.release_names(run)
+    release = _arg("release") or _default_release(releases)
+    lang = _lang()
+    g = featuredata.graph(run, release, lang) if release else None
+    elements = g and {
+        "nodes": g["nodes"], "edges": g["edges"],
+        "featureUrl": url_for("pages.feature", ident="ID", lang=lang),
+        "colours": {"nodes": {k: c for k, (_, c) in g["node_types"].items()},
+                    "edges": {k: c for k, (_, c) in g["edge_colours"].items()}}}
+    # inside <script>: "</" must not end the element early
+    elements = json.dumps(elements, ensure_ascii=False).replace("</", "<\\/")
+    return render_template("graph.html", g=g, releases=releases, lang=lang, elements=elements)
+
+
+@bp.route("/vendor/<name>")
+def vendor(name: str):
+    """Third-party browser code from node_modules (see VENDOR), cached for a day."""
+    if name not in VENDOR:
+        abort(404)
+    package, file = VENDOR[name]
+    folder = NODE_MODULES / package
+    if not (folder / file).is_file():
+        raise KgError(f"{package} is not installed: run `make install` (npm ci)",
+                      path=str(folder / file))
+    return send_from_directory(folder, file, max_age=86400)
+
+
+# --- the SPARQL console (GET /sparql for browsers) -------------------------------------
+
+def prefers_html() -> bool:
+    """True when the Accept header ranks text/html above every result format (a browser),
+    and no `format` override asks for a result format."""
+    if request.args.get("format"):
+        return False
+    accept = request.accept_mimetypes
+    best = accept.best_match(list(RESULT_TYPES) + ["text/html"])
+    return best == "text/html" and accept["text/html"] > max(accept[t] for t in RESULT_TYPES)
+
+
+@bp.before_app_request
+def _console_for_browsers():
+    if request.path in ("/sparql", "/sparql/") and request.method == "GET" and prefers_html():
+        body, status = console()
+        return current_app.response_class(body, status=status, headers={"Vary": "Accept"},
+                                          content_type="text/html; charset=utf-8")
+    return None
+
+
+def console():
+    """The console page; with `query`, runs it (through the same workers, guard and
+    limits as the endpoint) and shows the result as a table."""
+    from kg.queries import load_catalogue
+
+    query = request.args.get("query")
+    result, error = None, None
+    if query:
+        try:
+            result = run_console_query(query)
+        except KgError as e:
+            error = e
+    examples = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text}
+                for q in load_catalogue(config.QUERIES_DIR)]
+    status = error.http_status if error else 200
+    return render_template("console.html", query=query or EXAMPLE_QUERY, result=result,
+                           error=error, examples=examples, ran=bool(query)), status
+
+
+def run_console_query(text: str) -> dict:
+    """Run a query for the console: {form, variables, rows, boolean, text, truncated, seconds}."""
+    ext = current_app.extensions["kg"]
+    runner = ext.get("runner")
+    if runner is None:
+        raise KgError("the console needs the app's query runner")
+    answer = runner.query(text, format="json", base_iri=request.base_url)
+    out = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds,
+           "variables": [], "rows": [], "boolean": None, "text": None}
+    if answer.form in ("CONSTRUCT", "DESCRIBE"):
+        out["text"] = json.dumps(json.loads(answer.body), indent=2, ensure_ascii=False)
+        return out
+    doc = json.loads(answer.body)
+    if "boolean" in doc:
+        out["boolean"] = doc["boolean"]
+        return out
+    out["variables"] = doc["head"].get("vars", [])
+    out["rows"] = [[b.get(v) for v in out["variables"]] for b in doc["results"]["bindings"]]
+    return out

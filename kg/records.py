@@ -1,0 +1,85 @@
+"""Entries as output records (the keys of shared/gold/GUIDELINES.md first) and the writers
+of `kg extract`: one registry row per format."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable, Iterable, TextIO
+
+from kg.model import Entry
+
+# Gold keys first (GUIDELINES.md), then the rest of the entry's provenance.
+FIRST_KEYS = ("source", "n", "lang", "question", "urls")
+# Keys only the extraction stage may add; absent until it ran (never placeholders).
+EXTRACTION_KEYS = ("status", "hardware", "features", "products")
+
+
+def to_record(entry: Entry, extraction: dict | None = None) -> dict:
+    """One output record. `extraction` (status, hardware, features, ...) is merged here and
+    only here; without it those keys are absent."""
+    d = entry.to_dict()
+    rec = {k: d.pop(k) for k in FIRST_KEYS}
+    if extraction:
+        rec.update({k: v for k, v in extraction.items() if k not in rec})
+    rec.update(d)
+    return rec
+
+
+def write_jsonl(records: Iterable[dict], out: TextIO) -> None:
+    for rec in records:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def write_json(records: Iterable[dict], out: TextIO) -> None:
+    """A JSON array, one record per line (streamed: records are not held in memory)."""
+    first = True
+    out.write("[")
+    for rec in records:
+        out.write("\n" if first else ",\n")
+        out.write(json.dumps(rec, ensure_ascii=False))
+        first = False
+    out.write("]\n" if first else "\n]\n")
+
+
+TABLE_COLUMNS = (("source", 48), ("n", 4), ("line", 5), ("lang", 4), ("release", 8),
+                 ("topic", 16), ("urls", 4), ("question", 60))
+
+
+def _cell(value, width: int) -> str:
+    if isinstance(value, list):
+        value = len(value)
+    text = "" if value is None else " ".join(str(value).split())
+    if len(text) > width:
+        text = "…" + text[-(width - 1):] if width > 20 and "/" in text else text[:width - 1] + "…"
+    return text.ljust(width)
+
+
+def write_table(records: Iterable[dict], out: TextIO) -> None:
+    """A fixed-width table for people (long cells shortened; urls shown as a count)."""
+    out.write(" ".join(name.ljust(w) for name, w in TABLE_COLUMNS).rstrip() + "\n")
+    out.write(" ".join("-" * w for _, w in TABLE_COLUMNS) + "\n")
+    for rec in records:
+        out.write(" ".join(_cell(rec.get(name), w) for name, w in TABLE_COLUMNS).rstrip() + "\n")
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    name: str
+    mime: str
+    write: Callable[[Iterable[dict], TextIO], None]
+
+
+FORMATS = {f.name: f for f in [
+    RecordFormat("jsonl", "application/x-ndjson", write_jsonl),
+    RecordFormat("json", "application/json", write_json),
+    RecordFormat("table", "text/plain", write_table),
+]}
+
+
+def extract_records(paths, root=".", release=None, keep_going=False, extract=None, **callbacks):
+    """Records of every entry under `paths` (see `kg.parsing.parse_paths` for the callbacks:
+    on_warning, on_error, on_file, stats). `extract(entry) -> dict` adds the extraction keys."""
+    from kg import parsing
+    for entry in parsing.parse_paths(paths, root=root, release=release, keep_going=keep_going,
+                                     **callbacks):
+        yield to_record(entry, extract(entry) if extract else None)

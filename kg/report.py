@@ -1,0 +1,99 @@
+"""`kg stats` and `kg diff`: what a built store holds, and what changed between two releases.
+
+Both are SPARQL over the store: the stats queries live in kg/report_queries/*.rq, the
+diff is the named query queries/release_diff.rq (served by the endpoint as well).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUERIES = Path(__file__).resolve().parent / "report_queries"
+
+
+def _select(store, name: str) -> list[dict]:
+    from kg.queries import solutions_to_dicts
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    return solutions_to_dicts(store.query(text))
+
+
+@dataclass
+class Stats:
+    triples: int
+    totals: dict[str, int] = field(default_factory=dict)
+    entries: list[dict] = field(default_factory=list)     # {release, lang, entries}
+    statuses: list[dict] = field(default_factory=list)    # {status, statements, overall}
+
+    def to_dict(self) -> dict:
+        return {"triples": self.triples, "totals": self.totals, "entries": self.entries,
+                "statuses": self.statuses}
+
+    def render(self) -> str:
+        lines = [f"triples: {self.triples}"]
+        lines += [f"{k}: {v}" for k, v in self.totals.items()]
+        lines.append("entries per release (zh / en):")
+        per: dict[str, dict[str, int]] = {}
+        for row in self.entries:
+            per.setdefault(row["release"], {})[row["lang"]] = row["entries"]
+        for release, by_lang in per.items():
+            lines.append(f"  {release:<10} {by_lang.get('zh', 0):>5} / {by_lang.get('en', 0):<5}")
+        lines.append("statements per status (all / overall):")
+        for row in self.statuses:
+            lines.append(f"  {row['status']:<12} {row['statements']:>6} / {row.get('overall', 0)}")
+        return "\n".join(lines)
+
+
+def graph_stats(store) -> Stats:
+    """Triples, pages/questions/answers, entries per release and language, features,
+    statements per status."""
+    totals = {row["what"]: int(row["count"]) for row in _select(store, "totals")}
+    order = ["pages", "questions", "answers", "translation pairs", "statements",
+             "vocabulary features", "candidate features", "features with statements"]
+    return Stats(triples=len(store), totals={k: totals.get(k, 0) for k in order},
+                 entries=_select(store, "entries"), statuses=_select(store, "statuses"))
+
+
+@dataclass
+class Change:
+    feature: str
+    label: str
+    hardware: str            # "" for the overall status
+    old: str
+    new: str
+    old_evidence: list[str] = field(default_factory=list)   # "source:line: sentence"
+    new_evidence: list[str] = field(default_factory=list)
+
+
+def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Change]:
+    """Features whose status (overall or per hardware) changed from release `old` to `new`,
+    with the evidence of both sides (runs the named query `release_diff`)."""
+    from kg.queries import run_named, solutions_to_dicts
+
+    values = {"from": old, "to": new}
+    if lang:
+        values["lang"] = lang
+    rows = solutions_to_dicts(run_named(store, "release_diff", values))
+    changes: dict[tuple, Change] = {}
+    for r in rows:
+        key = (r["feature"], r.get("hardware", ""), r["oldStatus"], r["newStatus"])
+        c = changes.get(key)
+        if c is None:
+            c = changes[key] = Change(r["feature"], r.get("label", r["feature"]), key[1], key[2], key[3])
+        for side, ev in (("old", c.old_evidence), ("new", c.new_evidence)):
+            where = f"{r.get(side + 'Source', '?')}:{r.get(side + 'Line', '?')}"
+            line = f"{where}: {r.get(side + 'Evidence', '')}".rstrip(": ")
+            if line not in ev:
+                ev.append(line)
+    return list(changes.values())
+
+
+def render_diff(changes: list[Change], old: str, new: str) -> str:
+    if not changes:
+        return f"no status changes from {old} to {new}"
+    out = [f"{len(changes)} status change(s) from {old} to {new}:"]
+    for c in changes:
+        on = f" on {c.hardware}" if c.hardware else ""
+        out.append(f"- {c.label}{on}: {c.old} -> {c.new}")
+        out += [f"    {old}: {e}" for e in c.old_evidence]
+        out += [f"    {new}: {e}" for e in c.new_evidence]
+    return "\n".join(out)

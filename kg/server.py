@@ -1,0 +1,38 @@
+"""Run the app under waitress (a production WSGI server; never Flask's dev server)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int | None = None,
+          query_timeout: float | None = None, threads: int | None = None, config: dict | None = None,
+          announce=print) -> None:
+    """Serve the store at http://host:port/ until interrupted."""
+    import waitress
+
+    from kg.app import create_app
+    cfg = dict(config or {})
+    cfg["store"] = store
+    if workers is not None:
+        cfg["workers"] = workers
+    if query_timeout is not None:
+        cfg["query_timeout"] = query_timeout
+    app = create_app(cfg)
+    runner = app.extensions["kg"]["runner"]
+    n_threads = threads or max(4, 2 * runner.size)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    server = waitress.create_server(app, host=host, port=port, threads=n_threads,
+                                    ident="kg", clear_untrusted_proxy_headers=True)
+    shown_host = f"[{host}]" if ":" in host else host
+    announce(f"kg: serving {store} at http://{shown_host}:{server.effective_port}/sparql "
+             f"({runner.size} query workers, {runner.timeout:g} s timeout"
+             f"{', network-isolated' if runner.isolated else ''}); Ctrl-C stops")
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        runner.close()

@@ -1,0 +1,161 @@
+"""The persistent store: open it, replace it atomically, load RDF files into it.
+
+A store is an Oxigraph (RocksDB) directory. Servers and query workers open it
+read-only; writers never touch the live directory: `build_store_atomically`
+fills a temporary store beside it and swaps it in only once the fill finished,
+so a failed build leaves the previous store intact and readable.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, StoreError
+
+# file extension -> format; the registry in kg.formats names the same formats by MIME type
+_EXTENSIONS = {
+    "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS, "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML, "owl": ox.RdfFormat.RDF_XML, "xml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+
+
+def _marker(path: Path) -> bool:
+    """True if `path` looks like an Oxigraph store (RocksDB writes CURRENT)."""
+    return (path / "CURRENT").is_file()
+
+
+def open_store(path: str | os.PathLike, read_only: bool = True) -> ox.Store:
+    """Open the store at `path`. Read-only by default (any number of readers may share it)."""
+    p = Path(path)
+    if read_only and not _marker(p):
+        raise StoreError(f"no store here (build one with `kg build` or `kg load`)", path=str(p))
+    try:
+        return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
+    except OSError as e:
+        raise StoreError(f"cannot open store: {e}", path=str(p)) from e
+
+
+def rdf_format_for(path: str | os.PathLike, fmt: str | None = None) -> ox.RdfFormat:
+    """The RDF format of a file, from an explicit name/MIME type or from its extension."""
+    if fmt:
+        found = _EXTENSIONS.get(fmt.lower().lstrip(".")) or ox.RdfFormat.from_media_type(fmt)
+        if found is None:
+            raise InputError(f"unknown RDF format {fmt!r} (known: {', '.join(sorted(_EXTENSIONS))})")
+        return found
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        raise InputError("compressed files are not supported; decompress first", path=str(path))
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    found = _EXTENSIONS.get(ext)
+    if found is None:
+        raise InputError(f"cannot tell the RDF format from the extension {ext!r} "
+                         f"(known: {', '.join(sorted(_EXTENSIONS))})", path=str(path))
+    return found
+
+
+def load_file(store: ox.Store, path: str | os.PathLike, fmt: str | None = None,
+              graph: str | None = None) -> None:
+    """Load one RDF file into `store`. Quads keep their named graphs; triples go to
+    `graph` (an IRI) or the default graph. Syntax errors name the file and line."""
+    p = Path(path)
+    rdf_format = rdf_format_for(p, fmt)
+    if not p.is_file():
+        raise InputError("no such file", path=str(p))
+    to_graph = ox.NamedNode(graph) if graph else None
+    try:
+        store.bulk_load(path=str(p), format=rdf_format, base_iri=p.resolve().as_uri(),
+                        to_graph=to_graph)
+    except SyntaxError as e:
+        line = None
+        if len(e.args) > 1 and isinstance(e.args[1], tuple) and len(e.args[1]) > 1:
+            line = e.args[1][1]
+        raise InputError(f"invalid {rdf_format.name}: {e.args[0] if e.args else e}",
+                         path=str(p), line=line) from e
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot load: {e}", path=str(p)) from e
+
+
+def build_store_atomically(path: str | os.PathLike, fill: Callable[[ox.Store], None],
+                           *, keep_existing: bool = False) -> Path:
+    """Build a store at `path` by calling `fill(store)` on a fresh temporary store
+    beside it, then swap it in. If `fill` raises, the temporary store is removed and
+    the previous store at `path` (if any) is left untouched. With `keep_existing`, the
+    new store starts as a copy of the current one (to add data atomically)."""
+    target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise StoreError("exists and is not a store directory", path=str(target))
+    if target.exists() and any(target.iterdir()) and not _marker(target):
+        raise StoreError("exists and is not a store; refusing to replace it", path=str(target))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        if keep_existing and _marker(target):
+            shutil.rmtree(tmp)
+            open_store(target).backup(str(tmp))
+        store = ox.Store(str(tmp))
+        fill(store)
+        store.flush()
+        store.optimize()
+        del store
+        gc.collect()  # release RocksDB's lock and file handles before the swap
+        _swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Move `new` to `target`; the old store is renamed away first, then removed.
+    Both renames are on the same filesystem (same parent), so each is atomic."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old.rmdir()
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(old, target)  # put the previous store back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_files(files: Iterable[str | os.PathLike], store_path: str | os.PathLike, *,
+               fmt: str | None = None, graph: str | None = None, append: bool = False) -> int:
+    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store at
+    `store_path`, keeping named graphs. Replaces the store unless `append`; atomic either way:
+    one bad file and the previous store stays as it was. Returns the number of quads."""
+    files = [Path(f) for f in files]
+    if not files:
+        raise InputError("no input files")
+    for f in files:  # fail before building anything
+        rdf_format_for(f, fmt)
+        if not f.is_file():
+            raise InputError("no such file", path=str(f))
+    count = 0
+
+    def fill(store: ox.Store) -> None:
+        nonlocal count
+        for f in files:
+            load_file(store, f, fmt=fmt, graph=graph)
+        count = len(store)
+
+    build_store_atomically(store_path, fill, keep_existing=append)
+    return count
+
+
+def count_quads(store: ox.Store) -> int:
+    return len(store)

@@ -1,0 +1,50 @@
+"""The small invented graph of tests/data/api_fixture.ttl, in a store, for the named-query
+and API tests. The vocabulary (statuses, hardware, releases) comes from
+ontology/vocabulary.ttl; its feature concepts are left out so the fixture's own
+features (and their labels) are the only ones, whatever the vocabulary grows into."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import config
+from kg.iris import mint_iri
+from kg.store import build_store_atomically, load_file
+
+FIXTURE = Path(__file__).parent / "data" / "api_fixture.ttl"
+
+
+def fill_fixture(store: ox.Store) -> None:
+    load_file(store, config.ONTOLOGY_DIR / "vocabulary.ttl")
+    scheme = mint_iri("scheme", "features")
+    store.update(f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        DELETE {{ ?f ?p ?o . ?s ?q ?f }}
+        WHERE {{ ?f skos:inScheme <{scheme}> . {{ ?f ?p ?o }} UNION {{ ?s ?q ?f }} }}""")
+    load_file(store, FIXTURE)
+
+
+def fixture_store() -> ox.Store:
+    store = ox.Store()
+    fill_fixture(store)
+    return store
+
+
+def write_fixture_store(path) -> Path:
+    return build_store_atomically(path, fill_fixture)
+
+
+REAL_RELEASES = ("r1.1", "r1.2")
+
+
+def real_store_path(tmp_path_factory, corpus_dir) -> Path:
+    """A store built by the real pipeline from the FAQ pages of two releases
+    (r1.1 and r1.2: a few seconds), made once per test session and shared."""
+    from kg.graphs import build_store
+
+    path = tmp_path_factory.getbasetemp() / ("real-store-" + "-".join(REAL_RELEASES))
+    if not (path / "CURRENT").exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build_store([corpus_dir / r for r in REAL_RELEASES], path, root=corpus_dir)
+    return path

@@ -1,0 +1,92 @@
+"""Test helpers for the server area: a small dataset we write ourselves, and a real
+`kg serve` process on 127.0.0.1 (a free port) for protocol and client tests."""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+EX = "http://example.org/kgtest/"
+# 40 items in the default graph, a few in two named graphs: enough for a cross join
+# that never ends (40^6 rows) and for result caps, small enough to load in milliseconds.
+N_ITEMS = 40
+
+
+def fixture_trig() -> str:
+    lines = [f"@prefix ex: <{EX}> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    for i in range(N_ITEMS):
+        lines.append(f'ex:item{i} a ex:Item ; rdfs:label "item {i}"@en , "条目 {i}"@zh ; ex:n {i} .')
+    lines.append('ex:item0 ex:note "tab\\there, \\"quoted\\", comma" .')
+    lines.append(f"ex:g1 {{ ex:a ex:p ex:b . ex:b ex:p ex:c . }}")
+    lines.append(f'ex:g2 {{ ex:a ex:q "in g2" . }}')
+    return "\n".join(lines) + "\n"
+
+
+def write_fixture(dirpath: Path) -> Path:
+    path = Path(dirpath) / "fixture.trig"
+    path.write_text(fixture_trig(), encoding="utf-8")
+    return path
+
+
+def kg_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kg", *args]
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(PROJECT) + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+    return e
+
+
+def kg_load(files, store: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(kg_command("load", *map(str, files), "-o", str(store), *extra),
+                          capture_output=True, text=True, env=env(), cwd=PROJECT, timeout=120)
+
+
+@contextlib.contextmanager
+def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: float = 60.0):
+    """Run `kg serve STORE --port 0 ...` and yield its endpoint URL (http://127.0.0.1:N/sparql)."""
+    e = env()
+    e.update(extra_env or {})
+    proc = subprocess.Popen(kg_command("serve", str(store), "--host", "127.0.0.1", "--port", "0", *extra),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e, cwd=PROJECT)
+    try:
+        deadline = time.monotonic() + startup
+        url = None
+        seen = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            m = re.search(r"(http://127\.0\.0\.1:\d+/sparql)", line)
+            if m:
+                url = m.group(1)
+                break
+        if url is None:
+            proc.kill()
+            raise RuntimeError("kg serve did not start:\n" + "".join(seen) + (proc.stdout.read() or ""))
+        for _ in range(100):  # the socket is bound before the line is printed; make sure
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        if proc.stdout:
+            proc.stdout.close()

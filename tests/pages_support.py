@@ -1,0 +1,60 @@
+"""Test helpers for the web pages: one real store built (once per test process) by the
+real pipeline from two releases of the real corpus, and page parsing helpers."""
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+# two consecutive releases: enough for the release selector and "compare with release"
+RELEASES = ("r1.1", "r1.2")
+
+
+@lru_cache(maxsize=1)
+def pages_store(corpus: Path) -> Path:
+    """Build RELEASES of the corpus into a temporary store (kg.graphs.build_store, the
+    code behind `kg build`) and return its path."""
+    from kg.graphs import build_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="kg-pages-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    store = tmp / "store"
+    build_store([corpus / r for r in RELEASES], store, root=corpus)
+    return store
+
+
+@lru_cache(maxsize=4)
+def _open(store_path: Path) -> ox.Store:
+    return ox.Store.read_only(str(store_path))
+
+
+def select(store_path: Path, query: str) -> list[dict]:
+    """Rows of an independent SPARQL query on the store (read-only), values as text."""
+    res = _open(store_path).query(query)
+    names = [v.value for v in res.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in res]
+
+
+PREFIXES = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <http://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def statement_cells(store_path: Path, release: str, lang: str) -> set[tuple[str, str, str]]:
+    """{(feature IRI, hardware notation or "", status)} of the release's statements whose
+    entry is in `lang`: what the matrix must show, asked without the app's queries."""
+    rows = select(store_path, PREFIXES + f"""
+        SELECT DISTINCT ?f ?hw ?st WHERE {{
+          ?s a kg:SupportStatement ; kg:feature ?f ; kg:status ?sc ; kg:release ?r ;
+             prov:wasDerivedFrom ?a .
+          ?r skos:notation "{release}" . ?sc skos:notation ?st .
+          ?a kg:question ?q . ?q schema:inLanguage "{lang}" .
+          OPTIONAL {{ ?s kg:hardware ?h . ?h skos:notation ?hw }}
+        }}""")
+    return {(r["f"], r["hw"] or "", r["st"]) for r in rows}

@@ -1,0 +1,225 @@
+"""The REST lookups (/api/*), /openapi.json and the /queries blueprint.
+
+The app is the real one (kg.app.create_app) over a real on-disk store of the invented
+fixture graph, with the real query runner (worker processes); requests go through
+Flask's in-process test client. Every JSON answer is validated against the OpenAPI
+document the server publishes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+import fixture_graph
+from kg.api import openapi_document
+
+SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from kg.app import create_app
+
+    path = fixture_graph.write_fixture_store(tmp_path_factory.mktemp("api") / "store")
+    app = create_app({"store": str(path), "workers": 1, "query_timeout": 20})
+    yield app
+    app.extensions["kg"]["runner"].close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+def checked(resp, template: str, status: int = 200) -> dict:
+    """The JSON body of `resp`, validated against the OpenAPI response schema of
+    GET `template` for `status`."""
+    assert resp.status_code == status, resp.data
+    assert resp.mimetype == "application/json"
+    body = resp.get_json()
+    doc = openapi_document()
+    schema = doc["paths"][template]["get"]["responses"][str(status)]["content"][
+        "application/json"]["schema"]
+    jsonschema.Draft202012Validator({**schema, "components": doc["components"]}).validate(body)
+    return body
+
+
+# --- the OpenAPI document ------------------------------------------------------------
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+
+    doc = client.get("/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    validate(doc)
+    served = {r.rule for r in client.application.url_map.iter_rules()
+              if r.rule.startswith("/api/")}
+    documented = {p.replace("{id}", "<path:fid>") for p in doc["paths"]}
+    assert served == documented
+
+
+# --- /api/features -----------------------------------------------------------------------
+
+def test_features_on_ascend_with_evidence(client):
+    body = checked(client.get("/api/features?hardware=Ascend&status=supported"), "/api/features")
+    by_id = {f["id"]: f for f in body["features"]}
+    # mixed precision is stated on Ascend910 only: found through the hardware hierarchy
+    assert set(by_id) == {"mixed-precision", "distributed-training"}
+    mp = by_id["mixed-precision"]
+    assert mp["hardware"] == ["Ascend910"] and mp["statuses"] == ["supported"]
+    assert mp["releases"] == ["r1.1", "r1.2", "r2.0"]
+    assert mp["iri"] == "https://w3id.org/mindspore-kg/feature/mixed-precision"
+    ev = {(e["source"], e["n"], e["line"]) for e in mp["evidence"]}
+    assert ("r1.2/docs/faq/source_zh_cn/feature_notes.md", 1, 6) in ev
+    r11 = next(e for e in mp["evidence"] if e["release"] == "r1.1")
+    assert r11["upstream"].endswith("/r1.1/docs/faq/source_en/feature_notes.md#L5")
+    assert r11["text"] == "Yes on Ascend 910."
+
+
+def test_features_filters_combine(client):
+    body = checked(client.get("/api/features?hardware=ascend&status=supported&release=r1.2&lang=zh"),
+                   "/api/features")
+    assert body["query"] == {"hardware": "Ascend", "status": "supported", "release": "r1.2",
+                             "lang": "zh"}
+    labels = {f["id"]: f["label"] for f in body["features"]}
+    assert labels == {"mixed-precision": "混合精度", "distributed-training": "分布式训练"}
+    mp = next(f for f in body["features"] if f["id"] == "mixed-precision")
+    assert {e["release"] for e in mp["evidence"]} == {"r1.2"}
+    assert len(mp["evidence"]) == 2       # the en and the zh entry
+
+
+def test_features_without_filters_lists_every_feature(client):
+    body = checked(client.get("/api/features"), "/api/features")
+    assert {f["id"] for f in body["features"]} == {
+        "mixed-precision", "dynamic-shape", "hot-model-reload", "distributed-training",
+        "candidate/kernel-fusion-tuning"}
+    assert sum(len(f["evidence"]) for f in body["features"]) == 15
+    gpu = checked(client.get("/api/features?hardware=GPU"), "/api/features")
+    assert {f["id"] for f in gpu["features"]} == {"mixed-precision", "candidate/kernel-fusion-tuning"}
+    planned = checked(client.get("/api/features?status=planned"), "/api/features")
+    assert {f["id"] for f in planned["features"]} == {"mixed-precision", "hot-model-reload"}
+
+
+@pytest.mark.parametrize("query, param", [
+    ("hardware=TPU", "hardware"), ("status=maybe", "status"), ("release=r9.9", "release"),
+    ("lang=fr", "lang"), ("colour=red", "colour"), ("hardware=Ascend&hardware=GPU", "hardware"),
+    ("hardware=Ascend%3E%20%7D%20UNION%20%7B%20%3Fs%20%3Fp%20%3Fo", "hardware"),
+])
+def test_bad_parameters_are_400_naming_them(client, query, param):
+    body = checked(client.get("/api/features?" + query), "/api/features", 400)
+    assert body["error"] == "bad-input" and f"'{param}'" in body["message"]
+
+
+# --- /api/features/<id> ------------------------------------------------------------------
+
+def test_feature_with_history(client):
+    body = checked(client.get("/api/features/mixed-precision?lang=zh"), "/api/features/{id}")
+    assert body["label"] == "混合精度" and body["labels"]["en"] == "mixed precision"
+    assert body["altLabels"] == {"en": ["AMP"]} and body["candidate"] is False
+    assert [h["release"] for h in body["history"]] == ["r1.1", "r1.2", "r2.0"]
+    cpu = [(h["release"], s["status"]) for h in body["history"] for s in h["statements"]
+           if s["hardware"] == "CPU"]
+    assert cpu == [("r1.1", "unsupported"), ("r1.2", "planned"), ("r2.0", "supported")]
+    assert "https://docs.example.org/r2.0/amp.html" in {d["url"] for d in body["docUrls"]}
+
+
+def test_candidate_feature(client):
+    body = checked(client.get("/api/features/candidate/kernel-fusion-tuning"), "/api/features/{id}")
+    assert body["candidate"] is True and body["id"] == "candidate/kernel-fusion-tuning"
+    assert body["history"][0]["statements"][0]["hardware"] == "GPU"
+
+
+@pytest.mark.parametrize("fid", ["no-such-feature", "candidate/nothing", "x>y", "ab%20cd"])
+def test_unknown_feature_is_404(client, fid):
+    body = checked(client.get(f"/api/features/{fid}"), "/api/features/{id}", 404)
+    assert body["error"] == "not-found"
+
+
+# --- /api/hardware, /api/releases, /api/entries ----------------------------------------------
+
+def test_hardware(client):
+    body = checked(client.get("/api/hardware?lang=zh"), "/api/hardware")
+    hw = {h["id"]: h for h in body["hardware"]}
+    assert set(hw) == {"Ascend", "Ascend910", "Ascend310", "GPU", "CPU", "NPU"}
+    assert sorted(hw["Ascend"]["narrower"]) == ["Ascend310", "Ascend910"]
+    assert hw["Ascend910"]["broader"] == "Ascend" and hw["Ascend910"]["label"] == "昇腾910"
+    # statements on Ascend itself plus its narrower hardware
+    assert hw["Ascend"]["statements"] == 6 and hw["Ascend910"]["statements"] == 4
+    checked(client.get("/api/hardware?lang=xx"), "/api/hardware", 400)
+
+
+def test_releases_in_order(client):
+    body = checked(client.get("/api/releases"), "/api/releases")
+    orders = [r["order"] for r in body["releases"]]
+    assert orders == sorted(orders) and body["releases"][-1]["id"] == "master"
+    r12 = next(r for r in body["releases"] if r["id"] == "r1.2")
+    assert (r12["previous"], r12["entries"], r12["statements"]) == ("r1.1", 6, 8)
+
+
+def test_entries_of_a_file(client):
+    body = checked(client.get("/api/entries?source=r1.2/docs/faq/source_en/feature_notes.md"),
+                   "/api/entries")
+    assert [e["n"] for e in body["entries"]] == [1, 2, 3, 4, 5]
+    assert body["entries"][1]["line"] == 12 and body["entries"][1]["status"] == "partial"
+    across = checked(client.get("/api/entries?page=docs/faq/source_en/feature_notes.md&release=r2.0"),
+                     "/api/entries")
+    assert {e["release"] for e in across["entries"]} == {"r2.0"} and across["count"] == 2
+    assert "'source'" in checked(client.get("/api/entries"), "/api/entries", 400)["message"]
+    checked(client.get("/api/entries?source=r1.2/nothing.md"), "/api/entries", 404)
+
+
+# --- /queries --------------------------------------------------------------------------------
+
+def test_queries_are_listed(client):
+    body = client.get("/queries").get_json()
+    names = {q["name"] for q in body["queries"]}
+    assert {"features_on_hardware", "support_matrix", "feature_history", "status_changes",
+            "unsupported_and_planned", "feature_docs", "page_entries"} <= names
+    fh = next(q for q in body["queries"] if q["name"] == "features_on_hardware")
+    assert {"name": "hardware", "kind": "hardware", "default": "Ascend", "required": False,
+            "help": fh["parameters"][0]["help"]} == fh["parameters"][0]
+    src = client.get(fh["source"])
+    assert src.status_code == 200 and b"skos:broader*" in src.data
+
+
+def test_named_query_in_every_result_format(client):
+    url = "/queries/features_on_hardware?hardware=Ascend"
+    j = client.get(url, headers={"Accept": "application/sparql-results+json"})
+    assert j.mimetype == "application/sparql-results+json"
+    features = {b["feature"]["value"].rsplit("/", 1)[-1] for b in j.get_json()["results"]["bindings"]}
+    assert features == {"mixed-precision", "distributed-training"}
+    x = client.get(url, headers={"Accept": "application/sparql-results+xml"})
+    assert x.mimetype == "application/sparql-results+xml"
+    assert len(ET.fromstring(x.data).findall(f".//{SPARQL_RESULTS}result")) == 2
+    c = client.get(url + "&format=csv")
+    assert c.mimetype == "text/csv"
+    assert len(list(csv.DictReader(io.StringIO(c.data.decode())))) == 2
+    t = client.get(url, headers={"Accept": "text/tab-separated-values"})
+    assert t.data.decode().splitlines()[0].startswith("?feature\t")
+    assert client.get(url, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_named_query_parameters_are_bound_not_spliced(client):
+    r = client.get("/queries/page_entries", query_string={
+        "page": 'docs/faq/source_en/feature_notes.md" } UNION { ?answer ?p ?source } #'})
+    assert r.status_code == 200 and r.get_json()["results"]["bindings"] == []
+    bad = client.get("/queries/features_on_hardware", query_string={"hardware": "Ascend> } #"})
+    assert bad.status_code == 400 and "'hardware'" in bad.get_json()["message"]
+    assert client.get("/queries/features_on_hardware?colour=red").status_code == 400
+    assert client.get("/queries/feature_history").status_code == 400      # required parameter
+    missing = client.get("/queries/no_such_query")
+    assert missing.status_code == 404 and "no_such_query" in missing.get_json()["message"]
+
+
+def test_named_query_answer_matches_the_lookup(client):
+    """The REST lookup and the named query it rests on agree."""
+    q = client.get("/queries/feature_statements?status=planned&format=json").get_json()
+    api = client.get("/api/features?status=planned").get_json()
+    assert len(q["results"]["bindings"]) == sum(len(f["evidence"]) for f in api["features"]) == 2
+    assert json.loads(client.get("/queries/support_matrix?release=r1.2").data)["head"]["vars"][0] \
+        == "release"

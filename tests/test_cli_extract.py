@@ -1,0 +1,174 @@
+"""`kg extract`: in-process through click's runner, and as a real process for exit codes,
+stderr and the terminal progress bar."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import parsing
+from kg.cli import main
+from kg.records import EXTRACTION_KEYS, FIRST_KEYS
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run_kg(*args, cwd=None, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd or PROJECT, env=env, timeout=120, **kw)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def example_root(examples_dir):
+    return examples_dir / "faq"
+
+
+@pytest.fixture(scope="module")
+def example_stats(example_root):
+    stats = parsing.ParseStats()
+    entries = list(parsing.parse_paths([example_root], root=example_root, stats=stats))
+    return entries, stats
+
+
+def test_jsonl_has_one_record_per_entry_with_the_gold_keys_first(example_root, example_stats):
+    entries, stats = example_stats
+    r = invoke("extract", example_root, "--root", example_root, "--format", "jsonl")
+    assert r.exit_code == 0, r.stderr
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(records) == len(entries) == stats.entries > 0
+    for rec, e in zip(records, entries):
+        assert tuple(rec)[:len(FIRST_KEYS)] == FIRST_KEYS
+        assert rec == {**e.to_dict(), **rec} and set(rec) == set(e.to_dict())
+        assert not set(EXTRACTION_KEYS) & set(rec), "extraction keys must be absent, not placeholders"
+    assert r.stderr.splitlines()[-1] == stats.summary()
+
+
+def test_json_and_table_carry_the_same_records(example_root, example_stats):
+    entries, _ = example_stats
+    as_jsonl = [json.loads(x) for x in invoke("extract", example_root, "--root", example_root).stdout.splitlines()]
+    r = invoke("extract", example_root, "--root", example_root, "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == as_jsonl
+    r = invoke("extract", example_root, "--root", example_root, "--format", "table")
+    lines = r.stdout.splitlines()
+    assert r.exit_code == 0 and lines[0].split()[:3] == ["source", "n", "line"]
+    assert len(lines) == 2 + len(entries)
+    assert all(line.split()[1] == str(e.n) for line, e in zip(lines[2:], entries))
+
+
+def test_root_defaults_to_the_current_folder_and_release_can_be_given(tmp_path, monkeypatch):
+    page = tmp_path / "docs" / "faq" / "source_zh_cn" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# 页\n\nQ：能用吗？\n\nA：能。\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    rec = json.loads(invoke("extract", "docs", "--release", "r2.6.0").stdout)
+    assert (rec["source"], rec["release"], rec["lang"], rec["question"], rec["answer"]) == \
+        ("docs/faq/source_zh_cn/page.md", "r2.6.0", "zh", "能用吗？", "能。")
+
+
+def test_gold_questions_and_urls_through_the_command(corpus_dir, gold_path):
+    gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    folders = sorted({str(corpus_dir / Path(g["source"]).parent) for g in gold})
+    r = run_kg("extract", *folders, "--root", corpus_dir, "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    got = {(x["source"], x["n"]): x for x in map(json.loads, r.stdout.splitlines())}
+    for g in gold:
+        rec = got[(g["source"], g["n"])]
+        assert " ".join(rec["question"].split()) == " ".join(g["question"].split()), g
+        assert (rec["urls"], rec["lang"]) == (g["urls"], g["lang"]), g
+    assert r.stderr.splitlines()[-1].endswith(" warnings")
+
+
+@pytest.fixture
+def mixed_folder(tmp_path):
+    root = tmp_path / "r9.9"
+    root.mkdir()
+    (root / "a_good.md").write_text("## Q: One?\n\nA: yes\n\n## Q: Two?\n\n<br/>\n", encoding="utf-8")
+    (root / "b_bad.md").write_bytes("## Q: 三？\n\nA: ".encode() + b"\xff\n")
+    (root / "c_none.md").write_text("# Nothing to ask\n", encoding="utf-8")
+    (root / "d_good.md").write_text("Q: Last?\n\nA: ok\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_bad_utf8_stops_the_run_with_exit_2_naming_file_and_byte(mixed_folder):
+    r = run_kg("extract", mixed_folder, "--root", mixed_folder)
+    assert r.returncode == 2
+    err = r.stderr.splitlines()
+    offset = len("## Q: 三？\n\nA: ".encode())
+    assert f"kg: error: r9.9/b_bad.md:3 (byte {offset}): not valid UTF-8 (invalid start byte)" in err
+    assert "Traceback" not in r.stderr and err[-1] == "2 files, 2 entries, 1 warnings"
+
+
+def test_keep_going_processes_the_other_files_and_still_exits_2(mixed_folder):
+    r = run_kg("extract", mixed_folder, "--root", mixed_folder, "--keep-going")
+    assert r.returncode == 2
+    records = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(x["source"], x["n"]) for x in records] == [
+        ("r9.9/a_good.md", 1), ("r9.9/a_good.md", 2), ("r9.9/d_good.md", 1)]
+    err = r.stderr.splitlines()
+    assert "kg: r9.9/a_good.md:5: warning: entry has an empty answer" in err
+    assert "kg: r9.9/c_none.md: warning: no FAQ entries in this file" in err
+    assert any(line.startswith("kg: error: r9.9/b_bad.md:3 (byte") for line in err)
+    assert err[-1] == "4 files, 3 entries, 2 warnings"
+
+
+def test_warnings_alone_exit_0(mixed_folder):
+    (mixed_folder / "r9.9" / "b_bad.md").unlink()
+    r = run_kg("extract", mixed_folder, "--root", mixed_folder, "--format", "table")
+    assert r.returncode == 0 and r.stderr.splitlines()[-1] == "3 files, 3 entries, 2 warnings"
+
+
+def test_missing_path_is_one_clean_line(tmp_path):
+    r = run_kg("extract", tmp_path / "nope")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.splitlines() == [f"kg: error: {tmp_path / 'nope'}: no such file or folder",
+                                     "0 files, 0 entries, 0 warnings"]
+
+
+def _many_pages(tmp_path, n=25):
+    for i in range(n):
+        (tmp_path / f"p{i:02}.md").write_text(f"## Q: q{i}?\n\nA: a{i}\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_no_progress_bar_in_pipes(tmp_path):
+    r = run_kg("extract", _many_pages(tmp_path), "--root", tmp_path)
+    assert r.returncode == 0 and r.stderr == "25 files, 25 entries, 0 warnings\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal(tmp_path):
+    import pty
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "kg", "extract", str(_many_pages(tmp_path)), "--root", str(tmp_path)],
+            stdout=subprocess.PIPE, stderr=slave, cwd=PROJECT, timeout=120, text=True,
+            env=dict(os.environ, PYTHONPATH=str(PROJECT), TERM="xterm"))
+        os.close(slave)
+        slave = None
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        tty_err = b"".join(chunks).decode("utf-8", "replace")
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 25
+    assert "parsing" in tty_err and "25 files, 25 entries, 0 warnings" in tty_err
