@@ -113,6 +113,8 @@ class Lexicon:
                               for name, pats in frames[lang].items()} for lang in ("zh", "en")}
         self.candidate = {lang: [_compile(p, frames_path, f"candidate.{lang}") for p in pats]
                           for lang, pats in frames["candidate"].items()}
+        self.restricted = {lang: [_compile(p, frames_path, f"restricted.{lang}") for p in pats]
+                           for lang, pats in frames.get("restricted", {}).items()}
         self.candidate_reject = {lang: [_compile(p, frames_path, f"candidate_reject.{lang}") for p in pats]
                                  for lang, pats in frames.get("candidate_reject", {}).items()}
         self.candidate_strip = {lang: [_compile(p, frames_path, f"candidate_strip.{lang}") for p in pats]
@@ -134,6 +136,10 @@ class Lexicon:
             if any(p.search(q) for p in frames.get(name, [])):
                 return name
         return "other"
+
+    def is_restricted(self, question: str, lang: str) -> bool:
+        """Does the question ask about a restriction ("只能在X上跑么", "only on X")?"""
+        return any(p.search(question) for p in self.restricted.get(_lang(lang), []))
 
     def candidate_of(self, question: str, lang: str) -> str | None:
         """A feature candidate from the question's frame ("是否支持X" -> X), or None."""

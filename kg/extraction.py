@@ -102,6 +102,8 @@ class Extractor:
         q_mentions = self.mentions(question, lang)
         a_mentions = self.mentions(answer, lang)
 
+        if sentences and lex.is_restricted(question, lang):
+            _drop_opening_no(sentences[0])
         status, lead = self._status(frame, sentences)
         ex = Extraction(status=status)
         if lead is not None and status != "n/a":
@@ -186,6 +188,12 @@ class Extractor:
             c = self.vocab.find_label(entry.component, "products")
             prods = [c.label] if c else [entry.component]
         ex.products = list(dict.fromkeys(prods))
+
+
+def _drop_opening_no(s: Sentence) -> None:
+    """'Does it run only on X?' - 'No, also on Y': the opening 'No' denies the restriction."""
+    for cl in s.clauses:
+        cl.cues = [c for c in cl.cues if not (c.start == s.start and c.status == "unsupported" and not c.strong)]
 
 
 def extract_entries(entries: Iterable[Entry], extractor: Extractor | None = None

@@ -164,31 +164,39 @@ def _console_for_browsers():
 
 
 def console():
-    """The console page; with `query`, runs it (through the same workers, guard and
-    limits as the endpoint) and shows the result as a table."""
+    """The console page. With `query`, runs it (through the same workers, guard and
+    limits as the endpoint) and shows the result as a table; with `name`, runs that named
+    query with its default parameters (bound as typed terms) and shows its text."""
     from kg.queries import load_catalogue
 
-    query = request.args.get("query")
-    result, error = None, None
-    if query:
-        try:
+    catalogue = load_catalogue(config.QUERIES_DIR)
+    query, name = request.args.get("query"), request.args.get("name")
+    result, error, named = None, None, None
+    try:
+        if name:
+            named = catalogue.get(name)
+            query = named.text
+            if not any(p.required and p.default is None for p in named.params):
+                result = run_console_query(query, named.bind({}))
+        elif query:
             result = run_console_query(query)
-        except KgError as e:
-            error = e
-    examples = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text}
-                for q in load_catalogue(config.QUERIES_DIR)]
+    except KgError as e:
+        error = e
+    examples = [{"name": q.name, "title": q.title, "description": q.description,
+                 "params": [p for p in q.params if p.default is not None]} for q in catalogue]
     status = error.http_status if error else 200
     return render_template("console.html", query=query or EXAMPLE_QUERY, result=result,
-                           error=error, examples=examples, ran=bool(query)), status
+                           error=error, examples=examples, named=named), status
 
 
-def run_console_query(text: str) -> dict:
+def run_console_query(text: str, substitutions: dict | None = None) -> dict:
     """Run a query for the console: {form, variables, rows, boolean, text, truncated, seconds}."""
     ext = current_app.extensions["kg"]
     runner = ext.get("runner")
     if runner is None:
         raise KgError("the console needs the app's query runner")
-    answer = runner.query(text, format="json", base_iri=request.base_url)
+    answer = runner.query(text, format="json", base_iri=request.base_url,
+                          substitutions=substitutions)
     out = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds,
            "variables": [], "rows": [], "boolean": None, "text": None}
     if answer.form in ("CONSTRUCT", "DESCRIBE"):

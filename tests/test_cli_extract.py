@@ -1,5 +1,5 @@
-"""`kg extract`: in-process through click's runner, and as a real process for exit codes,
-stderr and the terminal progress bar."""
+"""`kg extract`: in-process through click's runner, and as a real process (`python -m kg`)
+for the entry point, exit codes and the progress bar on a real pseudo-terminal."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import parsing
+from kg import cli, parsing
 from kg.cli import main
 from kg.records import EXTRACTION_KEYS, FIRST_KEYS
 
@@ -46,10 +46,16 @@ def test_jsonl_has_one_record_per_entry_with_the_gold_keys_first(example_root, e
     assert r.exit_code == 0, r.stderr
     records = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(records) == len(entries) == stats.entries > 0
+    hook = cli._extraction_hook()   # the one place extraction joins the records
     for rec, e in zip(records, entries):
         assert tuple(rec)[:len(FIRST_KEYS)] == FIRST_KEYS
-        assert rec == {**e.to_dict(), **rec} and set(rec) == set(e.to_dict())
-        assert not set(EXTRACTION_KEYS) & set(rec), "extraction keys must be absent, not placeholders"
+        assert rec == {**rec, **e.to_dict()}
+        added = {k: v for k, v in rec.items() if k not in e.to_dict()}
+        if hook is None:
+            assert not added, "extraction keys must be absent, not placeholders"
+        else:
+            assert set(EXTRACTION_KEYS) - {"products"} <= set(added)
+            assert added == {k: v for k, v in hook(e).items() if k not in e.to_dict()}
     assert r.stderr.splitlines()[-1] == stats.summary()
 
 
@@ -100,8 +106,8 @@ def mixed_folder(tmp_path):
 
 
 def test_bad_utf8_stops_the_run_with_exit_2_naming_file_and_byte(mixed_folder):
-    r = run_kg("extract", mixed_folder, "--root", mixed_folder)
-    assert r.returncode == 2
+    r = invoke("extract", mixed_folder, "--root", mixed_folder)
+    assert r.exit_code == 2 and isinstance(r.exception, SystemExit)
     err = r.stderr.splitlines()
     offset = len("## Q: 三？\n\nA: ".encode())
     assert f"kg: error: r9.9/b_bad.md:3 (byte {offset}): not valid UTF-8 (invalid start byte)" in err
@@ -109,8 +115,8 @@ def test_bad_utf8_stops_the_run_with_exit_2_naming_file_and_byte(mixed_folder):
 
 
 def test_keep_going_processes_the_other_files_and_still_exits_2(mixed_folder):
-    r = run_kg("extract", mixed_folder, "--root", mixed_folder, "--keep-going")
-    assert r.returncode == 2
+    r = invoke("extract", mixed_folder, "--root", mixed_folder, "--keep-going")
+    assert r.exit_code == 2
     records = [json.loads(x) for x in r.stdout.splitlines()]
     assert [(x["source"], x["n"]) for x in records] == [
         ("r9.9/a_good.md", 1), ("r9.9/a_good.md", 2), ("r9.9/d_good.md", 1)]
@@ -123,8 +129,8 @@ def test_keep_going_processes_the_other_files_and_still_exits_2(mixed_folder):
 
 def test_warnings_alone_exit_0(mixed_folder):
     (mixed_folder / "r9.9" / "b_bad.md").unlink()
-    r = run_kg("extract", mixed_folder, "--root", mixed_folder, "--format", "table")
-    assert r.returncode == 0 and r.stderr.splitlines()[-1] == "3 files, 3 entries, 2 warnings"
+    r = invoke("extract", mixed_folder, "--root", mixed_folder, "--format", "table")
+    assert r.exit_code == 0 and r.stderr.splitlines()[-1] == "3 files, 3 entries, 2 warnings"
 
 
 def test_missing_path_is_one_clean_line(tmp_path):
@@ -141,8 +147,8 @@ def _many_pages(tmp_path, n=25):
 
 
 def test_no_progress_bar_in_pipes(tmp_path):
-    r = run_kg("extract", _many_pages(tmp_path), "--root", tmp_path)
-    assert r.returncode == 0 and r.stderr == "25 files, 25 entries, 0 warnings\n"
+    r = invoke("extract", _many_pages(tmp_path), "--root", tmp_path)   # stderr is no terminal
+    assert r.exit_code == 0 and r.stderr == "25 files, 25 entries, 0 warnings\n"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -1,0 +1,90 @@
+"""`kg eval` on the dev gold (real corpus) and on a small gold of our own; `kg vocab suggest`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.evaluation import check_thresholds, evaluate, read_gold
+from kg.errors import InputError
+
+FIXTURE = Path(__file__).parent / "data" / "extraction"
+
+
+@pytest.fixture(scope="module")
+def dev_report(gold_path, corpus_dir):
+    return evaluate(gold_path, corpus_dir)
+
+
+def test_dev_gold_meets_the_targets(dev_report):
+    rep = dev_report
+    assert rep.found == rep.total > 0
+    assert rep.url_rate() == 1.0
+    for lang in ("zh", "en"):
+        assert rep.status_accuracy(lang) >= 0.90, rep.format()
+    assert rep.hardware_prf()[2] >= 0.90, rep.format()
+    assert check_thresholds(rep, min_status=0.9, min_hardware_f1=0.9, min_urls=1.0, min_found=1.0) == []
+
+
+
+def test_fixture_gold_scores_and_reports_mismatches(tmp_path):
+    rep = evaluate(FIXTURE / "gold.jsonl", FIXTURE)
+    assert (rep.found, rep.total, rep.status_accuracy(), rep.hardware_prf()[2]) == (8, 8, 1.0, 1.0)
+    # a wrong gold label shows up as a mismatch, in the confusion matrix and in the figures
+    recs = [json.loads(line) for line in (FIXTURE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    recs[0]["status"] = "planned"
+    recs[2]["hardware"] = {"CPU": "unsupported"}
+    recs.append(dict(recs[1], n=99))
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    rep = evaluate(gold, FIXTURE)
+    assert rep.found == 8 and rep.total == 9
+    assert rep.confusion[("planned", "supported")] == 1
+    assert rep.status_accuracy("zh") == 3 / 5
+    assert rep.hw_fp == 2 and rep.hw_fn == 1
+    probs = {(m["source"].split("/")[-2], m["n"]): m["problems"] for m in rep.mismatches}
+    assert probs[("source_zh_cn", 99)] == ["entry not found"]
+    assert "status supported (gold planned)" in probs[("source_zh_cn", 1)]
+    assert check_thresholds(rep, min_status=0.9, min_found=1.0)
+
+
+def test_cli_eval_exit_codes(tmp_path):
+    runner = CliRunner()
+    args = ["eval", str(FIXTURE / "gold.jsonl"), "--root", str(FIXTURE)]
+    r = runner.invoke(main, args + ["--min-status-accuracy", "0.9", "--min-hardware-f1", "0.9",
+                                    "--min-url-rate", "1", "--min-found", "1"])
+    assert r.exit_code == 0, r.output
+    assert "status accuracy [zh]: 4/4" in r.output and "confusion" in r.output
+    r = runner.invoke(main, args + ["--min-status-accuracy", "1.01"])
+    assert r.exit_code == 1 and "below thresholds" in r.output
+    r = runner.invoke(main, args + ["--json"])
+    assert json.loads(r.output)["found"] == 8
+
+
+def test_bad_gold_is_a_clear_input_error(tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"source": "a.md", "n": 1}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="lacks"):
+        read_gold(bad)
+    bad.write_text('\n{"source": ', encoding="utf-8")
+    r = CliRunner().invoke(main, ["eval", str(bad), "--root", str(tmp_path)])
+    assert r.exit_code == 2 and f"{bad}:2" in r.output
+    good = FIXTURE / "gold.jsonl"
+    r = CliRunner().invoke(main, ["eval", str(good), "--root", str(tmp_path)])
+    assert r.exit_code == 2 and "not found" in r.output
+
+
+def test_vocab_suggest_lists_candidates(tmp_path):
+    page = tmp_path / "r9.9" / "docs" / "faq" / "source_en" / "misc.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Misc\n\n**Q: Does MindSpore support lattice sampling?**\n\nA: No.\n\n"
+                    "**Q: Is lattice sampling supported?**\n\nA: Not yet.\n\n"
+                    "**Q: Does MindSpore support quantization?**\n\nA: Yes.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.output.splitlines()]
+    assert rows[0]["candidate"] == "lattice sampling" and rows[0]["entries"] == 2
+    assert all(row["candidate"] != "quantization" for row in rows)

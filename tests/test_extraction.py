@@ -1,0 +1,168 @@
+"""Extraction: statuses, hardware by clause, features, candidates, evidence; and a whole-corpus run.
+
+The hand-written entries below are our own sentences (no corpus text), each exercising one rule
+of shared/gold/GUIDELINES.md; the corpus-wide checks run once per session and take seconds.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kg.extraction import Extractor, extract_entries, record_of
+from kg.model import Entry
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    return Extractor()
+
+
+def entry(question, answer, lang="zh", n=1, source="r9.9/docs/faq/source_zh_cn/x.md"):
+    return Entry(source=source, n=n, line=1, end_line=3, lang=lang, release="r9.9", component="MindSpore",
+                 topic=None, question=question, answer=answer, answer_markdown=answer)
+
+
+CASES = [
+    # (lang, question, answer, status, hardware)
+    ("zh", "MindSpore是否支持混合精度？", "支持，可以在配置中打开。", "supported", {}),
+    ("zh", "MindSpore支持模型加密吗？", "很抱歉，目前还不支持，可以自己写一个加密脚本。", "unsupported", {}),
+    ("zh", "MindSpore会推出图学习套件么？", "目前暂不支持，相关功能正在开发中，敬请关注。", "planned", {}),
+    ("zh", "二阶优化支持情况如何？", "二阶优化对GPU的支持还在完善中，推荐在Ascend 910上使用二阶优化。",
+     "partial", {"GPU": "partial", "Ascend910": "supported"}),
+    ("zh", "端侧训练有哪些限制？", "目前端侧训练仅支持CPU后端，请参考文档。", "partial", {"CPU": "supported"}),
+    ("zh", "NPU推理有什么限制吗？", "目前NPU仅支持部分算子。", "partial", {"NPU": "partial"}),
+    ("zh", "如何设置日志级别？", "通过环境变量设置即可，可以参考日志文档。", "n/a", {}),
+    ("zh", "如何在训练中动态修改学习率？", "您好，很抱歉当前还没有这样的功能。可以重新定义优化器后再训练。", "unsupported", {}),
+    ("zh", "导出模型的文件大小有什么限制？", "单个文件不能超过2GB。", "n/a", {}),
+    ("zh", "两种模式有什么区别？", "两种模式的用法不同，在Ascend、GPU和CPU上都支持这两种模式。", "n/a",
+     {"Ascend": "supported", "GPU": "supported", "CPU": "supported"}),
+    ("zh", "GPU版本如何安装？", "执行pip install mindspore-gpu即可，日志在/usr/local/Ascend/log下。", "n/a", {}),
+    ("zh", "MindSpore只能在Ascend上运行吗？", "不是，MindSpore同时支持Ascend NPU、GPU与CPU。", "supported",
+     {"Ascend": "supported", "GPU": "supported", "CPU": "supported"}),
+    ("zh", "运行时报错RuntimeError: op not supported怎么办？", "请检查输入的数据类型，然后重新运行。", "n/a", {}),
+    ("en", "Does MindSpore support mixed precision?", "Yes. Turn it on in the configuration.", "supported", {}),
+    ("en", "Can MindSpore export encrypted models?",
+     "No. You can write your own encryption script instead.", "unsupported", {}),
+    ("en", "Will MindSpore provide a graph learning kit?",
+     "This function is under development. Please stay tuned.", "planned", {}),
+    ("en", "How does MindSpore support second-order optimization?",
+     "Second-order optimization on GPUs is being improved. You are advised to use it on the Ascend 910.",
+     "partial", {"GPU": "partial", "Ascend910": "supported"}),
+    ("en", "What are the limitations of on-device training?",
+     "Currently on-device training only supports the CPU backend.", "partial", {"CPU": "supported"}),
+    ("en", "How do I set the log level?", "Set the environment variable. For details, see the logging guide.",
+     "n/a", {}),
+    ("en", "How do I change the learning rate during training?",
+     "Sorry, this function is not available yet. You can redefine the optimizer.", "unsupported", {}),
+    ("en", "Does MindSpore run only on Huawei NPUs?", "MindSpore supports Huawei Ascend NPUs, GPUs, and CPUs.",
+     "supported", {"Ascend": "supported", "NPU": "supported", "GPU": "supported", "CPU": "supported"}),
+    ("en", "Does MindSpore need a GPU?",
+     "MindSpore supports CPU and GPU. Some models in the model zoo support GPU-based training only.",
+     "supported", {"CPU": "supported", "GPU": "supported"}),
+    ("en", "What can I do if the error message op is not supported is displayed?",
+     "Check the data type of the input and run it again.", "n/a", {}),
+]
+
+
+@pytest.mark.parametrize("lang,question,answer,status,hardware", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_status_and_hardware(extractor, lang, question, answer, status, hardware):
+    ex = extractor.extract(entry(question, answer, lang=lang))
+    assert (ex.status, ex.hardware) == (status, hardware)
+
+
+def test_evidence_offsets_point_into_the_answer(extractor):
+    answer = "您好。自动并行对CPU的支持还在完善中。推荐在GPU上使用。"
+    ex = extractor.extract(entry("自动并行支持情况如何？", answer))
+    assert set(ex.evidence) == {"status", "CPU", "GPU"}
+    for ev in ex.evidence.values():
+        assert answer[ev.start:ev.end] == ev.text
+    assert ex.evidence["status"].text == "自动并行对CPU的支持还在完善中。"
+    assert ex.evidence["GPU"].text == "推荐在GPU上使用。"
+
+
+def test_features_from_vocabulary_and_candidates_from_question_frames(extractor):
+    ex = extractor.extract(entry("MindSpore支持量化吗？", "支持。"))
+    assert ex.features == ["quantization"] and ex.feature_iris[0].endswith("/feature/quantization")
+    assert ex.candidates == []
+    ex = extractor.extract(entry("MindSpore是否支持星座图采样？", "暂不支持。"))
+    assert ex.feature_iris == [] and ex.candidates == ["星座图采样"] and ex.features == ["星座图采样"]
+    ex = extractor.extract(entry("Does MindSpore support lattice sampling?", "No.", lang="en"))
+    assert ex.candidates == ["lattice sampling"]
+    ex = extractor.extract(entry("How do I install it?", "Run pip.", lang="en"))
+    assert ex.candidates == []
+
+
+def test_products_named_or_the_component(extractor):
+    ex = extractor.extract(entry("MindSpore Lite支持哪些后端？", "MindSpore Lite支持CPU。"))
+    assert ex.products == ["MindSpore Lite"]
+    ex = extractor.extract(entry("如何查看日志？", "设置环境变量。"))
+    assert ex.products == ["MindSpore"]
+
+
+def test_record_keys_follow_the_guidelines(extractor):
+    e = entry("MindSpore支持量化吗？", "支持。")
+    rec = record_of(e, extractor.extract(e), evidence=True)
+    assert {"status", "hardware", "features", "products", "candidates", "evidence"} == set(rec)
+    assert rec["evidence"]["status"] == {"start": 0, "end": 3, "text": "支持。"}
+
+
+def test_extract_entries_yields_pairs_in_order(extractor):
+    es = [entry("MindSpore支持量化吗？", "支持。", n=1), entry("如何安装？", "用pip。", n=2)]
+    got = list(extract_entries(es, extractor))
+    assert [e.n for e, _ in got] == [1, 2]
+    assert [x.status for _, x in got] == ["supported", "n/a"]
+
+
+def test_empty_answer_is_not_an_error(extractor):
+    ex = extractor.extract(entry("MindSpore支持量化吗？", ""))
+    assert ex.status == "supported" and ex.evidence == {}
+
+
+# --- the real corpus -----------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def corpus_extractions(corpus_dir, extractor):
+    from kg.parsing import parse_paths
+
+    entries = list(parse_paths([corpus_dir], root=corpus_dir))
+    t0 = time.perf_counter()
+    pairs = list(extract_entries(entries, extractor))
+    return pairs, time.perf_counter() - t0
+
+
+def test_whole_corpus_extracts_without_error(corpus_extractions):
+    pairs, seconds = corpus_extractions
+    assert len(pairs) > 9000
+    statuses = {x.status for _, x in pairs}
+    assert statuses == {"supported", "unsupported", "partial", "planned", "n/a"}
+    for e, x in pairs:
+        for ev in x.evidence.values():
+            assert e.answer[ev.start:ev.end] == ev.text
+        assert set(x.hardware) <= {"Ascend910", "Ascend310", "Ascend", "GPU", "CPU", "NPU"}
+        assert set(x.hardware.values()) <= {"supported", "unsupported", "partial", "planned"}
+    assert seconds < 60, f"extraction took {seconds:.1f}s (bench target 20s)"
+
+
+def _page_key(e):
+    s = e.source
+    for zh, en in (("source_zh_cn", "source_en"), ("FAQ_zh_cn", "FAQ_en"), ("_zh_cn", "_en")):
+        s = s.replace(zh, en)
+    return e.release, s, e.n
+
+
+def _links(urls):
+    import re
+    return [re.sub(r"zh-CN|zh_cn|zh-cn|/en/|source_en|en-US", "L", u).split("#")[0] for u in urls]
+
+
+def test_chinese_and_english_versions_agree_on_status(corpus_extractions):
+    pairs, _ = corpus_extractions
+    by = {}
+    for e, x in pairs:
+        by.setdefault(_page_key(e), {})[e.lang] = (e, x)
+    both = [v for v in by.values() if len(v) == 2 and _links(v["zh"][0].urls) == _links(v["en"][0].urls)]
+    assert len(both) > 3000
+    agree = sum(v["zh"][1].status == v["en"][1].status for v in both) / len(both)
+    assert agree >= 0.90, f"zh/en status agreement {agree:.3f}"

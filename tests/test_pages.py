@@ -1,0 +1,322 @@
+"""The web pages, driven in-process (Flask test client) over a real store built from two
+releases of the real corpus; every figure a page shows is checked against an independent
+SPARQL query on the same store. tests/test_browser.py drives the same pages in Chromium."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote, unquote
+
+import pytest
+from lxml import html as lhtml
+
+from kg.app import create_app
+from kg.lookups import feature_id
+from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.fixture(scope="module")
+def store(corpus_dir):
+    return pages_store(corpus_dir)
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    app = create_app({"store": str(store), "workers": 1})
+    yield app.test_client()
+    app.extensions["kg"]["runner"].close()
+
+
+def page(client, url, status=200, headers=None):
+    resp = client.get(url, headers=headers or HTML)
+    assert resp.status_code == status, (url, resp.status_code, resp.get_data(as_text=True)[:500])
+    assert resp.mimetype == "text/html"
+    return lhtml.fromstring(resp.get_data(as_text=True))
+
+
+def text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def check_accessible(doc) -> None:
+    """Labels on every control, scoped table headers, a language, one h1."""
+    assert doc.get("lang") in ("en", "zh")
+    assert len(doc.xpath("//h1")) == 1
+    for control in doc.xpath("//select | //textarea | //input[not(@type='hidden')]"):
+        cid = control.get("id")
+        assert cid and doc.xpath(f"//label[@for='{cid}']"), f"no label for {lhtml.tostring(control)[:80]}"
+    for th in doc.xpath("//th"):
+        assert th.get("scope") in ("col", "row", "rowgroup", "colgroup"), lhtml.tostring(th)[:120]
+    for a in doc.xpath("//a"):
+        assert text(a) or a.get("aria-label"), "a link without a name"
+
+
+# --- home ------------------------------------------------------------------------------
+
+def test_home_tells_what_the_graph_holds(client, store):
+    doc = page(client, "/")
+    check_accessible(doc)
+    stat = {dd.get("data-stat"): text(dd) for dd in doc.xpath("//dd[@data-stat]")}
+    counts = select(store, PREFIXES + """SELECT (COUNT(DISTINCT ?a) AS ?answers)
+        (COUNT(DISTINCT ?s) AS ?statements) (COUNT(DISTINCT ?f) AS ?features) WHERE {
+        { ?a a schema:Answer } UNION { ?s a kg:SupportStatement ; kg:feature ?f } }""")[0]
+    assert stat["answers"] == counts["answers"] and int(counts["answers"]) > 300
+    assert stat["statements"] == counts["statements"]
+    assert stat["features"] == counts["features"]
+    assert stat["releases"] == str(len(RELEASES))
+    assert stat["languages"] == "en, zh"
+    links = doc.xpath("//a/@href")
+    for target in ("/matrix", "/graph", "/sparql"):
+        assert any(h.startswith(target) for h in links), target
+    # the example lookups work
+    for href in [h for h in links if h.startswith("/matrix?")]:
+        page(client, href)
+    for href in [h for h in links if h.startswith("/api/")]:
+        assert client.get(href).status_code == 200, href
+
+
+# --- the support matrix ---------------------------------------------------------------------
+
+def matrix_cells(doc) -> dict[tuple[str, str], dict]:
+    """{(feature id, hardware): {status, changed, was, anchor}} of a matrix page."""
+    cols = [("" if "Overall" in text(th) else text(th))
+            for th in doc.xpath("//table[@id='matrix']/thead/tr/th")][1:]
+    cells = {}
+    for tr in doc.xpath("//table[@id='matrix']/tbody/tr[th[@scope='row']]"):
+        fid = unquote(tr.xpath("th/a/@href")[0].split("/features/")[1].split("?")[0])
+        for hw, td in zip(cols, tr.xpath("td")):
+            assert td.get("data-hw", hw) == hw
+            if td.get("data-status") is None:
+                continue
+            link = td.xpath("a/@href")
+            cells[(fid, hw)] = {"status": td.get("data-status"),
+                                "changed": "changed" in td.get("class", "").split(),
+                                "was": (text(td.xpath(".//*[@class='was']")[0])
+                                        if td.xpath(".//*[@class='was']") else None),
+                                "anchor": link[0][1:] if link else None}
+    return cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_matrix_shows_every_statement_of_the_release_and_language(client, store, lang):
+    release = RELEASES[-1]
+    doc = page(client, f"/matrix?release={release}&lang={lang}")
+    check_accessible(doc)
+    cells = matrix_cells(doc)
+    expected = statement_cells(store, release, lang)
+    assert len(expected) > 40
+    shown = {(fid, hw, st) for (fid, hw), c in cells.items() for st in c["status"].split()}
+    assert shown == {(feature_id(f), hw, st) for f, hw, st in expected}
+    # feature links work, candidates (percent-encoded ids) included
+    hrefs = doc.xpath("//table[@id='matrix']//th[@scope='row']/a/@href")
+    for href in [h for h in hrefs if "candidate" in h][:3] + hrefs[:2]:
+        page(client, href)
+    # the selectors show the current choice
+    assert doc.xpath("//select[@id='release']/option[@selected]/@value") == [release]
+    assert doc.xpath("//select[@id='lang']/option[@selected]/@value") == [lang]
+    # rows are grouped by product, each group headed by a rowgroup header
+    groups = [text(th) for th in doc.xpath("//th[@scope='rowgroup']")]
+    assert "MindSpore" in groups and len(groups) == len(set(groups))
+
+
+def test_every_matrix_cell_leads_to_its_evidence(client, store):
+    release, lang = RELEASES[-1], "en"
+    doc = page(client, f"/matrix?release={release}&lang={lang}")
+    cells = matrix_cells(doc)
+    questions = {r["q"] for r in select(store, PREFIXES + f"""SELECT DISTINCT ?q WHERE {{
+        ?s prov:wasDerivedFrom ?a ; kg:release ?r . ?r skos:notation "{release}" .
+        ?a kg:question ?qn . ?qn schema:name ?q ; schema:inLanguage "{lang}" }}""")}
+    seen_questions = set()
+    for (fid, hw), cell in cells.items():
+        section = doc.xpath(f"//section[@id='{cell['anchor']}']")
+        assert len(section) == 1, (fid, hw)
+        entries = section[0].xpath(".//li[contains(@class, 'entry')]")
+        assert entries
+        for li in entries:
+            q = text(li.xpath(".//div[@class='q']")[0])
+            assert q in {" ".join(x.split()) for x in questions}
+            seen_questions.add(q)
+            assert li.xpath(".//blockquote")
+            upstream = li.xpath(".//a[text()='upstream source line']/@href")
+            assert all(re.search(r"#L\d+$", u) for u in upstream)
+    assert len(seen_questions) > 20
+
+
+def test_compare_marks_exactly_the_cells_that_changed(client, store):
+    old, new = RELEASES
+    doc = page(client, f"/matrix?release={new}&lang=zh&compare={old}")
+    cells = matrix_cells(doc)
+
+    def by_cell(release):
+        d: dict = {}
+        for f, hw, st in statement_cells(store, release, "zh"):
+            d.setdefault((feature_id(f), hw), set()).add(st)
+        return d
+
+    before, after = by_cell(old), by_cell(new)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    marked = {k for k, c in cells.items() if c["changed"]}
+    assert marked <= changed
+    assert {k for k in changed if k in after} <= marked
+    assert marked, "the two releases differ somewhere"
+    summary = text(doc.xpath("//p[@id='changes']")[0])
+    assert summary.startswith(f"{sum(1 for c in cells.values() if c['changed'])} cell")
+    for k in marked:
+        if k in before:
+            assert cells[k]["was"] == "was: " + " ".join(
+                sorted(before[k], key=["supported", "partial", "planned", "unsupported", "n/a"].index))
+
+
+def test_matrix_refuses_bad_parameters_with_a_page_naming_them(client):
+    doc = page(client, "/matrix?release=r9.9", status=404)
+    assert "r9.9" in text(doc) and "r1.2" in text(doc)
+    doc = page(client, "/matrix?release=r1.2&lang=fr", status=400)
+    assert "'fr'" in text(doc)
+    doc = page(client, "/matrix?release=r1.2&compare=nope", status=404)
+    assert "nope" in text(doc)
+
+
+# --- feature pages ------------------------------------------------------------------------------
+
+def test_feature_page_has_labels_timeline_and_all_evidence(client, store):
+    # the feature with the most statements in the store, found independently
+    top = select(store, PREFIXES + """SELECT ?f (COUNT(?s) AS ?n) WHERE {
+        ?s kg:feature ?f ; kg:hardware ?h } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 1""")[0]
+    fid = feature_id(top["f"])
+    doc = page(client, f"/features/{quote(fid)}")
+    check_accessible(doc)
+    labels = select(store, PREFIXES + f"""SELECT ?l (LANG(?l) AS ?lang) WHERE {{
+        <{top['f']}> skos:prefLabel ?l }}""")
+    dl = text(doc.xpath("//dl[@class='labels']")[0])
+    for r in labels:
+        assert r["l"] in dl
+    rows = select(store, PREFIXES + f"""SELECT ?rel ?hw ?st WHERE {{
+        ?s kg:feature <{top['f']}> ; kg:release ?r ; kg:status ?sc .
+        ?r skos:notation ?rel . ?sc skos:notation ?st .
+        OPTIONAL {{ ?s kg:hardware ?h . ?h skos:notation ?hw }} }}""")
+    assert len(doc.xpath("//ol[@aria-labelledby='evidence-h']/li")) == len(rows)
+    timeline = doc.xpath("//table[@class='timeline']")[0]
+    releases = [text(th) for th in timeline.xpath("thead/tr/th")][1:]
+    shown = set()
+    for tr in timeline.xpath("tbody/tr"):
+        hw = text(tr.xpath("th")[0])
+        hw = "" if hw.startswith("Overall") else hw
+        for rel, td in zip(releases, tr.xpath("td")):
+            for badge in td.xpath(".//span[contains(@class, 'badge')]"):
+                for st in re.findall(r"(supported|unsupported|partial|planned|n/a)", text(badge)):
+                    shown.add((rel, hw, st))
+    assert shown == {(r["rel"], r["hw"] or "", r["st"]) for r in rows}
+
+
+def test_feature_page_links_its_documentation(client, store):
+    row = select(store, PREFIXES + """SELECT ?f ?url WHERE {
+        ?s kg:feature ?f ; prov:wasDerivedFrom ?a . ?a kg:docUrl ?url
+        FILTER(STRSTARTS(STR(?url), "http")) } ORDER BY ?f ?url LIMIT 1""")[0]
+    doc = page(client, f"/features/{quote(feature_id(row['f']))}")
+    assert row["url"] in doc.xpath("//ul[@aria-labelledby='docs-h']//a/@href")
+
+
+def test_unknown_feature_is_a_404_page(client):
+    doc = page(client, "/features/no-such-feature-here", status=404)
+    assert "no-such-feature-here" in text(doc)
+
+
+# --- the graph page -------------------------------------------------------------------------------
+
+def test_graph_page_holds_the_support_graph_of_the_release(client, store):
+    release = RELEASES[-1]
+    doc = page(client, f"/graph?release={release}&lang=zh")
+    check_accessible(doc)
+    data = json.loads(doc.xpath("//script[@id='graph-data']")[0].text)
+    edges = {(e["source"][2:], e["target"][3:]) for e in data["edges"] if e["status"] != "broader"}
+    expected = {(feature_id(f), hw) for f, hw, _ in statement_cells(store, release, "zh")
+                | statement_cells(store, release, "en") if hw}
+    assert edges == expected
+    ids = {n["id"] for n in data["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+    assert {n["type"] for n in data["nodes"]} >= {"feature", "hardware"}
+    assert set(data["colours"]["edges"]) >= {e["status"] for e in data["edges"]}
+    # the same links as a table, for keyboard and screen-reader users
+    assert len(doc.xpath("//table[@id='edge-table']/tbody/tr")) == len(edges)
+    scripts = doc.xpath("//script/@src")
+    assert all(s.startswith("/") for s in scripts), "no script from another host"
+    for src in scripts:
+        resp = client.get(src)
+        assert resp.status_code == 200 and len(resp.data) > 1000, src
+
+
+def test_vendor_route_serves_only_known_files(client):
+    assert client.get("/vendor/cytoscape.min.js").status_code == 200
+    assert client.get("/vendor/..%2Fpackage.json").status_code == 404
+    assert client.get("/vendor/other.js").status_code == 404
+
+
+# --- the SPARQL console ---------------------------------------------------------------------------
+
+def test_console_is_what_a_browser_gets_at_sparql(client):
+    from kg.queries import load_catalogue
+
+    doc = page(client, "/sparql")
+    check_accessible(doc)
+    assert doc.xpath("//textarea[@id='query']")
+    names = set(doc.xpath("//a[@class='example']/@data-name"))
+    assert names == {q.name for q in load_catalogue()}
+    # other clients still get the protocol's answers from the same URL
+    resp = client.get("/sparql?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"})
+    assert resp.mimetype == "application/sparql-results+json"
+    assert client.get("/sparql?query=ASK%7B%7D").mimetype != "text/html"
+    resp = client.get("/sparql?query=ASK%7B%7D&format=json", headers=HTML)
+    assert resp.mimetype == "application/sparql-results+json"
+
+
+def test_console_runs_a_query_and_shows_its_rows(client, store):
+    q = PREFIXES + "SELECT ?s ?f WHERE { ?s a kg:SupportStatement ; kg:feature ?f } ORDER BY ?s LIMIT 25"
+    doc = page(client, "/sparql?query=" + quote(q))
+    rows = doc.xpath("//table[@class='results']/tbody/tr")
+    expected = select(store, q)
+    assert len(rows) == len(expected) == 25
+    assert [text(r.xpath("td")[0]) for r in rows] == [e["s"] for e in expected]
+    assert text(doc.xpath("//p[@id='summary']")[0]).startswith("25 rows")
+    assert doc.xpath("//textarea[@id='query']")[0].text.strip() == q.strip()
+
+
+def test_console_example_queries_run(client):
+    doc = page(client, "/sparql")
+    for href in doc.xpath("//a[@class='example']/@href"):
+        result = page(client, href)
+        assert not result.xpath("//*[@class='error']"), href[:80]
+        assert result.xpath("//p[@id='summary'] | //p[@id='needs']"), href
+        assert result.xpath("//p[@id='named']")
+
+
+def test_console_reports_a_bad_query_and_keeps_it(client):
+    doc = page(client, "/sparql?query=" + quote("SELECT ?x WHERE { ?x"), status=400)
+    assert doc.xpath("//p[@class='error' and @role='alert']")
+    assert doc.xpath("//textarea[@id='query']")[0].text.strip() == "SELECT ?x WHERE { ?x"
+
+
+# --- accessibility: contrast of the stylesheet's colour pairs ---------------------------------------
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_status_colours_have_enough_contrast():
+    from kg.pages import bp
+
+    css = (bp.static_folder and open(f"{bp.static_folder}/kg.css", encoding="utf-8").read())
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [(var[f"{s}-fg"], var[f"{s}-bg"])
+             for s in ("supported", "partial", "planned", "unsupported", "na", "mixed")]
+    pairs += [(var["fg"], var["bg"]), (var["muted"], var["bg"]), (var["accent"], var["bg"])]
+    for fg, bg in pairs:
+        assert contrast(fg, bg) >= 4.5, (fg, bg, contrast(fg, bg))

@@ -1,0 +1,75 @@
+"""The SKOS vocabulary: labels in both languages, feature IRIs, phrase patterns and matching."""
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import InputError
+from kg.iris import slugify
+from kg.vocabulary import DEFAULT_BASE, build_matcher, load_vocabulary, phrase_patterns
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabulary(base=DEFAULT_BASE)
+
+
+def test_every_concept_has_labels_in_both_languages(vocab):
+    missing = [c.iri for c in vocab.concepts.values() if not (c.pref.get("en") and c.pref.get("zh"))]
+    assert not missing, missing
+
+
+def test_features_have_alternative_labels_and_slug_iris(vocab):
+    feats = vocab.scheme("features")
+    assert len(feats) >= 40
+    for c in feats:
+        assert c.iri == f"{DEFAULT_BASE}feature/{slugify(c.pref['en'])}", c.iri
+        assert c.alt.get("en") and c.alt.get("zh"), f"{c.iri} lacks altLabels in a language"
+
+
+@pytest.mark.parametrize("label", ["auto-parallel", "quantization", "model serving", "on-device inference",
+                                   "hot loading", "gradient truncation", "reinforcement learning"])
+def test_design_card_features_are_in_the_vocabulary(vocab, label):
+    assert vocab.find_label(label, "features") is not None
+
+
+def test_hardware_has_notations_and_is_matched_in_both_languages(vocab):
+    assert set(vocab.by_notation("hardware")) == {"Ascend", "Ascend910", "Ascend310", "GPU", "CPU", "NPU"}
+
+
+def test_patterns_use_concept_iris_as_ids(vocab):
+    pats = phrase_patterns(vocab, "zh")
+    ids = {p["id"] for p in pats}
+    assert ids <= set(vocab.concepts)
+    assert {"label": "FEATURE", "pattern": "自动并行", "id": f"{DEFAULT_BASE}feature/auto-parallel"} in pats
+    # Chinese texts quote English names, so English labels are matched there too
+    assert any(p["pattern"] == "Ascend 910" and p["id"].endswith("hardware/Ascend910") for p in pats)
+
+
+def test_phrase_matcher_finds_concepts_in_chinese_and_english(vocab):
+    import spacy
+
+    for lang, text, expected in [
+        ("zh", "这里讨论量化以及自动并行", {"feature/quantization", "feature/auto-parallel"}),
+        ("en", "Automatic parallelism and weight quantization", {"feature/auto-parallel",
+                                                                "feature/weight-quantization"}),
+    ]:
+        nlp = spacy.blank(lang)
+        matcher = build_matcher(nlp, vocab, lang, ("features",))
+        doc = nlp.make_doc(text)
+        found = {nlp.vocab.strings[m].removeprefix(DEFAULT_BASE) for m, _, _ in matcher(doc)}
+        assert expected <= found, (lang, found)
+
+
+def test_other_base_rewrites_iris():
+    v = load_vocabulary(base="http://example.org/kg/")
+    assert all(i.startswith("http://example.org/kg/") for i in v.concepts)
+
+
+def test_broken_vocabulary_is_a_clear_input_error(tmp_path):
+    bad = tmp_path / "vocabulary.ttl"
+    bad.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel ", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_vocabulary(bad)
+    assert str(bad) in str(e.value)
+    with pytest.raises(InputError):
+        load_vocabulary(tmp_path / "missing.ttl")
