@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from kg import config
 from kg.errors import InputError
@@ -165,22 +166,29 @@ class Lexicon:
 
     # --- answers -----------------------------------------------------------------
 
-    def sentences(self, text: str, lang: str) -> list[Sentence]:
-        """Sentences of `text` with clauses and cues; offsets index `text`."""
+    def sentences(self, text: str, lang: str, lead: int | None = None,
+                  keep: Callable[[int, int], bool] | None = None) -> list[Sentence]:
+        """Sentences of `text` (offsets index `text`). Clauses and cues are worked out for every
+        sentence, or, when `lead` is given, only for the first `lead` sentences that are no
+        greeting and for those where `keep(start, end)` is true (the others keep no clauses)."""
         lang = _lang(lang)
         out = []
         pos = 0
+        ranked = 0
         for m in list(_SENT_END[lang].finditer(text)) + [None]:
             end = m.end() if m else len(text)
-            if m and m.end() == m.start():
-                continue
             seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
             raw = text[pos:seg_end]
-            lead = len(raw) - len(raw.lstrip())
-            s, e = pos + lead, seg_end
-            if e > s:
-                out.append(self._sentence(text, s, e, lang))
+            s, e = pos + len(raw) - len(raw.lstrip()), seg_end
             pos = end
+            if e <= s:
+                continue
+            greeting = bool(self.greeting[lang].match(text[s:e].strip()))
+            if lead is None or (not greeting and ranked < lead) or (keep and keep(s, e)):
+                out.append(self._sentence(text, s, e, lang))
+            else:
+                out.append(Sentence(s, e, text[s:e], [], greeting))
+            ranked += not greeting
         return out
 
     def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:

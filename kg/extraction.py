@@ -98,9 +98,11 @@ class Extractor:
         lex = self.lexicon
         question, answer = entry.question or "", entry.answer or ""
         frame = lex.frame(question, lang)
-        sentences = lex.sentences(answer, lang)
         q_mentions = self.mentions(question, lang)
         a_mentions = self.mentions(answer, lang)
+        hw_at = [a for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        sentences = lex.sentences(answer, lang, lead=LEAD_SENTENCES,
+                                  keep=lambda s, e: any(s <= a < e for a in hw_at))
 
         if sentences and lex.is_restricted(question, lang):
             _drop_opening_no(sentences[0])
