@@ -37,6 +37,7 @@ class Cue:
     scope: str          # "status" | "hardware"
     strong: bool
     object: str | None  # status of hardware named after the cue (restrictions)
+    hardware: bool = True   # may give a hardware its status (bare modals may not)
 
 
 @dataclass
@@ -105,7 +106,8 @@ class Lexicon:
                 if c.get("status") not in RANK:
                     raise InputError(f"{lang}.cues[{i}]: unknown status {c.get('status')!r}", path=str(cues_path))
                 cues.append((_compile(c["pattern"], cues_path, f"{lang}.cues[{i}]"), c["status"],
-                             c.get("scope", "status"), bool(c.get("strong")), c.get("object")))
+                             c.get("scope", "status"), bool(c.get("strong")), c.get("object"),
+                             c.get("hardware", True)))
             self.cues[lang] = cues
         self.order = frames["order"]
         self.mask = {lang: [_compile(p, frames_path, f"mask.{lang}") for p in pats]
@@ -199,11 +201,11 @@ class Lexicon:
         for a, b in zip(bounds, bounds[1:]):
             if b > a:
                 clauses.append(Clause(start + a, start + b, [], bool(self.related[lang].search(sent[a:b]))))
-        for rx, status, scope, strong, obj in self.cues[lang]:
+        for rx, status, scope, strong, obj, hw in self.cues[lang]:
             for m in rx.finditer(masked):
                 if m.end() == m.start() or "\x00" in m.group(0):
                     continue
-                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj)
+                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj, hw)
                 for cl in clauses:
                     if cl.start <= cue.start < cl.end:
                         cl.cues.append(cue)
@@ -217,7 +219,8 @@ def hardware_status(clause: Clause, start: int) -> str | None:
     """Status the clause gives a hardware mention starting at answer offset `start`."""
     sts = []
     for c in clause.cues:
-        sts.append(c.object if c.object and start >= c.end else c.status)
+        if c.hardware:
+            sts.append(c.object if c.object and start >= c.end else c.status)
     return combine(sts)
 
 

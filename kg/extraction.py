@@ -119,10 +119,10 @@ class Extractor:
         yes_no = frame in YES_NO_FRAMES
         window = [s for s in sentences if not s.greeting][:LEAD_SENTENCES if yes_no else LEAD_SENTENCES_OTHER]
         for s in window:
-            found = self._sentence_status(s, strong_only=not yes_no)
-            if found is None:
-                continue
-            if not yes_no and found == "supported":
+            if not yes_no and not any(c.strong for cl in s.clauses for c in cl.cues if c.scope == "status"):
+                continue      # how-to/why/what: only a strong statement counts
+            found = self._sentence_status(s, strong_only=False)
+            if found is None or (not yes_no and found == "supported"):
                 continue
             if frame == "limits":
                 found = {"unsupported": "partial", "supported": None}.get(found, found)

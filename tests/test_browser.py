@@ -1,0 +1,192 @@
+"""The web pages in a real browser: headless Chromium (Debian's `chromium`, driven by
+Playwright's Python package, never `playwright install`) against a real `kg serve` on
+127.0.0.1 over a store built from two releases of the real corpus.
+
+Load each page, use the release/language selectors, click a matrix cell and read its
+evidence, run a query in the console and see rows, draw the graph; on a wide and a
+narrow screen, with no request leaving the server. .ci/run installs what this needs:
+`apt-get install -y chromium` and `pip install playwright`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import quote
+
+import pytest
+
+from kgserver import kg_serve
+from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
+
+CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = ["/", "/matrix", f"/matrix?release={RELEASES[-1]}&lang=zh&compare={RELEASES[0]}",
+         "/graph", "/sparql"]
+
+
+def _need_browser():
+    """Skip where the browser is not installed, except in CI (where .ci/run installs it)."""
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package (pip install playwright)")
+    if not shutil.which(CHROMIUM):
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    if missing:
+        message = "browser tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def store(corpus_dir):
+    return pages_store(corpus_dir)
+
+
+@pytest.fixture(scope="module")
+def base(store):
+    with kg_serve(store, "--workers", "1") as url:
+        yield url.rsplit("/sparql", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=[(1280, 900), (390, 844)], ids=["wide", "narrow"])
+def tab(request, browser, base):
+    """A fresh page that records script errors and any request to another host."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.errors, pg.foreign = [], []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: None if r.url.startswith((base, "data:")) else pg.foreign.append(r.url))
+    pg.set_default_timeout(15000)
+    yield pg
+    assert not pg.errors, pg.errors
+    assert not pg.foreign, f"requests left the server: {pg.foreign}"
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_and_fits_the_screen(tab, base, path):
+    resp = tab.goto(base + path)
+    assert resp.status == 200
+    assert tab.locator("h1").count() == 1
+    # nothing wider than the screen but the tables' own scroll boxes
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} is {overflow}px wider than the screen"
+    # every link and control can be reached with Tab
+    focusable = tab.evaluate("""Array.from(document.querySelectorAll('a[href], select, button, textarea'))
+        .filter(e => e.tabIndex < 0).length""")
+    assert focusable == 0
+
+
+def test_selectors_change_the_matrix(tab, base, store):
+    old, new = RELEASES
+    tab.goto(base + "/matrix")
+    assert tab.locator("#release").input_value() == new  # the latest release by default
+    tab.get_by_label("Release", exact=True).select_option(old)
+    tab.get_by_label("Language of the pages", exact=True).select_option("zh")
+    tab.get_by_role("button", name="Show").click()
+    tab.wait_for_url(f"**/matrix?release={old}&lang=zh*")
+    assert f"of {old}, Chinese pages" in tab.locator("h1").inner_text()
+    cells = tab.locator("#matrix td[data-status]")
+    assert cells.count() == len({(f, hw) for f, hw, _ in statement_cells(store, old, "zh")})
+    # compare with the other release: changed cells are outlined and say what they were
+    tab.get_by_label("Release", exact=True).select_option(new)
+    tab.get_by_label("Compare with release", exact=True).select_option(old)
+    tab.get_by_role("button", name="Show").click()
+    tab.wait_for_url(f"**compare={old}*")
+    changed = tab.locator("#matrix td.changed")
+    assert changed.count() > 0
+    assert changed.first.locator(".was").inner_text().startswith("was: ")
+    assert tab.locator("#changes").inner_text().startswith(f"{changed.count()} cell")
+
+
+def test_clicking_a_cell_shows_its_evidence(tab, base, store):
+    tab.goto(base + f"/matrix?release={RELEASES[-1]}&lang=en")
+    link = tab.locator("#matrix td[data-hw='GPU'] a").first
+    target = link.get_attribute("href")[1:]
+    evidence = tab.locator(f"section#{target}")
+    assert not evidence.is_visible()
+    link.click()
+    assert evidence.is_visible()
+    questions = evidence.locator(".entry .q").all_inner_texts()
+    assert questions and all(q.strip() for q in questions)
+    rows = select(store, PREFIXES + """SELECT ?q WHERE { ?x schema:name ?q ; schema:inLanguage "en" }""")
+    known = {" ".join(r["q"].split()) for r in rows}
+    assert all(" ".join(q.split()) in known for q in questions)
+    assert "GPU" in evidence.locator("h3").inner_text()
+    # back to the cell, then the same by keyboard on another cell
+    evidence.get_by_role("link", name="Back to the cell").click()
+    other = tab.locator("#matrix td[data-status] a").nth(1)
+    other.focus()
+    tab.keyboard.press("Enter")
+    assert tab.locator(f"section#{other.get_attribute('href')[1:]}").is_visible()
+
+
+def test_feature_page_from_the_matrix(tab, base):
+    tab.goto(base + f"/matrix?release={RELEASES[-1]}&lang=zh")
+    row = tab.locator("#matrix th[scope=row] a").first
+    name = row.inner_text()
+    row.click()
+    tab.wait_for_url("**/features/**")
+    assert name in tab.locator("h1").inner_text()
+    assert tab.locator("table.timeline tbody tr").count() >= 1
+    assert tab.locator("ol[aria-labelledby=evidence-h] > li").count() >= 1
+
+
+def test_console_runs_a_query_and_shows_rows(tab, base, store):
+    tab.goto(base + "/sparql")
+    q = PREFIXES + "SELECT ?f (COUNT(?s) AS ?n) WHERE { ?s kg:feature ?f } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 7"
+    tab.get_by_label("SPARQL query", exact=False).fill(q)
+    tab.get_by_role("button", name="Run query").click()
+    tab.wait_for_selector("table.results")
+    rows = tab.locator("table.results tbody tr")
+    expected = select(store, q)
+    assert rows.count() == len(expected) == 7
+    assert rows.first.locator("td").first.inner_text() == expected[0]["f"]
+    assert tab.locator("#summary").inner_text().startswith("7 rows")
+    # a named query from the examples
+    tab.get_by_role("link", name="Support matrix of a release").click()
+    tab.wait_for_selector("#named")
+    assert "support_matrix" in tab.locator("#named").inner_text()
+
+
+def test_console_shows_an_error_for_a_bad_query(tab, base):
+    tab.goto(base + "/sparql?query=" + quote("SELECT ?x WHERE { ?x"))
+    assert tab.get_by_role("alert").is_visible()
+    assert tab.get_by_label("SPARQL query", exact=False).input_value() == "SELECT ?x WHERE { ?x"
+
+
+def test_graph_is_drawn_and_answers_a_click(tab, base, store):
+    tab.goto(base + f"/graph?release={RELEASES[-1]}&lang=en")
+    tab.wait_for_selector("#cy[data-ready=true]")
+    counts = tab.evaluate("[window.kgGraph.nodes().length, window.kgGraph.edges().length]")
+    data = tab.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert counts == [len(data["nodes"]), len(data["edges"])] and counts[1] > 10
+    assert tab.locator("#cy canvas").count() >= 1
+    # choose a hardware node: the side panel lists its links
+    tab.evaluate("window.kgGraph.getElementById('hw:GPU').emit('tap')")
+    info = tab.locator("#node-info")
+    assert "GPU" in info.locator("h2").inner_text()
+    n_links = tab.evaluate("window.kgGraph.getElementById('hw:GPU').connectedEdges().length")
+    assert info.locator("li").count() == n_links > 0
+    # the selectors reload the graph for another release
+    tab.get_by_label("Release", exact=True).select_option(RELEASES[0])
+    tab.get_by_role("button", name="Show").click()
+    tab.wait_for_url(f"**release={RELEASES[0]}*")
+    tab.wait_for_selector("#cy[data-ready=true]")
+    assert f"of {RELEASES[0]}" in tab.locator("h1").inner_text()
