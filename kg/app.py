@@ -19,7 +19,7 @@ from kg import config as kgconfig
 from kg.errors import KgError, StoreError
 
 # one blueprint per concern; each module exposes `bp`. Other areas add theirs here.
-BLUEPRINTS = ["kg.endpoint", "kg.queries_bp", "kg.api", "kg.pages"]
+BLUEPRINTS = ["kg.endpoint", "kg.queries_bp", "kg.api", "kg.pages", "kg.web_export"]
 EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, Vary"
 
 

@@ -97,13 +97,13 @@ def export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
                    options: ExportOptions = ExportOptions()) -> dict:
     """Write the export to `path` (for csv: two files, see csv_paths). Returns a summary."""
     _check(fmt, options)
-    path = Path(path)
+    given, path = path, Path(path)
     if fmt.kind == "rdf":
         n = write_rdf(store, fmt, path, options)
         return {"format": fmt.name, "files": [str(path)], "triples": n}
     G = project(store, options)
     if fmt.name == "csv":
-        nodes_path, edges_path = csv_paths(path)
+        nodes_path, edges_path = csv_paths(given)
         with open(nodes_path, "w", encoding="utf-8", newline="") as f:
             write_csv_table(G, "nodes", f)
         with open(edges_path, "w", encoding="utf-8", newline="") as f:

@@ -196,13 +196,14 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
                      orders={r.order})
 
     # features and "feature belongs to product", per release
+    candidates = {row["feature"].value for row in select(store, "candidates")}
     belongs: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
     for row in select(store, "features"):
         order = _value(row["order"])
         if order not in keep:
             continue
         f = row["feature"].value
-        node = add_node(f, "feature", candidate=bool(_value(row["candidate"])), orders=set())
+        node = add_node(f, "feature", candidate=f in candidates, orders=set())
         node["orders"].add(order)
         if row["product"] is not None:
             add_node(row["product"].value, "product")
@@ -218,7 +219,7 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         if order in keep and status in style["status_colors"]:
             support[(row["feature"].value, row["hardware"].value)][order][status] += _value(row["n"])
     for (f, h), per_order in support.items():
-        add_node(f, "feature", candidate=False, orders=set())["orders"].update(per_order)
+        add_node(f, "feature", candidate=f in candidates, orders=set())["orders"].update(per_order)
         add_node(h, "hardware")
         statuses = {o: resolve_status(c) for o, c in per_order.items()}
         n = sum(sum(c.values()) for c in per_order.values())

@@ -7,9 +7,10 @@ instance namespace without "www.", `z="None"`, `timeformat="long"`, a `name` att
 What this writer guarantees (tests check each against the 1.3 RNG/XSD, networkx and graphology):
 - every attribute is declared once per class, typed, id == title; node and edge attributes
   each sit in ONE <attributes> block (graphology-gexf reads only the last block of a class);
-- dynamic graphs: timeformat="integer" (release order), closed intervals; an attribute that
-  changes over time is written as several <attvalue start= end=> of one edge, never as
-  duplicate edges; values without start/end hold for the whole life of the element;
+- dynamic graphs: timeformat="double" (Gephi's importer does not know "integer"; "long" is not
+  GEXF 1.3) with the release order as time (whole numbers), closed intervals; an attribute
+  that changes over time is several <attvalue start= end=> of ONE edge, never duplicate edges;
+  the edges' constant attributes carry the edge's lifetime as start/end (networkx needs them);
 - viz elements in the viz namespace (http://gexf.net/1.3/viz), z written as 0.0.
 """
 from __future__ import annotations
@@ -105,8 +106,9 @@ def build_gexf(G: nx.DiGraph) -> etree._ElementTree:
     etree.SubElement(meta, _g("keywords")).text = "MindSpore, FAQ, support, hardware, releases"
 
     graph_attrs = {"defaultedgetype": "directed", "mode": "dynamic" if dynamic else "static"}
-    if dynamic:
-        graph_attrs["timeformat"] = "integer"
+    if dynamic:  # Gephi's importer knows double/date/datetime (not integer, not long)
+        graph_attrs["timeformat"] = "double"
+        graph_attrs["timerepresentation"] = "interval"
     graph_el = etree.SubElement(root, _g("graph"), graph_attrs)
     dynamic_edges = dynamic and any(a[2] for a in edge_attrs)
     _declare(graph_el, "node", node_attrs, False)

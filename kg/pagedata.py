@@ -77,7 +77,7 @@ def overview(run) -> dict:
 
 def release_names(run) -> list[str]:
     """Releases that have entries, in release order."""
-    return list(dict.fromkeys(r["release"] for r in _run(run, "overview")))
+    return [r["release"] for r in _run(run, "release_list")]
 
 
 def hardware_columns(run, lang: str = "en") -> list[dict]:

@@ -13,7 +13,6 @@ endpoint untouched.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, render_template, request, send_from_directory,
                    url_for)

@@ -150,7 +150,8 @@ def test_feature_page_from_the_matrix(tab, base):
 
 def test_console_runs_a_query_and_shows_rows(tab, base, store):
     tab.goto(base + "/sparql")
-    q = PREFIXES + "SELECT ?f (COUNT(?s) AS ?n) WHERE { ?s kg:feature ?f } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 7"
+    q = PREFIXES + ("SELECT ?f (COUNT(?s) AS ?n) WHERE { ?s kg:feature ?f } "
+                    "GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 7")
     tab.get_by_label("SPARQL query", exact=False).fill(q)
     tab.get_by_role("button", name="Run query").click()
     tab.wait_for_selector("table.results")
@@ -179,7 +180,7 @@ def test_graph_is_drawn_and_answers_a_click(tab, base, store):
     assert counts == [len(data["nodes"]), len(data["edges"])] and counts[1] > 10
     assert tab.locator("#cy canvas").count() >= 1
     # choose a hardware node: the side panel lists its links
-    tab.evaluate("window.kgGraph.getElementById('hw:GPU').emit('tap')")
+    tab.evaluate("() => { window.kgGraph.getElementById('hw:GPU').emit('tap'); }")
     info = tab.locator("#node-info")
     assert "GPU" in info.locator("h2").inner_text()
     n_links = tab.evaluate("window.kgGraph.getElementById('hw:GPU').connectedEdges().length")

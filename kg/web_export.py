@@ -1,0 +1,77 @@
+"""`GET /export/graph.<fmt>`: the `kg export` formats over HTTP, options as query parameters.
+
+    /export/graph.gexf?lang=zh&release=r1.2&include_entries=1&mode=static
+    /export/graph.csv?table=edges          (csv is two tables: nodes (default) and edges)
+    /export/graph.ttl?release=r2.0&lang=en (RDF: the store's triples, filtered)
+
+The store is opened read-only beside the query workers, once per app.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+
+from flask import Blueprint, current_app, request, send_file
+
+from kg.errors import InputError, NotFound, StoreError
+
+bp = Blueprint("export", __name__)
+_lock = threading.Lock()
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def _store():
+    ext = current_app.extensions["kg"]
+    with _lock:
+        if ext.get("export_store") is None:
+            if not ext.get("store"):
+                raise StoreError("the export needs a store directory (create_app({'store': PATH}))")
+            from kg.store import open_store
+            ext["export_store"] = open_store(ext["store"])
+        return ext["export_store"]
+
+
+def _flag(name: str) -> bool:
+    raw = request.args.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise InputError(f"query parameter {name}={raw!r}: give 1/true or 0/false")
+
+
+def options_from_request():
+    from kg.export import ExportOptions
+    mode = request.args.get("mode")
+    if mode not in (None, "dynamic", "static"):
+        raise InputError(f"query parameter mode={mode!r}: give dynamic or static")
+    known = {"lang", "release", "include_entries", "mode", "table"}
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        raise InputError(f"unknown query parameter(s) {', '.join(unknown)} "
+                         f"(known: {', '.join(sorted(known))})")
+    return ExportOptions(lang=request.args.get("lang") or None,
+                         release=request.args.get("release") or None,
+                         include_entries=_flag("include_entries"),
+                         dynamic=None if mode is None else mode == "dynamic")
+
+
+@bp.get("/export/graph.<fmt>")
+def export_graph(fmt: str):
+    from kg.export import CSV_TABLES, FORMATS, render
+    export_format = FORMATS.get(fmt)
+    if export_format is None:
+        raise NotFound(f"no export format {fmt!r} (known: {', '.join(FORMATS)})")
+    options = options_from_request()
+    table = request.args.get("table") or (CSV_TABLES[0] if fmt == "csv" else None)
+    if table is not None and fmt != "csv":
+        raise InputError("query parameter table applies to graph.csv only")
+    body = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    render(_store(), export_format, options, table=table, out=body)
+    body.seek(0)
+    name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
+    mimetype = export_format.media_type
+    if mimetype.startswith("text/") or mimetype.endswith(("+xml", "/n-triples", "/trig")):
+        mimetype += "; charset=utf-8"
+    return send_file(body, mimetype=mimetype, as_attachment=True, download_name=name,
+                     max_age=0)
