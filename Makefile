@@ -19,7 +19,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install kg with its dependencies (fast when nothing changed)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) node_modules/.package-lock.json  ## create .venv, install kg and its JS assets (fast when nothing changed)
 
 run: install  ## build the graph from CORPUS (default: examples/faq) into STORE and serve it
 	$(BIN)/kg build $(CORPUS) --root $(CORPUS) -o $(STORE)

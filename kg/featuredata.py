@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from kg.errors import InputError, NotFound
 from kg.iris import mint_iri
-from kg.pagedata import (LANGUAGES, OVERALL, STATUS_ORDER, _run, excerpt, hardware_columns,
-                         local_id, release_names, status_class)
+from kg.pagedata import (LANGUAGES, OVERALL, STATUS_ORDER, _run, display_label, excerpt,
+                         hardware_columns, local_id, release_names, status_class)
 from kg.queries import to_term
 
 # graph legend and colours (kg/static/graph.js reads them from the page's data)
@@ -73,7 +73,7 @@ def feature(run, ident: str, lang: str = "en") -> dict:
     candidate = any(r.get("scheme") == mint_iri("scheme", "candidates") for r in labels)
     return {
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
-        "label": pref.get("en") or pref.get("zh") or ident,
+        "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "evidence": evidence, "docs": _unique_docs(docs),
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
@@ -121,10 +121,11 @@ def graph(run, release: str, lang: str = "en") -> dict:
         if eid in edges:  # the same cell under two labels: merge
             statuses = _sort_status(edges[eid]["statuses"].split() + statuses)
             status = statuses[0] if len(statuses) == 1 else "mixed"
-        nodes.setdefault("f:" + fid, {"id": "f:" + fid, "label": r["label"], "href": fid,
+        label = display_label(r.get("label"), r["feature"])
+        nodes.setdefault("f:" + fid, {"id": "f:" + fid, "label": label, "href": fid,
                                       "type": "candidate" if fid.startswith("candidate/") else "feature"})
         edges[eid] = {"id": eid, "source": "f:" + fid, "target": "hw:" + r["hardware"],
-                      "sourceLabel": r["label"],
+                      "sourceLabel": label,
                       "status": status, "statuses": " ".join(statuses),
                       "entries": max(r["entries"], edges.get(eid, {}).get("entries", 0))}
     overall_only -= {n["href"] for n in nodes.values() if "href" in n}

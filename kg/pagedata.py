@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, NotFound
@@ -40,6 +41,14 @@ def _run(run, name: str, **values) -> list[dict]:
     """Rows of the named query `name` (page queries first, then the public ones)."""
     catalogue = _pages() if name in _pages() else _public()
     return run(catalogue.get(name), {k: v for k, v in values.items() if v is not None})
+
+
+def display_label(label: str | None, iri: str) -> str:
+    """A feature's label for a page: the queried label, or (when the feature has no label
+    in any language the query tried and it fell back to the IRI) its decoded slug."""
+    if label and label != iri and not label.startswith(("http://", "https://")):
+        return label
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1]).replace("-", " ")
 
 
 def status_class(status: str) -> str:
@@ -188,7 +197,8 @@ def _cells(statements: list[dict]) -> dict[tuple, dict]:
     for s in statements:
         product = s["entry"]["group"]
         key = (product, s["feature"], s["hw"])
-        cell = cells.setdefault(key, {"label": s["label"], "statuses": [], "evidence": []})
+        cell = cells.setdefault(key, {"label": display_label(s.get("label"), s["feature"]),
+                                      "statuses": [], "evidence": []})
         if s["statusName"] not in cell["statuses"]:
             cell["statuses"].append(s["statusName"])
         cell["evidence"].append(s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import jsonschema
@@ -223,3 +224,57 @@ def test_named_query_answer_matches_the_lookup(client):
     assert len(q["results"]["bindings"]) == sum(len(f["evidence"]) for f in api["features"]) == 2
     assert json.loads(client.get("/queries/support_matrix?release=r1.2").data)["head"]["vars"][0] \
         == "release"
+
+
+# --- on real data --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_client(tmp_path_factory, corpus_dir):
+    from kg.app import create_app
+
+    app = create_app({"store": str(fixture_graph.real_store_path(tmp_path_factory, corpus_dir)),
+                      "workers": 1, "query_timeout": 30})
+    yield app.test_client()
+    app.extensions["kg"]["runner"].close()
+
+
+def test_real_ascend_lookup_in_chinese(real_client):
+    body = checked(real_client.get("/api/features?hardware=Ascend&status=supported&release=r1.2"
+                                   "&lang=zh"), "/api/features")
+    assert body["count"] > 3
+    hw = {h for f in body["features"] for h in f["hardware"]}
+    assert hw <= {"Ascend", "Ascend910", "Ascend310"} and hw & {"Ascend910", "Ascend310"}
+    for f in body["features"]:
+        assert f["statuses"] == ["supported"] and f["releases"] == ["r1.2"]
+        for e in f["evidence"]:
+            assert e["source"].startswith("r1.2/docs/") and e["n"] >= 1 and e["line"] >= 1
+            assert e["upstream"] is None or e["upstream"].endswith(f"#L{e['line']}")
+    assert any(re.search(r"[\u4e00-\u9fff]", f["label"]) for f in body["features"])
+
+
+def test_real_feature_page_and_entries(real_client):
+    first = checked(real_client.get("/api/features?hardware=GPU"), "/api/features")["features"][0]
+    detail = checked(real_client.get(f"/api/features/{first['id']}"), "/api/features/{id}")
+    assert detail["iri"] == first["iri"] and detail["history"]
+    entry = first["evidence"][0]
+    entries = checked(real_client.get(f"/api/entries?source={entry['source']}"), "/api/entries")
+    assert entry["entry"] in {e["entry"] for e in entries["entries"]}
+
+
+# --- the shell ---------------------------------------------------------------------------------
+
+def test_kg_query_runs_a_named_query(app):
+    from click.testing import CliRunner
+    from kg.cli import main
+
+    store = app.extensions["kg"]["store"]
+    r = CliRunner().invoke(main, ["query", "--name", "features_on_hardware", "--param",
+                                  "hardware=Ascend910", "--format", "csv", store])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.output)))
+    assert [row["feature"].rsplit("/", 1)[-1] for row in rows] == ["mixed-precision"]
+    bad = CliRunner().invoke(main, ["query", "--name", "features_on_hardware", "--param",
+                                    "hardware=A>B", store])
+    assert bad.exit_code == 2 and "'hardware'" in bad.output
+    assert CliRunner().invoke(main, ["query", "--name", "nope", store]).exit_code != 0
+    assert CliRunner().invoke(main, ["query", "--param", "a=b", "SELECT * {}", store]).exit_code == 2
