@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -126,16 +127,16 @@ def serialize_quads(quads, fmt: str) -> bytes:
     """The graph in `fmt` (ttl, nt, jsonld, trig), written by rdflib."""
     plugin, _ = export_format(fmt)
     g = to_rdflib_graph(quads)
-    if plugin == "trig":
-        from rdflib import Dataset
-        ds = Dataset()
-        for prefix, ns in g.namespaces():
-            ds.bind(prefix, ns, replace=True)
-        for t in g:
-            ds.add(t)
-        g = ds
-    data = g.serialize(format=plugin, encoding="utf-8")
-    return data
+    with warnings.catch_warnings():  # rdflib's TriG writer uses its own deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        if plugin == "trig":  # the triples go to TriG's default graph
+            from rdflib import Dataset
+            dataset = Dataset()
+            for prefix, ns in g.namespaces():
+                dataset.bind(prefix, ns, replace=True)
+            dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in g)
+            g = dataset
+        return g.serialize(format=plugin, encoding="utf-8")
 
 
 def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", extractor=None,

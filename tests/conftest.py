@@ -38,3 +38,18 @@ def conformance_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def full_build(corpus_dir, tmp_path_factory):
+    """The whole corpus built once per session into a store (kg.graphs.build_store, which
+    validates the graph with SHACL): its BuildResult (`.output` is the store directory)."""
+    from kg.graphs import build_store
+    store = tmp_path_factory.mktemp("full-corpus") / "store"
+    return build_store([corpus_dir], store, root=corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def full_store(full_build) -> Path:
+    """Directory of the store of the whole corpus (open it read-only with kg.store.open_store)."""
+    return Path(full_build.output)

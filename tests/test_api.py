@@ -229,11 +229,15 @@ def test_named_query_answer_matches_the_lookup(client):
 # --- on real data --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_client(tmp_path_factory, corpus_dir):
+def real_client(request, tmp_path_factory, corpus_dir):
+    """The app over the full-corpus store (`full_store`), or over two real releases."""
     from kg.app import create_app
 
-    app = create_app({"store": str(fixture_graph.real_store_path(tmp_path_factory, corpus_dir)),
-                      "workers": 1, "query_timeout": 30})
+    try:
+        store = request.getfixturevalue("full_store")
+    except pytest.FixtureLookupError:
+        store = fixture_graph.real_store_path(tmp_path_factory, corpus_dir)
+    app = create_app({"store": str(store), "workers": 1, "query_timeout": 30})
     yield app.test_client()
     app.extensions["kg"]["runner"].close()
 

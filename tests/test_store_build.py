@@ -1,0 +1,209 @@
+"""`kg build` into a store on real data: the whole corpus (built once per session by the
+`full_store` fixture), atomic replacement, identity across releases, translations, stats,
+diff, and the CLI over them."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.building import normalise_question, page_key
+from kg.cli import main
+from kg.errors import CheckFailed, InputError
+from kg.graphs import build_store
+from kg.iris import mint_iri
+from kg.store import open_store
+
+PREFIX = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
+PREFIX schema: <http://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+SUPPORTED = {"zh": "r1.2/docs/faq/source_zh_cn/supported_features.md",
+             "en": "r1.2/docs/faq/source_en/supported_features.md"}
+
+
+@pytest.fixture(scope="module")
+def store(full_store):
+    return open_store(full_store)
+
+
+@pytest.fixture(scope="module")
+def entries(corpus_dir):
+    from kg.parsing import parse_paths
+    return list(parse_paths([corpus_dir], root=corpus_dir))
+
+
+def rows(store, query: str) -> list[dict]:
+    from kg.queries import solutions_to_dicts
+    return solutions_to_dicts(store.query(PREFIX + query))
+
+
+@pytest.mark.slow
+def test_the_whole_corpus_is_shacl_valid(full_build, store, entries):
+    assert full_build.report is not None and full_build.report.conforms
+    assert full_build.entries == len(entries)
+    assert full_build.quads == len(store)
+
+
+@pytest.mark.slow
+def test_every_entry_is_one_answer_per_release_and_language(store, entries):
+    expected = defaultdict(int)
+    for e in entries:
+        expected[(e.release, e.lang)] += 1
+    got = {(r["release"], r["lang"]): r["entries"] for r in rows(store, """
+        SELECT ?release ?lang (COUNT(?a) AS ?entries) WHERE {
+          ?a a schema:Answer ; schema:inLanguage ?lang ; kg:release/skos:notation ?release }
+        GROUP BY ?release ?lang""")}
+    assert got == dict(expected)
+
+
+@pytest.mark.slow
+def test_history_of_the_r12_supported_features_questions_is_complete(store, entries):
+    """For every r1.2 supported-features question (both languages), the graph holds one
+    answer in every release whose same page asks the same question, and no other."""
+    releases_of = defaultdict(set)
+    for e in entries:
+        releases_of[(page_key(e), normalise_question(e.question))].add(e.release)
+    asked = [e for e in entries if e.source in SUPPORTED.values()]
+    assert len(asked) >= 30
+    for e in asked:
+        key = (page_key(e), normalise_question(e.question))
+        q = mint_iri("question", *key)
+        got = {r["release"] for r in rows(store, f"""
+            SELECT ?release WHERE {{ <{q}> schema:acceptedAnswer ?a .
+              ?a kg:release/skos:notation ?release ; kg:question <{q}> }}""")}
+        assert got == releases_of[key], e.question
+    # the page lives on beyond r1.2, so some questions have a history of several releases
+    assert max(len(releases_of[(page_key(e), normalise_question(e.question))]) for e in asked) > 1
+
+
+@pytest.mark.slow
+def test_translation_links_for_r12_supported_features_both_ways(store):
+    found = rows(store, """
+        SELECT ?zhSource ?n ?enSource ?m WHERE {
+          ?zh kg:translation ?en . ?en kg:translation ?zh .
+          ?zh schema:inLanguage "zh" ; dcterms:source ?zhSource ; kg:position ?n .
+          ?en schema:inLanguage "en" ; dcterms:source ?enSource ; kg:position ?m .
+          FILTER(?zhSource = "%s") }""" % SUPPORTED["zh"])
+    zh_count = rows(store, """SELECT (COUNT(?a) AS ?c) WHERE { ?a dcterms:source "%s" }"""
+                    % SUPPORTED["zh"])[0]["c"]
+    assert len(found) == zh_count > 0
+    assert all(r["enSource"] == SUPPORTED["en"] and r["n"] == r["m"] for r in found)
+    dangling = rows(store, """SELECT ?a WHERE { ?a kg:translation ?b FILTER NOT EXISTS { ?b kg:translation ?a } }""")
+    assert dangling == []
+
+
+@pytest.mark.slow
+def test_stats_count_what_the_store_holds(store, entries):
+    from kg.report import graph_stats
+    stats = graph_stats(store)
+    assert stats.triples == len(store)
+    assert stats.totals["answers"] == len(entries) == sum(r["entries"] for r in stats.entries)
+    assert stats.totals["statements"] == sum(r["statements"] for r in stats.statuses) > 0
+    assert {r["status"] for r in stats.statuses} <= {"supported", "unsupported", "partial", "planned"}
+
+
+@pytest.mark.slow
+def test_diff_reports_real_changes_with_evidence_on_both_sides(store):
+    from kg.report import release_diff
+    changes = release_diff(store, "r0.7", "master")
+    assert changes
+    for c in changes:
+        assert c.old != c.new and c.old_evidence and c.new_evidence
+        hw = f'; kg:hardware <{mint_iri("hardware", c.hardware)}>' if c.hardware else ""
+        for release, status in (("r0.7", c.old), ("master", c.new)):
+            assert rows(store, f"""SELECT ?s WHERE {{ ?s kg:feature <{c.feature}> ;
+                kg:release <{mint_iri("release", release)}> ;
+                kg:status <{mint_iri("status", status)}> {hw} }} LIMIT 1""")
+
+
+@pytest.mark.slow
+def test_cli_stats_diff_and_validate_on_the_store(full_store):
+    runner = CliRunner()
+    out = runner.invoke(main, ["stats", str(full_store)])
+    assert out.exit_code == 0 and "answers: " in out.output and "r1.2" in out.output
+    out = runner.invoke(main, ["diff", str(full_store), "r1.2", "r2.0", "--lang", "en"])
+    assert out.exit_code == 0 and "r1.2" in out.output
+    out = runner.invoke(main, ["diff", str(full_store), "r1.2", "r9.9"])
+    assert out.exit_code == 0 and "no status changes" in out.output
+
+
+# --- small builds: atomicity, determinism, files ------------------------------------------
+
+def quads_of(path) -> set:
+    return set(open_store(path))
+
+
+def test_build_twice_gives_the_same_graph_with_the_same_iris(examples_dir, tmp_path):
+    a = build_store([examples_dir], tmp_path / "a", root=examples_dir)
+    b = build_store([examples_dir], tmp_path / "b", root=examples_dir)
+    assert a.quads == b.quads > 0
+    assert quads_of(tmp_path / "a") == quads_of(tmp_path / "b")
+
+
+def test_a_build_failing_half_way_leaves_the_previous_store_intact(examples_dir, tmp_path):
+    store = tmp_path / "store"
+    build_store([examples_dir], store, root=examples_dir)
+    before = quads_of(store)
+    written = []
+
+    def fail_after_first_chunk(done, total):
+        written.append(done)
+        raise RuntimeError("disk full")
+
+    import kg.graphs
+    chunk, kg.graphs.WRITE_CHUNK = kg.graphs.WRITE_CHUNK, 100   # several chunks on a small corpus
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            build_store([examples_dir], store, root=examples_dir, on_chunk=fail_after_first_chunk)
+    finally:
+        kg.graphs.WRITE_CHUNK = chunk
+    assert written == [100]          # it failed after writing part of the new store
+    assert quads_of(store) == before  # the previous store is readable and unchanged
+    assert not [p for p in tmp_path.iterdir() if p.name != "store"]  # no leftovers
+
+
+def test_a_build_with_bad_input_or_a_violation_leaves_the_store_intact(examples_dir, tmp_path):
+    store = tmp_path / "store"
+    build_store([examples_dir], store, root=examples_dir)
+    before = quads_of(store)
+    bad = tmp_path / "bad" / "r1.2" / "docs" / "faq" / "source_en"
+    bad.mkdir(parents=True)
+    (bad / "broken.md").write_bytes(b"# Broken\n\n**Q: Is this \xff\xfe valid?**\n\nA: No.\n")
+    with pytest.raises(InputError):
+        build_store([examples_dir, tmp_path / "bad"], store, root=tmp_path)
+    assert quads_of(store) == before
+    (bad / "broken.md").write_text("# Unknown release\n\n**Q: Does it work?**\n\nA: Yes.\n",
+                                   encoding="utf-8")
+    with pytest.raises(CheckFailed, match="release/r9.9"):
+        build_store([tmp_path / "bad"], store, root=tmp_path / "bad", release="r9.9")
+    assert quads_of(store) == before
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
+def test_cli_build_writes_files_that_validate(examples_dir, tmp_path, fmt):
+    out = tmp_path / f"graph.{fmt}"
+    result = CliRunner().invoke(main, ["build", str(examples_dir), "--root", str(examples_dir),
+                                       "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    check = CliRunner().invoke(main, ["validate", str(out)])
+    assert check.exit_code == 0 and "conforms" in check.output
+    store = tmp_path / "store"
+    assert CliRunner().invoke(main, ["build", str(examples_dir), "--root", str(examples_dir),
+                                     "-o", str(store)]).exit_code == 0
+    import pyoxigraph as ox
+    from kg.store import rdf_format_for
+    from_file = set(ox.parse(path=str(out), format=rdf_format_for(out)))
+    assert quads_of(store) == from_file
+
+
+def test_cli_validate_fails_with_exit_1_on_a_violation(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<https://w3id.org/mindspore-kg/answer/x> a <http://schema.org/Answer> .\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "violation" in result.output and "answer/x" in result.output
