@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -255,7 +255,3 @@ def _release_ranks() -> dict[str, int]:
 
 _RANKS: dict[str, int] | None = None
 
-
-def iter_pairs(entries: Iterable[Entry], extractor) -> list[tuple[Entry, Extraction]]:
-    """Run `extractor.extract` over entries, keeping each entry with its extraction."""
-    return [(e, extractor.extract(e)) for e in entries]

@@ -3,6 +3,9 @@
 Scores: entries found (gold (source, n) present with the same question), status accuracy per
 language, macro-F1 over the statuses with the confusion matrix, (entry, hardware, status)
 precision/recall/F1, URL exact-match rate, and the list of mismatching entries.
+
+`question` and `urls` are optional in a gold line (a held-out set annotated for status and
+hardware only, without corpus text): they are scored over the lines that have them.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from pathlib import Path
 from kg.cues import STATUSES
 from kg.errors import CheckFailed, InputError
 
-GOLD_KEYS = ("source", "n", "lang", "question", "status", "hardware", "urls")
+GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
+OPTIONAL_KEYS = ("question", "urls")
 
 
 @dataclass
@@ -28,6 +32,8 @@ class Report:
     hw_fp: int = 0
     hw_fn: int = 0
     urls_equal: int = 0
+    urls_scored: int = 0      # found entries whose gold line has `urls`
+    questions_scored: int = 0
     mismatches: list = field(default_factory=list)
 
     # --- figures -----------------------------------------------------------------
@@ -57,7 +63,7 @@ class Report:
         return p, r, f
 
     def url_rate(self) -> float:
-        return self.urls_equal / self.found if self.found else 0.0
+        return self.urls_equal / self.urls_scored if self.urls_scored else 1.0
 
     def to_dict(self) -> dict:
         p, r, f = self.hardware_prf()
@@ -67,11 +73,13 @@ class Report:
                 "confusion": {f"{g} -> {p_}": v for (g, p_), v in sorted(self.confusion.items())},
                 "hardware": {"precision": p, "recall": r, "f1": f, "tp": self.hw_tp, "fp": self.hw_fp,
                              "fn": self.hw_fn},
-                "url_exact": self.url_rate(), "mismatches": self.mismatches}
+                "url_exact": self.url_rate(), "urls_scored": self.urls_scored,
+                "questions_scored": self.questions_scored, "mismatches": self.mismatches}
 
     def format(self, show_mismatches: bool = True) -> str:
         p, r, f = self.hardware_prf()
-        lines = [f"entries found: {self.found}/{self.total} (questions equal: {self.questions_equal})"]
+        lines = [f"entries found: {self.found}/{self.total} "
+                 f"(questions equal: {self.questions_equal}/{self.questions_scored})"]
         for lang in sorted(self.status_by_lang):
             c, t = self.status_by_lang[lang]
             lines.append(f"status accuracy [{lang}]: {c}/{t} = {self.status_accuracy(lang):.3f}")
@@ -83,12 +91,14 @@ class Report:
             lines.append(g.ljust(w) + "".join(str(self.confusion[(g, p_)]).rjust(w) for p_ in STATUSES))
         lines.append(f"hardware+status: P={p:.3f} R={r:.3f} F1={f:.3f} "
                      f"(tp={self.hw_tp} fp={self.hw_fp} fn={self.hw_fn})")
-        lines.append(f"URLs exact: {self.urls_equal}/{self.found} = {self.url_rate():.3f}")
+        if self.urls_scored:
+            lines.append(f"URLs exact: {self.urls_equal}/{self.urls_scored} = {self.url_rate():.3f}")
         if show_mismatches and self.mismatches:
             lines.append(f"mismatches ({len(self.mismatches)}):")
             for m in self.mismatches:
                 lines.append(f"  {m['source']} #{m['n']}: {'; '.join(m['problems'])}")
-                lines.append(f"    Q: {m['question'][:100]}")
+                if m.get("question"):
+                    lines.append(f"    Q: {m['question'][:100]}")
         return "\n".join(lines)
 
 
@@ -114,6 +124,11 @@ def read_gold(path: str | Path) -> list[dict]:
             raise InputError(f"gold record lacks {', '.join(missing)}", path=str(path), line=i)
         if rec["status"] not in STATUSES:
             raise InputError(f"unknown status {rec['status']!r}", path=str(path), line=i)
+        if not isinstance(rec["hardware"], dict) or any(v not in STATUSES[:4] for v in rec["hardware"].values()):
+            raise InputError("`hardware` must map hardware names to statuses other than n/a",
+                             path=str(path), line=i)
+        if "urls" in rec and not isinstance(rec["urls"], list):
+            raise InputError("`urls` must be a list", path=str(path), line=i)
         out.append(rec)
     return out
 
@@ -148,14 +163,16 @@ def score_entry(rep: Report, g: dict, entry, extractor) -> None:
     if entry is None:
         rep.confusion[(g["status"], "n/a")] += 0
         rep.hw_fn += len(g["hardware"])
-        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g["question"],
+        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g.get("question", ""),
                                "problems": ["entry not found"]})
         return
     rep.found += 1
-    if entry.question == g["question"]:
-        rep.questions_equal += 1
-    else:
-        problems.append(f"question {entry.question[:60]!r}")
+    if "question" in g:
+        rep.questions_scored += 1
+        if entry.question == g["question"]:
+            rep.questions_equal += 1
+        else:
+            problems.append(f"question {entry.question[:60]!r}")
     ex = extractor.extract(entry)
     rep.confusion[(g["status"], ex.status)] += 1
     if ex.status == g["status"]:
@@ -169,12 +186,14 @@ def score_entry(rep: Report, g: dict, entry, extractor) -> None:
     rep.hw_fn += len(gold_hw - got_hw)
     if gold_hw != got_hw:
         problems.append(f"hardware {dict(sorted(got_hw))} (gold {dict(sorted(gold_hw))})")
-    if list(entry.urls) == list(g["urls"]):
-        rep.urls_equal += 1
-    else:
-        problems.append(f"urls {entry.urls} (gold {g['urls']})")
+    if "urls" in g:
+        rep.urls_scored += 1
+        if list(entry.urls) == list(g["urls"]):
+            rep.urls_equal += 1
+        else:
+            problems.append(f"urls {entry.urls} (gold {g['urls']})")
     if problems:
-        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g["question"],
+        rep.mismatches.append({"source": g["source"], "n": g["n"], "question": g.get("question", entry.question),
                                "problems": problems})
 
 

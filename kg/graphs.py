@@ -54,9 +54,6 @@ def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = "."
     if not entries:
         raise InputError("no FAQ entries found in " + ", ".join(str(p) for p in paths))
     extractor = extractor or default_extractor()
-    extract_all = getattr(extractor, "extract_all", None)
-    if extract_all is not None:
-        return list(zip(entries, extract_all(entries)))
     return [(e, extractor.extract(e)) for e in entries]
 
 

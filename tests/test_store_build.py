@@ -4,7 +4,6 @@ diff, and the CLI over them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
