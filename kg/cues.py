@@ -38,6 +38,7 @@ class Cue:
     strong: bool
     object: str | None  # status of hardware named after the cue (restrictions)
     hardware: bool = True   # may give a hardware its status (bare modals may not)
+    usage: bool = False     # a usage phrase ("recommended on", "用于"): hardware status only in yes/no frames
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Lexicon:
         data = _read_json(Path(cues_path))
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
+        self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
         for lang in ("zh", "en"):
             d = data.get(lang)
             if not d:
@@ -107,8 +109,16 @@ class Lexicon:
                     raise InputError(f"{lang}.cues[{i}]: unknown status {c.get('status')!r}", path=str(cues_path))
                 cues.append((_compile(c["pattern"], cues_path, f"{lang}.cues[{i}]"), c["status"],
                              c.get("scope", "status"), bool(c.get("strong")), c.get("object"),
-                             c.get("hardware", True)))
+                             c.get("hardware", True), bool(c.get("usage"))))
             self.cues[lang] = cues
+            self.not_hardware[lang] = _compile("|".join(f"(?:{p})" for p in d.get("not_hardware", [])) or "(?!)",
+                                               cues_path, f"{lang}.not_hardware")
+            self.hardware_prefix[lang] = _compile(d.get("hardware_prefix") or "(?!)", cues_path,
+                                                  f"{lang}.hardware_prefix")
+            sub = d.get("subject", {})
+            self.subject_stop[lang] = {w.lower() for w in sub.get("stopwords", [])}
+            self.subject_anaphora[lang] = _compile("|".join(f"(?:{p})" for p in sub.get("anaphora", [])) or "(?!)",
+                                                   cues_path, f"{lang}.subject.anaphora")
         self.order = frames["order"]
         self.mask = {lang: [_compile(p, frames_path, f"mask.{lang}") for p in pats]
                      for lang, pats in frames.get("mask", {}).items()}
@@ -201,11 +211,11 @@ class Lexicon:
         for a, b in zip(bounds, bounds[1:]):
             if b > a:
                 clauses.append(Clause(start + a, start + b, [], bool(self.related[lang].search(sent[a:b]))))
-        for rx, status, scope, strong, obj, hw in self.cues[lang]:
+        for rx, status, scope, strong, obj, hw, usage in self.cues[lang]:
             for m in rx.finditer(masked):
                 if m.end() == m.start() or "\x00" in m.group(0):
                     continue
-                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj, hw)
+                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj, hw, usage)
                 for cl in clauses:
                     if cl.start <= cue.start < cl.end:
                         cl.cues.append(cue)
@@ -215,13 +225,47 @@ class Lexicon:
         return Sentence(start, end, sent, clauses, bool(self.greeting[lang].match(sent.strip())))
 
 
-def hardware_status(clause: Clause, start: int) -> str | None:
-    """Status the clause gives a hardware mention starting at answer offset `start`."""
-    sts = []
-    for c in clause.cues:
-        if c.hardware:
-            sts.append(c.object if c.object and start >= c.end else c.status)
-    return combine(sts)
+    # --- subjects ----------------------------------------------------------------
+
+    def terms(self, text: str, lang: str) -> set[str]:
+        """Content terms of `text` for subject matching: lower-cased ASCII words (a plural `s`
+        dropped) and, in Chinese, CJK character bigrams; stopwords (cue words, names of the
+        product, question words) left out."""
+        lang = _lang(lang)
+        stop = self.subject_stop[lang]
+        out = {w[:-1] if len(w) > 3 and w.endswith("s") else w
+               for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 2 and w not in stop}
+        out = {w for w in out if w not in stop}
+        if lang == "zh":
+            for run in _CJK_RUN.findall(text):
+                out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
+        return out
+
+    def on_subject(self, clause_text: str, question_terms: set[str], lang: str,
+                   drop: Callable[[str], str] = lambda t: t) -> bool:
+        """Is a clause about the question's subject? It is when it shares a content term with the
+        question, or names no subject of its own (`暂不支持。`, "Sorry, this function is not
+        available yet" refer back to the question)."""
+        text = drop(self.subject_anaphora[_lang(lang)].sub(" ", clause_text))
+        own = self.terms(text, lang)
+        return not own or bool(own & question_terms)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def hardware_status(clause: Clause, start: int, usage: bool = True) -> str | None:
+    """Status the clause gives a hardware mention starting at answer offset `start`: that of the
+    nearest cue before it ("supports only A and B and does not support C" gives A and B the
+    restriction's object status, C unsupported), else of the cues after it ("CPU和GPU都支持").
+    Usage cues count only when `usage` is true."""
+    cues = [c for c in clause.cues if c.hardware and (usage or not c.usage)]
+    before = [c for c in cues if c.end <= start]
+    if before:
+        c = before[-1]
+        return c.object or c.status
+    return combine(c.status for c in cues if c.start > start)
 
 
 def _lang(lang: str) -> str:

@@ -8,8 +8,12 @@ and question frames of `kg.cues` (data in `ontology/lexicon/`):
 - the question's frame says what kind of answer counts (`是否支持X` asks for a status,
   `如何X` is a how-to: only a strong negative/planned/restricted statement changes its n/a);
 - the main claim is the first of the answer's leading sentences that carries a status cue;
-- a hardware gets the status of the first clause naming it that carries a cue
-  (restrictions: hardware after "only supports" is supported, the restricted subject partial).
+- a hardware gets the status of the first clause naming it that carries a cue, from the nearest
+  cue before it (restrictions: hardware after "only supports" is supported, the restricted
+  subject partial); usage cues ("recommended on", "用于") count only for yes/no questions;
+- for questions that are not yes/no (how-to, troubleshooting, explanation) a clause counts only
+  when it is about the question's subject (shares a content term with it, or names no subject
+  of its own): "the debug package is not provided" does not answer "how do I run one test?".
 """
 from __future__ import annotations
 
@@ -67,7 +71,9 @@ class Extractor:
             kept.append((a, b, iri))
             last = b
         hw_spans = {(a, b) for a, b, iri in kept if self.concepts[iri].scheme == "hardware"}
-        return [m for m in kept if self._not_in_path(text, m, hw_spans)]
+        names = [(m.start(), m.end()) for m in self.lexicon.not_hardware[lang].finditer(text)]
+        return [m for m in kept if self._not_in_path(text, m, hw_spans, lang)
+                and not any(a <= m[0] < b for a, b in names)]
 
     @staticmethod
     def _word_ok(text: str, a: int, b: int) -> bool:
@@ -77,13 +83,15 @@ class Extractor:
             return False
         return True
 
-    def _not_in_path(self, text: str, m, hw_spans) -> bool:
+    def _not_in_path(self, text: str, m, hw_spans, lang: str) -> bool:
         """False for `mindspore-gpu`, `/usr/local/Ascend/x`: a joiner next to the name that does not
         join it to another hardware name (`NPU/GPU/CPU` is a list)."""
         a, b, iri = m
         if self.concepts[iri].scheme != "hardware":
             return True
         if a >= 2 and text[a - 1] in _JOINERS and _ASCII_WORD.match(text[a - 2]):
+            if text[a - 1] == "-" and self.lexicon.hardware_prefix[lang].search(text[max(0, a - 20):a - 1]):
+                return True       # "multi-GPU", "single-NPU"
             if not any(e == a - 1 for _, e in hw_spans):
                 return False
         if b + 1 < len(text) and text[b] in "/\\_." and _ASCII_WORD.match(text[b + 1]):
@@ -106,11 +114,14 @@ class Extractor:
 
         if sentences and lex.is_restricted(question, lang):
             _drop_opening_no(sentences[0])
+        yes_no = frame in YES_NO_FRAMES
+        if not yes_no:
+            self._drop_off_subject(sentences, answer, question, lang, a_mentions)
         status, lead = self._status(frame, sentences)
         ex = Extraction(status=status)
         if lead is not None and status != "n/a":
             ex.evidence["status"] = Evidence(lead.start, lead.end, lead.text)
-        self._hardware(ex, sentences, a_mentions, q_mentions)
+        self._hardware(ex, sentences, a_mentions, q_mentions, usage=yes_no)
         self._features(ex, question, lang, q_mentions, a_mentions, lead)
         self._products(ex, entry, q_mentions + a_mentions)
         return ex
@@ -147,7 +158,24 @@ class Extractor:
             return "partial"
         return first
 
-    def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions) -> None:
+    def _drop_off_subject(self, sentences, answer, question, lang, a_mentions) -> None:
+        """Clear the cues of clauses about another subject than the question's (not for yes/no
+        questions, whose answer is about what they ask by construction)."""
+        q_terms = self.lexicon.terms(question, lang)
+        hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        for s in sentences:
+            for cl in s.clauses:
+                if not cl.cues:
+                    continue
+                blank = [(c.start, c.end) for c in cl.cues] + [(a, b) for a, b in hw if cl.start <= a < cl.end]
+                chars = list(answer[cl.start:cl.end])
+                for a, b in blank:
+                    for i in range(max(a, cl.start), min(b, cl.end)):
+                        chars[i - cl.start] = " "
+                if not self.lexicon.on_subject("".join(chars), q_terms, lang):
+                    cl.cues = []
+
+    def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions, usage: bool = True) -> None:
         hw = [(a, b, iri) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         via_ascend_npu = None
         for s in sentences:
@@ -158,7 +186,7 @@ class Extractor:
                     if not (cl.start <= a < cl.end):
                         continue
                     name = self.concepts[iri].key
-                    st = hardware_status(cl, a)
+                    st = hardware_status(cl, a, usage=usage)
                     if st is None or name in ex.hardware:
                         continue
                     ex.hardware[name] = st

@@ -25,8 +25,9 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     server = waitress.create_server(app, host=host, port=port, threads=n_threads,
                                     ident="kg", clear_untrusted_proxy_headers=True)
     shown_host = f"[{host}]" if ":" in host else host
-    announce(f"kg: serving {store} at http://{shown_host}:{server.effective_port}/sparql "
-             f"({runner.size} query workers, {runner.timeout:g} s timeout"
+    root = f"http://{shown_host}:{server.effective_port}/"
+    announce(f"kg: serving {store} at {root} (SPARQL endpoint {root}sparql, API {root}api/features; "
+             f"{runner.size} query workers, {runner.timeout:g} s timeout"
              f"{', network-isolated' if runner.isolated else ''}); Ctrl-C stops")
     sys.stdout.flush()
     try:
