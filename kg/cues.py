@@ -39,6 +39,7 @@ class Cue:
     object: str | None  # status of hardware named after the cue (restrictions)
     hardware: bool = True   # may give a hardware its status (bare modals may not)
     usage: bool = False     # a usage phrase ("recommended on", "用于"): hardware status only in yes/no frames
+    modal: bool = False     # a bare modal ("不能", "cannot"): describes a hardware, not its support
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Lexicon:
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
         self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
+        self.subject_contrast = {}
         for lang in ("zh", "en"):
             d = data.get(lang)
             if not d:
@@ -109,7 +111,7 @@ class Lexicon:
                     raise InputError(f"{lang}.cues[{i}]: unknown status {c.get('status')!r}", path=str(cues_path))
                 cues.append((_compile(c["pattern"], cues_path, f"{lang}.cues[{i}]"), c["status"],
                              c.get("scope", "status"), bool(c.get("strong")), c.get("object"),
-                             c.get("hardware", True), bool(c.get("usage"))))
+                             c.get("hardware", True), bool(c.get("usage")), bool(c.get("modal"))))
             self.cues[lang] = cues
             self.not_hardware[lang] = _compile("|".join(f"(?:{p})" for p in d.get("not_hardware", [])) or "(?!)",
                                                cues_path, f"{lang}.not_hardware")
@@ -117,6 +119,7 @@ class Lexicon:
                                                   f"{lang}.hardware_prefix")
             sub = d.get("subject", {})
             self.subject_stop[lang] = {w.lower() for w in sub.get("stopwords", [])}
+            self.subject_contrast[lang] = _compile(sub.get("contrast") or "(?!)", cues_path, f"{lang}.subject.contrast")
             self.subject_anaphora[lang] = _compile("|".join(f"(?:{p})" for p in sub.get("anaphora", [])) or "(?!)",
                                                    cues_path, f"{lang}.subject.anaphora")
         self.order = frames["order"]
@@ -211,17 +214,23 @@ class Lexicon:
         for a, b in zip(bounds, bounds[1:]):
             if b > a:
                 clauses.append(Clause(start + a, start + b, [], bool(self.related[lang].search(sent[a:b]))))
-        for rx, status, scope, strong, obj, hw, usage in self.cues[lang]:
+        for rx, status, scope, strong, obj, hw, usage, modal in self.cues[lang]:
             for m in rx.finditer(masked):
                 if m.end() == m.start() or "\x00" in m.group(0):
                     continue
-                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj, hw, usage)
+                cue = Cue(start + m.start(), start + m.end(), status, scope, strong, obj, hw, usage, modal)
                 for cl in clauses:
                     if cl.start <= cue.start < cl.end:
                         cl.cues.append(cue)
                         break
         for cl in clauses:
-            cl.cues.sort(key=lambda c: c.start)
+            # a cue inside a longer one of its scope is part of it ("support" in "will support")
+            cl.cues.sort(key=lambda c: (c.start, -(c.end - c.start)))
+            kept: list[Cue] = []
+            for c in cl.cues:
+                if not any(k.start <= c.start and c.end <= k.end and k.scope == c.scope for k in kept):
+                    kept.append(c)
+            cl.cues = kept
         return Sentence(start, end, sent, clauses, bool(self.greeting[lang].match(sent.strip())))
 
 
@@ -241,12 +250,16 @@ class Lexicon:
                 out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
         return out
 
-    def on_subject(self, clause_text: str, question_terms: set[str], lang: str,
-                   drop: Callable[[str], str] = lambda t: t) -> bool:
+    def continues_subject(self, clause_text: str, lang: str) -> bool:
+        """Does the clause open with a contrast ("但是不支持Y", "but not Y") that keeps the subject
+        of the clause before it?"""
+        return bool(self.subject_contrast[_lang(lang)].match(clause_text))
+
+    def on_subject(self, clause_text: str, question_terms: set[str], lang: str) -> bool:
         """Is a clause about the question's subject? It is when it shares a content term with the
         question, or names no subject of its own (`暂不支持。`, "Sorry, this function is not
         available yet" refer back to the question)."""
-        text = drop(self.subject_anaphora[_lang(lang)].sub(" ", clause_text))
+        text = self.subject_anaphora[_lang(lang)].sub(" ", clause_text)
         own = self.terms(text, lang)
         return not own or bool(own & question_terms)
 

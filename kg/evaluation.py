@@ -78,8 +78,9 @@ class Report:
 
     def format(self, show_mismatches: bool = True) -> str:
         p, r, f = self.hardware_prf()
-        lines = [f"entries found: {self.found}/{self.total} "
-                 f"(questions equal: {self.questions_equal}/{self.questions_scored})"]
+        lines = [f"entries found: {self.found}/{self.total}"
+                 + (f" (questions equal: {self.questions_equal}/{self.questions_scored})"
+                    if self.questions_scored else "")]
         for lang in sorted(self.status_by_lang):
             c, t = self.status_by_lang[lang]
             lines.append(f"status accuracy [{lang}]: {c}/{t} = {self.status_accuracy(lang):.3f}")

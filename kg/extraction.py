@@ -28,6 +28,7 @@ LEAD_SENTENCES = 3          # sentences of the answer searched for its main clai
 LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues only)
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINERS = "/\\_-."
+_OBJECT_END = re.compile(r"[,，;；:：]|\band\b|\bto\b|以|来|并")
 
 
 class Extractor:
@@ -64,12 +65,14 @@ class Extractor:
                 a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
                 raw.append((a, b, self.nlp[lang].vocab.strings[match_id]))
         raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        kept, last = [], -1
+        kept, last = [], {True: -1, False: -1}
         for a, b, iri in raw:
-            if a < last or not self._word_ok(text, a, b):
+            # hardware names and other names are kept apart: "multi-GPU training" is a feature and names GPU
+            hw = self.concepts[iri].scheme == "hardware"
+            if a < last[hw] or not self._word_ok(text, a, b):
                 continue
             kept.append((a, b, iri))
-            last = b
+            last[hw] = b
         hw_spans = {(a, b) for a, b, iri in kept if self.concepts[iri].scheme == "hardware"}
         names = [(m.start(), m.end()) for m in self.lexicon.not_hardware[lang].finditer(text)]
         return [m for m in kept if self._not_in_path(text, m, hw_spans, lang)
@@ -116,7 +119,7 @@ class Extractor:
             _drop_opening_no(sentences[0])
         yes_no = frame in YES_NO_FRAMES
         if not yes_no:
-            self._drop_off_subject(sentences, answer, question, lang, a_mentions)
+            self._drop_off_subject(sentences, answer, question, lang, a_mentions, q_mentions)
         status, lead = self._status(frame, sentences)
         ex = Extraction(status=status)
         if lead is not None and status != "n/a":
@@ -158,21 +161,36 @@ class Extractor:
             return "partial"
         return first
 
-    def _drop_off_subject(self, sentences, answer, question, lang, a_mentions) -> None:
+    def _drop_off_subject(self, sentences, answer, question, lang, a_mentions, q_mentions) -> None:
         """Clear the cues of clauses about another subject than the question's (not for yes/no
         questions, whose answer is about what they ask by construction)."""
         q_terms = self.lexicon.terms(question, lang)
         hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        asked = {iri for _, _, iri in q_mentions}
+        subjects = [(a, iri in asked) for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         for s in sentences:
+            prev_on = False
             for cl in s.clauses:
                 if not cl.cues:
+                    continue
+                if prev_on and self.lexicon.continues_subject(answer[cl.start:cl.end], lang):
                     continue
                 blank = [(c.start, c.end) for c in cl.cues] + [(a, b) for a, b in hw if cl.start <= a < cl.end]
                 chars = list(answer[cl.start:cl.end])
                 for a, b in blank:
                     for i in range(max(a, cl.start), min(b, cl.end)):
                         chars[i - cl.start] = " "
-                if not self.lexicon.on_subject("".join(chars), q_terms, lang):
+                subj = [was_asked for a, was_asked in subjects if cl.start <= a < cl.cues[0].start]
+                if any(subj) and not cl.cues[0].modal:
+                    prev_on = True      # "<hardware the question names> supports X but not Y"
+                    continue
+                prev_on = self.lexicon.on_subject("".join(chars), q_terms, lang)
+                if prev_on and subj:
+                    # "<hardware> supports <object>", the hardware not asked about: the object
+                    # must be the question's subject
+                    obj = _OBJECT_END.split(answer[cl.cues[0].end:cl.end], maxsplit=1)[0]
+                    prev_on = self.lexicon.on_subject(obj, q_terms, lang)
+                if not prev_on:
                     cl.cues = []
 
     def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions, usage: bool = True) -> None:

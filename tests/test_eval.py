@@ -29,6 +29,47 @@ def test_dev_gold_meets_the_targets(dev_report):
     assert check_thresholds(rep, min_status=0.9, min_hardware_f1=0.9, min_urls=1.0, min_found=1.0) == []
 
 
+HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
+
+
+def test_heldout_gold_is_annotation_only():
+    """The held-out gold carries labels and our own notes, never corpus text."""
+    recs = read_gold(HELDOUT)
+    assert len(recs) >= 120
+    assert {r["lang"] for r in recs} == {"zh", "en"}
+    assert len({r["source"].split("/")[0] for r in recs}) >= 15      # many releases
+    for r in recs:
+        assert set(r) <= {"source", "n", "lang", "status", "hardware", "note"}, r
+        assert len(r.get("note", "")) <= 160
+
+
+def test_heldout_gold_meets_the_targets(corpus_dir):
+    """Entries of other pages and releases than the dev gold, annotated blind (tests/data/heldout.jsonl):
+    the extraction must generalise. Thresholds sit a little below the figures reached
+    (status 1.000 en / 0.974 zh, macro-F1 0.968, hardware F1 0.952)."""
+    rep = evaluate(HELDOUT, corpus_dir)
+    assert rep.found == rep.total
+    assert rep.questions_scored == rep.urls_scored == 0 and rep.url_rate() == 1.0
+    for lang in ("zh", "en"):
+        assert rep.status_accuracy(lang) >= 0.95, rep.format()
+    assert rep.macro_f1() >= 0.93, rep.format()
+    assert rep.hardware_prf()[2] >= 0.92, rep.format()
+    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
+
+
+def test_gold_without_question_and_urls_scores_status_and_hardware(tmp_path):
+    recs = [json.loads(line) for line in (FIXTURE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps({k: v for k, v in r.items() if k not in ("question", "urls")},
+                                         ensure_ascii=False) for r in recs), encoding="utf-8")
+    rep = evaluate(gold, FIXTURE)
+    assert (rep.found, rep.status_accuracy(), rep.hardware_prf()[2]) == (8, 1.0, 1.0)
+    assert (rep.questions_scored, rep.urls_scored) == (0, 0)
+    assert "URLs exact" not in rep.format()
+    gold.write_text(json.dumps(dict(recs[0], hardware={"CPU": "n/a"})), encoding="utf-8")
+    with pytest.raises(InputError, match="hardware"):
+        read_gold(gold)
+
 
 def test_fixture_gold_scores_and_reports_mismatches(tmp_path):
     rep = evaluate(FIXTURE / "gold.jsonl", FIXTURE)
