@@ -12,7 +12,7 @@ from __future__ import annotations
 import atexit
 import importlib
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from kg import config as kgconfig
@@ -77,7 +77,13 @@ def _kg_error(e: KgError) -> Response:
 
 def _http_error(e: HTTPException) -> Response:
     code = (e.name or "error").lower().replace(" ", "-")
-    resp = error_response(e.code or 500, code, e.description or e.name)
+    message = e.description or e.name
+    if e.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        size = request.content_length
+        message = (f"request body{f' of {size} bytes' if size else ''} is over the limit of "
+                   f"{limit} bytes (setting KG_MAX_BODY)")
+    resp = error_response(e.code or 500, code, message)
     if e.code == 405 and getattr(e, "valid_methods", None):
         resp.headers["Allow"] = ", ".join(e.valid_methods)
     return resp

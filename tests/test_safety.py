@@ -190,6 +190,7 @@ def test_big_bodies_get_413(small_app):
     big = "ASK {} #" + "x" * 3000
     r = c.post("/sparql", data=big.encode(), content_type="application/sparql-query")
     assert r.status_code == 413 and b"413" in r.data
+    assert b"over the limit of" in r.data and b"KG_MAX_BODY" in r.data  # says what is wrong and what to change
     r = c.post("/sparql", data={"query": big})
     assert r.status_code == 413
     assert c.post("/sparql", data={"query": "ASK {}"}).status_code == 200
