@@ -95,7 +95,7 @@ class Lexicon:
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
         self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
-        self.subject_contrast = {}
+        self.subject_contrast, self.subject_stop_cjk = {}, {}
         for lang in ("zh", "en"):
             d = data.get(lang)
             if not d:
@@ -119,6 +119,8 @@ class Lexicon:
                                                   f"{lang}.hardware_prefix")
             sub = d.get("subject", {})
             self.subject_stop[lang] = {w.lower() for w in sub.get("stopwords", [])}
+            cjk = sorted((w for w in self.subject_stop[lang] if _CJK_RUN.fullmatch(w)), key=len, reverse=True)
+            self.subject_stop_cjk[lang] = re.compile("|".join(map(re.escape, cjk))) if cjk else None
             self.subject_contrast[lang] = _compile(sub.get("contrast") or "(?!)", cues_path, f"{lang}.subject.contrast")
             self.subject_anaphora[lang] = _compile("|".join(f"(?:{p})" for p in sub.get("anaphora", [])) or "(?!)",
                                                    cues_path, f"{lang}.subject.anaphora")
@@ -231,6 +233,10 @@ class Lexicon:
                 if not any(k.start <= c.start and c.end <= k.end and k.scope == c.scope for k in kept):
                     kept.append(c)
             cl.cues = kept
+        clauses = _merge_colon_objects(clauses, text)
+        if clauses and clauses[0].related:
+            for cl in clauses:      # the sentence's subject is a related one ("ModelZoo提供..., 同时包括...")
+                cl.related = True
         return Sentence(start, end, sent, clauses, bool(self.greeting[lang].match(sent.strip())))
 
 
@@ -246,7 +252,9 @@ class Lexicon:
                for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 2 and w not in stop}
         out = {w for w in out if w not in stop}
         if lang == "zh":
-            for run in _CJK_RUN.findall(text):
+            # stopwords are cut out of a run before it is split into bigrams ("硬件使用" leaves nothing)
+            cut = self.subject_stop_cjk[lang]
+            for run in _CJK_RUN.findall(cut.sub(" ", text) if cut else text):
                 out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
         return out
 
@@ -268,17 +276,42 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
-def hardware_status(clause: Clause, start: int, usage: bool = True) -> str | None:
+def _merge_colon_objects(clauses: list[Clause], text: str) -> list[Clause]:
+    """A clause that ends in a cue and a colon ("目前支持：", "supports:") continues into the next
+    one, which lists its objects: "目前支持：GPU和Ascend" is one clause."""
+    out: list[Clause] = []
+    for cl in clauses:
+        prev = out[-1] if out else None
+        if prev is not None and prev.cues and not cl.cues and not prev.related \
+                and re.fullmatch(r"\s*[:：]\s*", text[prev.cues[-1].end:prev.end]):
+            prev.end = cl.end
+            prev.related = prev.related or cl.related
+            continue
+        out.append(cl)
+    return out
+
+
+def hardware_status(clause: Clause, start: int, usage: bool = True, text: str | None = None) -> str | None:
     """Status the clause gives a hardware mention starting at answer offset `start`: that of the
     nearest cue before it ("supports only A and B and does not support C" gives A and B the
     restriction's object status, C unsupported), else of the cues after it ("CPU和GPU都支持").
-    Usage cues count only when `usage` is true."""
-    cues = [c for c in clause.cues if c.hardware and (usage or not c.usage)]
+    Usage cues and bare modals ("the Ascend platform cannot return an address" describes the
+    hardware) count only when `usage` is true (yes/no questions). When `text` (the answer) is
+    given, a support noun naming the hardware ("the support of Windows + GPU is under
+    development") yields to the predicate after it."""
+    cues = [c for c in clause.cues if c.hardware and (usage or not (c.usage or c.modal))]
     before = [c for c in cues if c.end <= start]
+    after = [c for c in cues if c.start > start]
     if before:
         c = before[-1]
+        if text is not None and after and c.status == "supported" and not c.strong \
+                and _SUPPORT_OF.fullmatch(text[c.end:start]):
+            return combine(x.status for x in after)
         return c.object or c.status
-    return combine(c.status for c in cues if c.start > start)
+    return combine(c.status for c in after)
+
+
+_SUPPORT_OF = re.compile(r"\s+(?:of|for)\s+(?:[A-Za-z0-9]+\s*\+\s*)?")
 
 
 def _lang(lang: str) -> str:

@@ -29,6 +29,9 @@ LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues onl
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINERS = "/\\_-."
 _OBJECT_END = re.compile(r"[,，;；:：]|\band\b|\bto\b|以|来|并")
+_ASCII_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_PARTNER_AFTER = re.compile(r"\s*\+\s*([A-Za-z][A-Za-z0-9]*)")
+_PARTNER_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*\+\s*$")
 
 
 class Extractor:
@@ -124,7 +127,7 @@ class Extractor:
         ex = Extraction(status=status)
         if lead is not None and status != "n/a":
             ex.evidence["status"] = Evidence(lead.start, lead.end, lead.text)
-        self._hardware(ex, sentences, a_mentions, q_mentions, usage=yes_no)
+        self._hardware(ex, sentences, a_mentions, q_mentions, answer, question, lang, usage=yes_no)
         self._features(ex, question, lang, q_mentions, a_mentions, lead)
         self._products(ex, entry, q_mentions + a_mentions)
         return ex
@@ -142,9 +145,19 @@ class Extractor:
                 found = {"unsupported": "partial", "supported": None}.get(found, found)
                 if found is None:
                     continue
+            if found == "supported" and yes_no and self._restricted_next(window, s):
+                found = "partial"     # "X supports a subset of Y. Some Y are not supported yet."
             return found, s
         default = {"capability": "supported", "plan": "supported"}.get(frame, "n/a")
         return default, (window[0] if window and default != "n/a" else None)
+
+    @staticmethod
+    def _restricted_next(window: list[Sentence], s: Sentence) -> bool:
+        """Does the sentence after `s` state, with a strong cue, that the support is partial?"""
+        i = window.index(s)
+        return i + 1 < len(window) and any(
+            c.status == "partial" and c.strong and c.scope == "status"
+            for cl in window[i + 1].clauses if not cl.related for c in cl.cues)
 
     @staticmethod
     def _sentence_status(s: Sentence, strong_only: bool) -> str | None:
@@ -193,29 +206,50 @@ class Extractor:
                 if not prev_on:
                     cl.cues = []
 
-    def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions, usage: bool = True) -> None:
+    def _hardware(self, ex: Extraction, sentences, a_mentions, q_mentions, answer: str = "",
+                  question: str = "", lang: str = "en", usage: bool = True) -> None:
+        """Each hardware gets the status of the first clause naming it that carries a cue. Two passes:
+        the first skips a mention joined by "+" to a word the question does not name ("GPU+Linux"
+        when the question asks about GPU+Windows), the second fills in what the first left out."""
         hw = [(a, b, iri) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        q_terms = {t.lower() for t in _ASCII_TERM.findall(question)}
+        off_question = {a for a, b, _ in hw if (p := _partner(answer, a, b)) and p.lower() not in q_terms}
         via_ascend_npu = None
-        for s in sentences:
-            for cl in s.clauses:
-                if cl.related or not cl.cues:
-                    continue
-                for a, b, iri in hw:
-                    if not (cl.start <= a < cl.end):
+        for skip in (off_question, set()):
+            for s in sentences:
+                for i, cl in enumerate(s.clauses):
+                    if cl.related or not cl.cues:
                         continue
-                    name = self.concepts[iri].key
-                    st = hardware_status(cl, a, usage=usage)
-                    if st is None or name in ex.hardware:
-                        continue
-                    ex.hardware[name] = st
-                    ex.evidence[name] = Evidence(s.start, s.end, s.text)
-                    if iri == self.ascend and "NPU" in (s.text[a - s.start:b - s.start]).upper():
-                        via_ascend_npu = name
+                    for a, b, iri in hw:
+                        if not (cl.start <= a < cl.end) or a in skip:
+                            continue
+                        name = self.concepts[iri].key
+                        st = hardware_status(cl, a, usage=usage, text=answer)
+                        if st is None or name in ex.hardware:
+                            continue
+                        if st == "supported" and a < cl.cues[0].start:
+                            st = self._contrasted(s.clauses[i + 1:], answer, lang, hw) or st
+                        ex.hardware[name] = st
+                        ex.evidence[name] = Evidence(s.start, s.end, s.text)
+                        if iri == self.ascend and "NPU" in (s.text[a - s.start:b - s.start]).upper():
+                            via_ascend_npu = name
         # "Ascend NPU(s)" is Ascend; NPU too when the entry also names NPUs on their own
         if via_ascend_npu and self.npu and "NPU" not in ex.hardware:
             if any(iri == self.npu for _, _, iri in a_mentions + q_mentions):
                 ex.hardware["NPU"] = ex.hardware[via_ascend_npu]
                 ex.evidence["NPU"] = ex.evidence[via_ascend_npu]
+
+    def _contrasted(self, following, answer: str, lang: str, hw) -> str | None:
+        """"<hardware> supports X, but not Y": the hardware, subject of the support, is partial when
+        a clause continuing its subject with a contrast states a negation or restriction."""
+        for cl in following:
+            if not self.lexicon.continues_subject(answer[cl.start:cl.end], lang):
+                return None
+            if any(cl.start <= a < cl.end for a, _, _ in hw):
+                return None
+            if cl.status() in ("unsupported", "partial"):
+                return "partial"
+        return None
 
     def _features(self, ex: Extraction, question, lang, q_mentions, a_mentions, lead) -> None:
         feats = [iri for _, _, iri in q_mentions if self.concepts[iri].scheme == "features"]
@@ -236,6 +270,15 @@ class Extractor:
             c = self.vocab.find_label(entry.component, "products")
             prods = [c.label] if c else [entry.component]
         ex.products = list(dict.fromkeys(prods))
+
+
+def _partner(text: str, a: int, b: int) -> str | None:
+    """The word a hardware name at text[a:b] is combined with by "+" ("GPU+Linux" -> "Linux")."""
+    m = _PARTNER_AFTER.match(text, b)
+    if m:
+        return m.group(1)
+    m = _PARTNER_BEFORE.search(text[max(0, a - 30):a])
+    return m.group(1) if m else None
 
 
 def _drop_opening_no(s: Sentence) -> None:
