@@ -10,7 +10,10 @@ and question frames of `kg.cues` (data in `ontology/lexicon/`):
 - the main claim is the first of the answer's leading sentences that carries a status cue;
 - a hardware gets the status of the first clause naming it that carries a cue, from the nearest
   cue before it (restrictions: hardware after "only supports" is supported, the restricted
-  subject partial); usage cues ("recommended on", "用于") count only for yes/no questions;
+  subject partial); usage cues ("recommended on", "用于") and bare modals ("cannot") count only
+  for yes/no questions; a hardware that is the subject of a support contrasted in the next clause
+  ("X supports A, but not B") is partial; a mention combined by "+" with a word the question does
+  not name ("GPU+Linux" for a question on GPU+Windows) is used only when no other mention decides;
 - for questions that are not yes/no (how-to, troubleshooting, explanation) a clause counts only
   when it is about the question's subject (shares a content term with it, or names no subject
   of its own): "the debug package is not provided" does not answer "how do I run one test?".
