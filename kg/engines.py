@@ -34,10 +34,42 @@ def _syntax_error(e: SyntaxError) -> QueryError:
     return QueryError(f"syntax error {msg}")
 
 
+# A read-only store at most this big on disk is copied into memory when a worker opens it:
+# Oxigraph answers from memory 2-3x faster than from RocksDB (every triple pattern and every
+# term decoded is a RocksDB read), and the served store never changes. The full corpus is
+# ~30 MB on disk and ~90 MB in memory per worker. A bigger store is queried on disk.
+MEMORY_COPY_MAX_BYTES = 128 * 1024 * 1024
+
+
+def store_bytes(path) -> int:
+    """Size of a store directory on disk (its files, not recursing)."""
+    import os
+    total = 0
+    with os.scandir(path) as entries:
+        for e in entries:
+            if e.is_file(follow_symlinks=False):
+                total += e.stat(follow_symlinks=False).st_size
+    return total
+
+
 class OxigraphEngine:
-    def __init__(self, path: str, writable: bool = False):
+    """Oxigraph over the store at `path`: read-only stores up to MEMORY_COPY_MAX_BYTES
+    are copied into memory (`in_memory=None` decides by size), writable ones never."""
+
+    def __init__(self, path: str, writable: bool = False, in_memory: bool | None = None):
         from kg.store import open_store
-        self.store = open_store(path, read_only=not writable)
+        store = open_store(path, read_only=not writable)
+        if in_memory is None:
+            in_memory = store_bytes(path) <= MEMORY_COPY_MAX_BYTES
+        self.in_memory = bool(in_memory) and not writable
+        if self.in_memory:
+            copy = ox.Store()
+            try:
+                copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            except OSError as e:
+                raise StoreError(f"store read failed: {e}") from None
+            store = copy
+        self.store = store
 
     def named_graphs(self) -> list[str]:
         return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]

@@ -5,7 +5,8 @@ worker process that has the store open (read-only) and talks to the server over 
 pipe. The server waits for the answer until the deadline; a worker that passes it
 is killed and replaced in the background, the request gets QueryTimeout (503), and
 the other workers keep answering meanwhile. Workers serialize the answer
-themselves (kg.formats), so only bytes cross the pipe.
+themselves (kg.formats), so only bytes cross the pipe; for the REST lookups and pages
+(`rows()`) they send plain Python rows instead, which neither side has to write or parse.
 
 Before a query reaches a worker, kg.guard refuses SERVICE, LOAD and remote FROM.
 Workers also drop their network access when the kernel allows it (a fresh, empty
@@ -203,6 +204,17 @@ class QueryRunner:
             _, body, form, truncated, count = self._call(job)
         return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0)
 
+    def rows(self, text: str, *, substitutions: dict | None = None) -> list[dict]:
+        """A SELECT query's solutions as plain rows ({variable: str, or int for
+        xsd:integer}; unbound variables left out), for the REST lookups and pages: the
+        worker sends Python values, so neither side writes or parses SPARQL JSON."""
+        report = check_query(text, local_graphs=self.local_graphs)
+        if report.is_update or (report.form and report.form != "SELECT"):
+            raise QueryError("rows() answers SELECT queries only")
+        _, rows, _, _, _ = self._call({"op": "rows", "text": text, "substitutions": substitutions,
+                                       "max_results": self.max_results})
+        return rows
+
     def update(self, text: str, *, base_iri: str | None = None) -> Answer:
         if not self.allow_update:
             raise ForbiddenError("SPARQL Update is disabled on this server (read-only)")
@@ -295,6 +307,9 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
                 engine_obj.update(job["text"], base_iri=job["base_iri"])
                 conn.send(("ok", b"", "UPDATE", None, None))
                 continue
+            if job["op"] == "rows":
+                conn.send(("ok", _plain_rows(engine_obj, job), "SELECT", None, None))
+                continue
             res, form = engine_obj.query(job["text"], base_iri=job["base_iri"],
                                          default_graphs=job["default_graphs"],
                                          named_graphs=job["named_graphs"],
@@ -312,6 +327,17 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
             conn.send(("error", type(e).__name__, e.message, e.offset))
         except Exception as e:  # noqa: BLE001
             conn.send(("error", "KgError", f"query failed: {e}", None))
+
+
+def _plain_rows(engine_obj, job: dict) -> list[dict]:
+    """The rows of a SELECT as plain values (kg.queries.term_value), capped at max_results."""
+    from kg.queries import term_value
+    res, form = engine_obj.query(job["text"], substitutions=job["substitutions"],
+                                 max_results=job["max_results"])
+    if res.rows is None:
+        raise QueryError(f"expected a SELECT query, got {form}")
+    names = res.variables
+    return [{n: term_value(t) for n, t in zip(names, row) if t is not None} for row in res.rows]
 
 
 def run_query(store_path, text: str, *, format: str = "table", timeout: float | None = None,

@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 from kg import config
 from kg.errors import InputError, NotFound
 from kg.iris import mint_iri
-from kg.queries import XSD_INTEGER, Catalogue, NamedQuery, load_catalogue, to_term
+from kg.queries import Catalogue, NamedQuery, load_catalogue, to_term
 
 LANGS = ("en", "zh")
 # parameter -> vocabulary scheme whose notations it accepts
@@ -36,31 +36,12 @@ def store_runner(store) -> Callable:
 
 def pool_runner(runner) -> Callable:
     """A `run` callable answering through the server's QueryRunner (worker processes,
-    timeout, result cap): SPARQL JSON results read back into plain rows."""
-    import json
+    timeout, result cap): the workers send plain rows (no SPARQL JSON in between)."""
 
     def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
-        answer = runner.query(query.text, format="json", substitutions=query.bind(values))
-        return rows_of_json(json.loads(answer.body))
+        return runner.rows(query.text, substitutions=query.bind(values))
 
     return run
-
-
-def rows_of_json(doc: dict) -> list[dict]:
-    """SPARQL JSON results -> [{variable: plain value}] (xsd:integer as int)."""
-    rows = []
-    for b in doc.get("results", {}).get("bindings", []):
-        row = {}
-        for k, t in b.items():
-            v = t.get("value")
-            if t.get("datatype") == XSD_INTEGER:
-                try:
-                    v = int(v)
-                except (TypeError, ValueError):
-                    pass
-            row[k] = v
-        rows.append(row)
-    return rows
 
 
 def _single(query: NamedQuery) -> Catalogue:
