@@ -21,6 +21,10 @@ class KgGroup(click.Group):
         except KgError as e:
             click.echo(f"kg: error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except click.UsageError as e:  # bad arguments: one line too, not click's usage block
+            hint = f" (see '{e.ctx.command_path} --help')" if e.ctx else ""
+            click.echo(f"kg: error: {e.format_message()}{hint}", err=True)
+            ctx.exit(e.exit_code)
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,7 +242,8 @@ def _query_args(args: tuple[str, ...]) -> tuple[str | None, str]:
 @click.argument("args", nargs=-1, required=True, metavar="[SPARQL] STORE")
 @click.option("--format", "fmt", default="table", show_default=True,
               help="table, json, csv, tsv, xml; turtle, ntriples, rdfxml, jsonld for CONSTRUCT/DESCRIBE")
-@click.option("--timeout", type=float, default=None, help="seconds before the query is stopped")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
+              help="seconds before the query is stopped")
 @click.option("--name", "name", default=None,
               help="run the named query queries/NAME.rq instead of SPARQL text (see GET /queries)")
 @click.option("--param", "params", multiple=True, metavar="K=V",
@@ -281,9 +286,11 @@ def load_cmd(files, store, append, fmt, graph):
 @main.command("serve")
 @click.argument("store", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
-@click.option("--port", default=5000, show_default=True, type=int, help="port (0: any free port)")
-@click.option("--workers", type=int, default=None, help="query worker processes [KG_WORKERS]")
-@click.option("--query-timeout", type=float, default=None,
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="port (0: any free port)")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="query worker processes [KG_WORKERS]")
+@click.option("--query-timeout", type=click.FloatRange(0, min_open=True), default=None,
               help="seconds a query may run before it gets 503 [KG_QUERY_TIMEOUT]")
 @click.option("--allow-update", is_flag=True, default=None,
               help="accept SPARQL Update from requests carrying KG_UPDATE_TOKEN as bearer token")

@@ -28,10 +28,17 @@ class Setting:
             return self.default
         if isinstance(self.default, bool):
             return raw.lower() in ("1", "true", "yes", "on")
-        if isinstance(self.default, int):
-            return int(raw)
-        if isinstance(self.default, float):
-            return float(raw)
+        if isinstance(self.default, (int, float)):
+            kind = type(self.default)
+            try:
+                number = kind(raw)
+            except ValueError:
+                number = None
+            if number is None or not number > 0:
+                from kg.errors import InputError
+                raise InputError(f"KG_{self.name.upper()}={raw!r}: expected a positive "
+                                 f"{'integer' if kind is int else 'number'} ({self.help})")
+            return number
         return raw
 
 

@@ -52,6 +52,17 @@ def store_bytes(path) -> int:
     return total
 
 
+def _graph_iris(param: str, values) -> list:
+    """default-graph-uri / named-graph-uri values as IRIs; a malformed one is a bad query (400)."""
+    out = []
+    for g in values or ():
+        try:
+            out.append(ox.NamedNode(g))
+        except ValueError as e:
+            raise QueryError(f"{param} {g!r} is not an IRI: {e}") from None
+    return out
+
+
 class OxigraphEngine:
     """Oxigraph over the store at `path`: read-only stores up to MEMORY_COPY_MAX_BYTES
     are copied into memory (`in_memory=None` decides by size), writable ones never."""
@@ -78,8 +89,8 @@ class OxigraphEngine:
               substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
         kwargs: dict = {}
         if default_graphs is not None or named_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+            kwargs["default_graph"] = _graph_iris("default-graph-uri", default_graphs)
+            kwargs["named_graphs"] = _graph_iris("named-graph-uri", named_graphs)
         if substitutions:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:

@@ -97,6 +97,14 @@ def export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
                    options: ExportOptions = ExportOptions()) -> dict:
     """Write the export to `path` (for csv: two files, see csv_paths). Returns a summary."""
     _check(fmt, options)
+    try:
+        return _export_to_path(store, fmt, path, options)
+    except OSError as e:  # unwritable path, missing folder, a folder where a file goes
+        raise InputError(f"cannot write: {e.strerror or e}", path=str(e.filename or path)) from None
+
+
+def _export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
+                    options: ExportOptions) -> dict:
     given, path = path, Path(path)
     if fmt.kind == "rdf":
         n = write_rdf(store, fmt, path, options)

@@ -153,8 +153,12 @@ def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", 
     else:
         target = Path(output)
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as e:  # unwritable path, missing folder, a folder named like the file
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"cannot write: {e.strerror or e}", path=str(target)) from None
         out = str(target)
     return BuildResult(len(pairs), len(set(quads)), len(built.translations), out, report)
 

@@ -67,9 +67,11 @@ class Change:
 def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Change]:
     """Features whose status (overall or per hardware) changed from release `old` to `new`,
     with the evidence of both sides (runs the named query `release_diff`)."""
+    from kg.export_graph import find_release, list_releases
     from kg.queries import run_named, solutions_to_dicts
 
-    values = {"from": old, "to": new}
+    known = list_releases(store)  # an unknown release is bad input, not "no changes"
+    values = {"from": find_release(known, old).iri, "to": find_release(known, new).iri}
     if lang:
         values["lang"] = lang
     rows = solutions_to_dicts(run_named(store, "release_diff", values))

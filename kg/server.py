@@ -12,6 +12,9 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     import waitress
 
     from kg.app import create_app
+    from kg.errors import InputError
+    if not 0 <= port <= 65535:
+        raise InputError(f"port {port} is not a TCP port (0-65535; 0: any free port)")
     cfg = dict(config or {})
     cfg["store"] = store
     if workers is not None:
@@ -22,8 +25,12 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     runner = app.extensions["kg"]["runner"]
     n_threads = threads or max(4, 2 * runner.size)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(app, host=host, port=port, threads=n_threads,
-                                    ident="kg", clear_untrusted_proxy_headers=True)
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=n_threads,
+                                        ident="kg", clear_untrusted_proxy_headers=True)
+    except OSError as e:  # port taken, address not on this machine, ...
+        runner.close()
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     shown_host = f"[{host}]" if ":" in host else host
     root = f"http://{shown_host}:{server.effective_port}/"
     announce(f"kg: serving {store} at {root} (SPARQL endpoint {root}sparql, API {root}api/features; "

@@ -42,7 +42,7 @@ def open_store(path: str | os.PathLike, read_only: bool = True) -> ox.Store:
         raise StoreError(f"no store here (build one with `kg build` or `kg load`)", path=str(p))
     try:
         return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
-    except OSError as e:
+    except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError
         raise StoreError(f"cannot open store: {e}", path=str(p)) from e
 
 
@@ -93,12 +93,15 @@ def build_store_atomically(path: str | os.PathLike, fill: Callable[[ox.Store], N
     the previous store at `path` (if any) is left untouched. With `keep_existing`, the
     new store starts as a copy of the current one (to add data atomically)."""
     target = Path(path).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not target.is_dir():
         raise StoreError("exists and is not a store directory", path=str(target))
     if target.exists() and any(target.iterdir()) and not _marker(target):
         raise StoreError("exists and is not a store; refusing to replace it", path=str(target))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    except OSError as e:  # unwritable or impossible location: bad input, one line
+        raise StoreError(f"cannot create a store here: {e.strerror or e}", path=str(target)) from e
     try:
         if keep_existing and _marker(target):
             shutil.rmtree(tmp)
@@ -141,6 +144,11 @@ def load_files(files: Iterable[str | os.PathLike], store_path: str | os.PathLike
     files = [Path(f) for f in files]
     if not files:
         raise InputError("no input files")
+    if graph:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as e:
+            raise InputError(f"--graph {graph!r} is not an IRI: {e}") from None
     for f in files:  # fail before building anything
         rdf_format_for(f, fmt)
         if not f.is_file():

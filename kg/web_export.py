@@ -71,7 +71,7 @@ def export_graph(fmt: str):
     body.seek(0)
     name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
     mimetype = export_format.media_type
-    if mimetype.startswith("text/") or mimetype.endswith(("+xml", "/n-triples", "/trig")):
+    if mimetype.endswith(("+xml", "/n-triples", "/trig")):  # werkzeug adds it to text/*
         mimetype += "; charset=utf-8"
     return send_file(body, mimetype=mimetype, as_attachment=True, download_name=name,
                      max_age=0)

@@ -70,6 +70,14 @@ def test_dataset_parameters_choose_the_graphs(client):
     assert {b["g"]["value"] for b in rows(named)} == {EX + "g2"}
 
 
+@pytest.mark.parametrize("param, value", [("default-graph-uri", "not an iri"),
+                                          ("named-graph-uri", "<x>")])
+def test_a_malformed_dataset_iri_is_a_bad_request(client, param, value):
+    r = client.get("/sparql", query_string={"query": SELECT, param: value})
+    assert r.status_code == 400, r.data
+    assert f"{param} {value!r} is not an IRI" in r.data.decode("utf-8")
+
+
 @pytest.mark.parametrize("fmt", fmts.formats_for("results"), ids=lambda f: f.name)
 def test_every_result_format_by_accept_and_by_override(client, fmt):
     by_accept = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": fmt.mime})

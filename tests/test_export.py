@@ -375,12 +375,19 @@ def test_cli_export_writes_each_format(store_dir, tmp_path):
     (["-f", "csv"], "csv writes two files"),
     (["-f", "gexf", "--release", "r7"], "unknown release 'r7'"),
     (["-f", "ttl", "--include-entries"], "--include-entries applies to gexf"),
+    (["-o", "no/such/dir/g.gexf"], "no/such/dir/g.gexf: cannot write"),
+    (["-f", "csv", "-o", "not-a-dir.txt/"], "cannot write"),
+    (["-f", "gexf", "-o", "."], "cannot write"),
+    (["-o", "no/such/dir/g.ttl"], "cannot write"),
 ])
-def test_cli_bad_input_is_one_line_exit_2(store_dir, tmp_path, args, message):
+def test_cli_bad_input_is_one_line_exit_2(store_dir, tmp_path, monkeypatch, args, message):
     from kg.cli import main
+    monkeypatch.chdir(tmp_path)   # relative -o paths land in tmp_path
+    (tmp_path / "not-a-dir.txt").write_text("x", encoding="utf-8")
     r = CliRunner().invoke(main, ["export", str(store_dir), *args])
-    assert r.exit_code == 2
+    assert r.exit_code == 2, r.output
     assert message in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1
 
 
 def test_format_from_extension():
@@ -415,6 +422,13 @@ def test_http_other_formats(client, fmt):
     assert r.mimetype == FORMATS[fmt].media_type
     if fmt == "jsonld":
         assert isinstance(json.loads(r.data), list)
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_http_content_type_names_the_charset_once(client, fmt):
+    r = client.get(f"/export/graph.{fmt}")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].count("charset") <= 1, r.headers["Content-Type"]
 
 
 def test_http_csv_tables(client):

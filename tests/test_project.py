@@ -59,3 +59,20 @@ def test_make_help_lists_targets():
     out = subprocess.run(["make", "-s", "help"], cwd=PROJECT, capture_output=True, text=True, check=True)
     for target in ("install", "run", "test", "bench"):
         assert re.search(rf"^{target}\s", out.stdout, flags=re.M), out.stdout
+
+
+def test_cli_usage_errors_are_one_clean_line(tmp_path):
+    """Bad arguments caught by click itself read like our own errors: one line, exit 2."""
+    missing = str(tmp_path / "missing")
+    runner = CliRunner()
+    for args, words in ((["build", missing, "-o", str(tmp_path / "s")], ["'PATHS...'", "missing"]),
+                        (["export", str(tmp_path), "-f", "pdf"], ["'pdf' is not one of"]),
+                        (["vocab", "suggest", missing], ["'CORPUS...'", "vocab suggest --help"]),
+                        (["stats"], ["Missing argument 'STORE'"]),
+                        (["nosuch"], ["No such command 'nosuch'"])):
+        r = runner.invoke(main, args)
+        assert r.exit_code == 2, (args, r.output)
+        lines = r.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("kg: error: "), (args, r.output)
+        for w in words:
+            assert w in lines[0], (args, lines[0])

@@ -115,3 +115,17 @@ def test_kg_load_command(tmp_path):
     assert out.stderr.startswith("kg: error: ") and "bad.nq:1" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
     assert len(open_store(tmp_path / "store")) == N_ITEMS * 4 + 4
+
+
+def test_load_refuses_a_bad_graph_iri_and_an_impossible_location(tmp_path):
+    f = write_fixture(tmp_path)
+    with pytest.raises(InputError, match="--graph 'not an iri' is not an IRI"):
+        load_files([f], tmp_path / "store", graph="not an iri")
+    assert not (tmp_path / "store").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot create a store here"):
+        load_files([f], blocker / "store")      # parent is a file, not a folder
+    out = kg_load([f], blocker / "store")
+    assert out.returncode == 2 and out.stderr.startswith("kg: error: ")
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr

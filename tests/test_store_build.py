@@ -127,7 +127,7 @@ def test_cli_stats_diff_and_validate_on_the_store(full_store):
     out = runner.invoke(main, ["diff", str(full_store), "r1.2", "r2.0", "--lang", "en"])
     assert out.exit_code == 0 and "r1.2" in out.output
     out = runner.invoke(main, ["diff", str(full_store), "r1.2", "r9.9"])
-    assert out.exit_code == 0 and "no status changes" in out.output
+    assert out.exit_code == 2 and "unknown release 'r9.9'" in out.output
 
 
 # --- small builds: atomicity, determinism, files ------------------------------------------
@@ -206,3 +206,54 @@ def test_cli_validate_fails_with_exit_1_on_a_violation(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(bad)])
     assert result.exit_code == 1
     assert "violation" in result.output and "answer/x" in result.output
+
+
+# --- bad input on the CLI: one clean line, exit 2 ------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_store(examples_dir, tmp_path_factory):
+    path = tmp_path_factory.mktemp("qa") / "store"
+    build_store([examples_dir], path, root=examples_dir)
+    return path
+
+
+def one_line_error(out, *words) -> None:
+    assert out.exit_code == 2, out.output
+    lines = out.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: ") and "Traceback" not in out.output
+    for w in words:
+        assert w in lines[0]
+
+
+def test_cli_diff_names_an_unknown_release(example_store):
+    runner = CliRunner()
+    one_line_error(runner.invoke(main, ["diff", str(example_store), "r2.5.0", "r9.9"]),
+                   "unknown release 'r9.9'", "r2.6.0")
+    one_line_error(runner.invoke(main, ["diff", str(example_store), "nope", "r2.6.0"]),
+                   "unknown release 'nope'")
+    # a known release with no entries in this store is fine: no changes
+    out = runner.invoke(main, ["diff", str(example_store), "r1.2", "r2.0"])
+    assert out.exit_code == 0 and "no status changes from r1.2 to r2.0" in out.output
+    out = runner.invoke(main, ["diff", str(example_store), "r2.5.0", "r2.6.0"])
+    assert out.exit_code == 0 and "status change(s) from r2.5.0 to r2.6.0" in out.output
+
+
+def test_cli_on_a_damaged_store_names_it(example_store, tmp_path):
+    import shutil
+    damaged = tmp_path / "damaged"
+    shutil.copytree(example_store, damaged)
+    (damaged / "CURRENT").write_bytes(b"\x00garbage")
+    runner = CliRunner()
+    for args in (["stats", str(damaged)], ["validate", str(damaged)],
+                 ["diff", str(damaged), "r2.5.0", "r2.6.0"],
+                 ["query", "--name", "releases", str(damaged)]):
+        one_line_error(runner.invoke(main, args), str(damaged), "cannot open store")
+
+
+def test_cli_build_file_to_an_unwritable_path(examples_dir, tmp_path):
+    runner = CliRunner()
+    base = ["build", str(examples_dir), "--root", str(examples_dir), "--format", "ttl", "-o"]
+    one_line_error(runner.invoke(main, base + [str(tmp_path)]), str(tmp_path), "cannot write")
+    missing = tmp_path / "no" / "such" / "g.ttl"
+    one_line_error(runner.invoke(main, base + [str(missing)]), str(missing), "cannot write")
+    assert list(tmp_path.iterdir()) == []   # no temporary file left behind
