@@ -68,7 +68,7 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
     fail = lambda e: click.echo(f"kg: error: {e}", err=True)  # noqa: E731
     code = 0
     try:
-        files = corpus.find_files(paths)
+        files = corpus.find_faq_files(paths)
         show_bar = len(files) >= 20 and sys.stderr.isatty()
         with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
                                hidden=not show_bar) as bar:

@@ -40,6 +40,14 @@ def find_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
+def find_faq_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """`find_files`, refusing (InputError, exit 2) when `paths` hold no Markdown file at all."""
+    files = find_files(paths)
+    if not files:
+        raise InputError("no FAQ Markdown files under " + ", ".join(str(p) for p in paths))
+    return files
+
+
 def read_text(path: str | os.PathLike, name: str | None = None) -> str:
     """The file's text: UTF-8 with or without BOM, line ends normalised to LF.
     Invalid UTF-8 raises EncodingError naming the file and the byte offset."""

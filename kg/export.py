@@ -41,7 +41,7 @@ CSV_TABLES = ("nodes", "edges")
 
 @dataclass(frozen=True)
 class ExportOptions:
-    lang: str | None = None           # graph formats: label language (default en); RDF: keep only this language
+    lang: str | None = None           # graph formats: label language (default en); RDF: only its pages/answers
     release: str | None = None        # one release (a static snapshot)
     include_entries: bool = False     # graph formats: add FAQ entries (questions) as nodes
     dynamic: bool | None = None       # graph formats: None = dynamic unless one release is chosen
@@ -249,21 +249,57 @@ def rdf_prefixes() -> dict[str, str]:
     return prefixes
 
 
-def select_quads(store: ox.Store, options: ExportOptions):
-    """The store's quads, without the answers and statements of other releases (with
-    options.release) and without literals in the other language (with options.lang)."""
+_SCHEMA = "http://schema.org/"
+_KG = "https://w3id.org/mindspore-kg/ontology#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def excluded_nodes(store: ox.Store, options: ExportOptions) -> set:
+    """The pages, questions, answers and support statements a filtered export leaves out:
+    with options.lang, those of the other language; with options.release, the answers of
+    other releases; then the statements derived from a left-out answer, the questions left
+    with no answer and the pages left with no question (so the subset stays valid)."""
+    if not options.lang and not options.release:
+        return set()
+    schema = {n: ox.NamedNode(_SCHEMA + n) for n in ("inLanguage", "acceptedAnswer", "isPartOf")}
     excluded: set = set()
+    if options.lang:
+        excluded |= {q.subject for q in store.quads_for_pattern(None, schema["inLanguage"], None)
+                     if q.object.value != options.lang}
+        # a question on a page of the other language, an answer to such a question
+        excluded |= {q.subject for q in store.quads_for_pattern(None, schema["isPartOf"], None)
+                     if q.object in excluded}
+        excluded |= {q.object for q in store.quads_for_pattern(None, schema["acceptedAnswer"], None)
+                     if q.subject in excluded}
     if options.release:
         from kg.export_graph import find_release, list_releases
         keep = ox.NamedNode(find_release(list_releases(store), options.release).iri)
-        kg_release = ox.NamedNode("https://w3id.org/mindspore-kg/ontology#release")
-        excluded = {q.subject for q in store.quads_for_pattern(None, kg_release, None)
-                    if q.object != keep}
+        answer = ox.NamedNode(_SCHEMA + "Answer")
+        excluded |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + "release"), None)
+                     if q.object != keep and ox.Quad(q.subject, _RDF_TYPE, answer, q.graph_name) in store}
+    statement = ox.NamedNode(_KG + "SupportStatement")
+    excluded |= {q.subject for q in store.quads_for_pattern(
+                     None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None)
+                 if q.object in excluded
+                 and ox.Quad(q.subject, _RDF_TYPE, statement, q.graph_name) in store}
+    for child, link, parent_type in (("acceptedAnswer", False, "Question"),
+                                     ("isPartOf", True, "FAQPage")):
+        kept: set = set()   # parents with at least one child kept
+        for q in store.quads_for_pattern(None, schema[child], None):
+            node, parent = (q.subject, q.object) if link else (q.object, q.subject)
+            if node not in excluded:
+                kept.add(parent)
+        excluded |= {q.subject for q in store.quads_for_pattern(
+            None, _RDF_TYPE, ox.NamedNode(_SCHEMA + parent_type)) if q.subject not in kept}
+    return excluded
+
+
+def select_quads(store: ox.Store, options: ExportOptions):
+    """The store's quads without those about (or pointing at) the nodes `excluded_nodes`
+    leaves out. The vocabulary keeps its labels in both languages (its shapes ask for both)."""
+    excluded = excluded_nodes(store, options)
     for q in store:
         if q.subject in excluded or q.object in excluded:
-            continue
-        if (options.lang and isinstance(q.object, ox.Literal) and q.object.language
-                and q.object.language != options.lang):
             continue
         yield q
 

@@ -50,11 +50,25 @@ def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = "."
     """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs."""
     from kg.parsing import parse_paths
 
+    check_release(release)
     entries = list(parse_paths(paths, root=root, release=release))
     if not entries:
         raise InputError("no FAQ entries found in " + ", ".join(str(p) for p in paths))
+    for e in entries:  # a release read from a path segment (r9.9/...) must be known too
+        check_release(e.release, e.source)
     extractor = extractor or default_extractor()
     return [(e, extractor.extract(e)) for e in entries]
+
+
+def check_release(release: str | None, source: str | None = None) -> None:
+    """InputError (exit 2) unless `release` is None or a release of ontology/vocabulary.ttl."""
+    if release is None:
+        return
+    from kg.ontology import release_orders
+    known = release_orders()
+    if release not in known:
+        raise InputError(f"unknown release {release!r} (known: {', '.join(sorted(known, key=known.get))})",
+                         path=source)
 
 
 def build_graph_quads(pairs: Sequence[tuple[Entry, Extraction]], *, validate: bool = True,

@@ -19,9 +19,11 @@ def normalise(text: str) -> str:
 def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
                        extractor=None) -> list[dict]:
     """Rows {candidate, entries, releases, langs, example}, most entries (then releases) first."""
+    from kg.corpus import find_faq_files
     from kg.extraction import Extractor
     from kg.parsing import parse_paths
 
+    find_faq_files(paths)  # none at all is bad input, not an empty list
     extractor = extractor or Extractor()
     groups: dict[str, dict] = defaultdict(lambda: {"entries": 0, "releases": set(), "langs": set(),
                                                    "example": None, "forms": defaultdict(int)})

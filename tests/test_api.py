@@ -220,6 +220,26 @@ def test_named_query_parameters_are_bound_not_spliced(client):
     assert missing.status_code == 404 and "no_such_query" in missing.get_json()["message"]
 
 
+@pytest.mark.parametrize("url, param, word", [
+    ("/queries/release_diff?from=foo&to=bar", "from", "release 'foo'"),
+    ("/queries/status_changes?from=r1.2&to=r9.9", "to", "release 'r9.9'"),
+    ("/queries/support_matrix?release=https://w3id.org/mindspore-kg/release/r9", "release", "release"),
+    ("/queries/features_on_hardware?hardware=TPU", "hardware", "hardware 'TPU'"),
+    ("/queries/feature_statements?status=maybe", "status", "status 'maybe'"),
+])
+def test_named_query_refuses_unknown_vocabulary_values(client, url, param, word):
+    r = client.get(url)
+    message = r.get_json()["message"]
+    assert r.status_code == 400 and f"parameter {param!r}: unknown {word}" in message
+    known = "r1.2, r1.3" if "release" in word else "Ascend" if "hardware" in word else "supported"
+    assert "(known: " in message and known in message
+    # the known values are accepted
+    ok = client.get(url.split("?")[0], query_string={
+        param: {"release": "r2.0", "from": "r1.2", "to": "r2.0", "hardware": "GPU",
+                "status": "planned"}[param]})
+    assert ok.status_code == 200
+
+
 def test_named_query_answer_matches_the_lookup(client):
     """The REST lookup and the named query it rests on agree."""
     q = client.get("/queries/feature_statements?status=planned&format=json").get_json()

@@ -140,6 +140,21 @@ def test_missing_path_is_one_clean_line(tmp_path):
                                      "0 files, 0 entries, 0 warnings"]
 
 
+def test_a_folder_without_markdown_is_bad_input(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "notes.txt").write_text("## Q: not markdown?\n\nA: no\n", encoding="utf-8")
+    r = invoke("extract", tmp_path)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.splitlines() == [f"kg: error: no FAQ Markdown files under {tmp_path}",
+                                     "0 files, 0 entries, 0 warnings"]
+    # Markdown without entries stays exit 0, with the per-file warning
+    (tmp_path / "sub" / "empty.md").write_text("# Nothing to ask\n", encoding="utf-8")
+    r = invoke("extract", tmp_path, "--root", tmp_path)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert r.stderr.splitlines() == ["kg: sub/empty.md: warning: no FAQ entries in this file",
+                                     "1 files, 0 entries, 1 warnings"]
+
+
 def _many_pages(tmp_path, n=25):
     for i in range(n):
         (tmp_path / f"p{i:02}.md").write_text(f"## Q: q{i}?\n\nA: a{i}\n", encoding="utf-8")

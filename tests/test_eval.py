@@ -153,3 +153,15 @@ def test_vocab_suggest_lists_candidates(tmp_path):
     rows = [json.loads(line) for line in r.output.splitlines()]
     assert rows[0]["candidate"] == "lattice sampling" and rows[0]["entries"] == 2
     assert all(row["candidate"] != "quantization" for row in rows)
+
+
+def test_vocab_suggest_on_a_folder_without_markdown_is_bad_input(tmp_path):
+    (tmp_path / "notes.txt").write_text("Q: not markdown?\n\nA: no\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.stderr.strip() == f"kg: error: no FAQ Markdown files under {tmp_path}"
+    assert r.stdout == ""
+    # Markdown without entries is not an error: an empty list
+    (tmp_path / "empty.md").write_text("# Nothing to ask\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--json"])
+    assert r.exit_code == 0 and r.stdout == ""

@@ -342,7 +342,14 @@ def test_rdf_filtered_by_release_and_language(store):
     kg_release = ox.NamedNode("https://w3id.org/mindspore-kg/ontology#release")
     releases = {o for s, p, o in triples if p == kg_release}
     assert releases == {ox.NamedNode(mint_iri("release", "r1.2"))}
-    assert not [o for _, _, o in triples if isinstance(o, ox.Literal) and o.language == "zh"]
+    # no zh page, question, answer or statement: zh literals are left on vocabulary concepts only
+    vocabulary = {q.subject for q in store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"), None)}
+    vocabulary |= {q.subject for q in store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ox.NamedNode("http://www.w3.org/2004/02/skos/core#ConceptScheme"))}
+    assert not [(s, o) for s, _, o in triples if isinstance(o, ox.Literal) and o.language == "zh"
+                and s not in vocabulary]
     assert any(isinstance(o, ox.Literal) and o.language == "en" for _, _, o in triples)
     # nothing points at an answer of another release
     r10 = mint_iri("answer", "0c0000000101").rsplit("/", 1)[0] + "/0c0000000101"
@@ -494,3 +501,31 @@ def test_real_store_exports_a_valid_dynamic_gexf(real_store, tmp_path, conforman
     for d in support:
         assert {s for s, _, _ in d["status_spells"]} <= statuses
         assert d["spells"] and all(a <= b for a, b in d["spells"])
+
+
+@pytest.mark.parametrize("options", [ExportOptions(lang="en"), ExportOptions(release="r1.2"),
+                                     ExportOptions(release="r1.1", lang="zh")],
+                         ids=["lang", "release", "release-lang"])
+def test_real_filtered_rdf_export_is_a_valid_subset(real_store, tmp_path, options):
+    """A filtered RDF export passes the check `kg validate FILE` runs, and holds only the
+    chosen release's and language's answers."""
+    from kg.validation import validate_path
+    path = tmp_path / "subset.ttl"
+    export_to_path(real_store, FORMATS["ttl"], path, options)
+    assert validate_path(path).conforms
+    sub = ox.Store()
+    load_file(sub, path)
+    rows = list(sub.query("""
+        PREFIX schema: <http://schema.org/>
+        PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
+        SELECT ?a ?lang ?release WHERE { ?a a schema:Answer ; schema:inLanguage ?lang ;
+                                         kg:release ?release }"""))
+    assert rows
+    if options.lang:
+        assert {r["lang"].value for r in rows} == {options.lang}
+    if options.release:
+        assert {r["release"].value for r in rows} == {mint_iri("release", options.release)}
+    # the whole store has more answers than the subset: the filter did something
+    total = len(list(real_store.quads_for_pattern(
+        None, ox.NamedNode("http://schema.org/text"), None)))
+    assert len(rows) < total

@@ -229,6 +229,35 @@ def test_binding_errors_name_the_parameter():
         CATALOGUE.get("hardware").bind({"lang": "e n"})
 
 
+def test_unknown_release_hardware_status_are_refused_with_the_known_ones():
+    from kg.ontology import release_orders
+    releases = sorted(release_orders(), key=release_orders().get)
+    with pytest.raises(InputError) as e:
+        CATALOGUE.get("release_diff").bind({"from": "foo"})
+    assert str(e.value).startswith("parameter 'from': unknown release 'foo' (known: ")
+    assert ", ".join(releases) in str(e.value)   # every release of the vocabulary, in order
+    with pytest.raises(InputError, match=r"'hardware': unknown hardware 'TPU' \(known: Ascend"):
+        to_term("hardware", "TPU", "hardware")
+    with pytest.raises(InputError, match="unknown release 'http://example.org/r1.2'"):
+        to_term("release", "http://example.org/r1.2")
+    assert to_term("release", mint_iri("release", "r2.6.0")).value == mint_iri("release", "r2.6.0")
+
+
+def test_cli_named_query_with_an_unknown_release_is_bad_input(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    store = fixture_graph.write_fixture_store(tmp_path / "store")
+    r = CliRunner().invoke(main, ["query", "--name", "release_diff", "--param", "from=foo",
+                                  str(store)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and "parameter 'from': unknown release 'foo' (known: r0.1" in lines[0]
+    ok = CliRunner().invoke(main, ["query", "--name", "release_diff", "--param", "from=r1.2",
+                                   "--param", "to=r2.0", "--format", "json", str(store)])
+    assert ok.exit_code == 0, ok.output
+
+
 def test_terms_are_typed():
     assert to_term("hardware", "Ascend910").value == mint_iri("hardware", "Ascend910")
     assert to_term("status", "n/a").value == mint_iri("status", "n-a")

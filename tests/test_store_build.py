@@ -177,9 +177,36 @@ def test_a_build_with_bad_input_or_a_violation_leaves_the_store_intact(examples_
     assert quads_of(store) == before
     (bad / "broken.md").write_text("# Unknown release\n\n**Q: Does it work?**\n\nA: Yes.\n",
                                    encoding="utf-8")
-    with pytest.raises(CheckFailed, match="release/r9.9"):
+    with pytest.raises(InputError, match="unknown release 'r9.9'"):
         build_store([tmp_path / "bad"], store, root=tmp_path / "bad", release="r9.9")
     assert quads_of(store) == before
+
+    class NoSuchFeature:  # an extractor naming a feature the vocabulary lacks: a violation
+        def extract(self, entry):
+            from kg.model import Extraction
+            return Extraction("supported", feature_iris=[mint_iri("feature", "no-such-feature")])
+
+    with pytest.raises(CheckFailed, match="no-such-feature"):
+        build_store([tmp_path / "bad"], store, root=tmp_path / "bad", extractor=NoSuchFeature())
+    assert quads_of(store) == before
+
+
+def test_cli_build_refuses_an_unknown_release_before_building(corpus_dir, tmp_path):
+    from kg.ontology import release_orders
+    store = tmp_path / "store"
+    for args in (["--release", "r9.9"], ["--release", "r9.9", "--format", "ttl"]):
+        out = CliRunner().invoke(main, ["build", str(corpus_dir / "r1.2"), "--root",
+                                        str(corpus_dir), "-o", str(store)] + args)
+        one_line_error(out, "unknown release 'r9.9' (known: ", ", ".join(release_orders()))
+        assert not store.exists()
+    # the same for a release read from a path segment
+    pages = tmp_path / "r9.9" / "docs" / "faq" / "source_en"
+    pages.mkdir(parents=True)
+    (pages / "faq.md").write_text("# FAQ\n\n**Q: Does it work?**\n\nA: Yes.\n", encoding="utf-8")
+    one_line_error(CliRunner().invoke(main, ["build", str(tmp_path / "r9.9"), "--root",
+                                             str(tmp_path), "-o", str(store)]),
+                   "r9.9/docs/faq/source_en/faq.md", "unknown release 'r9.9'")
+    assert not store.exists()
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
