@@ -29,6 +29,15 @@ def rows(store, name, values=None):
     return solutions_to_dicts(run_named(store, name, values, CATALOGUE))
 
 
+def rows_on_hardware_iri(store, name, hardware_iri, values=None):
+    """Like rows(), with the hardware bound to an IRI the shipped vocabulary lacks (the
+    parameter parser refuses names it does not know, so bind the term directly)."""
+    query = CATALOGUE.get(name)
+    subs = query.bind({**(values or {}), "hardware": "Ascend"})
+    subs["hardware"] = ox.NamedNode(hardware_iri)
+    return solutions_to_dicts(store.query(query.text, substitutions={ox.Variable(k): v for k, v in subs.items()}))
+
+
 def vocabulary_store() -> ox.Store:
     from kg.store import load_file
     store = ox.Store()
@@ -78,11 +87,17 @@ def _deeper_store() -> ox.Store:
 def test_statements_two_levels_down_count_for_every_broader_hardware():
     store = _deeper_store()
     for top in ("Ascend", "Ascend910", "Ascend910Z"):
+        if top == "Ascend910Z":  # the invented concept: not a name the parameter parser knows
+            def run(name, values, top=top):
+                return rows_on_hardware_iri(store, name, mint_iri("hardware", top), values)
+        else:
+            def run(name, values, top=top):
+                return rows(store, name, {**values, "hardware": top})
         found = {r["feature"].rsplit("/", 1)[-1]: r for r in
-                 rows(store, "features_on_hardware", {"hardware": top, "status": "partial"})}
+                 run("features_on_hardware", {"status": "partial"})}
         assert "hot-model-reload" in found, top
         assert "Ascend910Z" in found["hot-model-reload"]["on"].split()
-        stmts = rows(store, "feature_statements", {"hardware": top, "status": "partial"})
+        stmts = run("feature_statements", {"status": "partial"})
         assert mint_iri("statement", "deep-one") in {r["statement"] for r in stmts}, top
     # nothing under GPU or Ascend310
     for other in ("GPU", "Ascend310"):
