@@ -63,3 +63,25 @@ def release_orders() -> dict[str, int]:
     ranks = {q.subject: int(q.object.value) for q in quads if q.predicate == order}
     return {q.object.value: ranks[q.subject] for q in quads
             if q.predicate == notation and q.subject in ranks}
+
+
+# kinds whose values form a closed list in ontology/vocabulary.ttl: kind -> class
+CLOSED_KINDS = {"release": "Release", "hardware": "Hardware", "status": "SupportStatus"}
+
+
+def known_concepts(kind: str) -> dict[str, str]:
+    """{IRI: notation} of the vocabulary's concepts of a closed kind (releases in order)."""
+    return _known_concepts(kind, config.base_iri())
+
+
+@lru_cache(maxsize=16)
+def _known_concepts(kind: str, base: str) -> dict[str, str]:
+    quads = read_turtle(config.ONTOLOGY_DIR / "vocabulary.ttl", base)
+    cls = PREFIXES["kg"] + CLOSED_KINDS[kind]
+    members = {q.subject for q in quads if q.predicate.value == PREFIXES["rdf"] + "type" and q.object.value == cls}
+    notations = {q.subject: q.object.value for q in quads
+                 if q.subject in members and q.predicate.value == PREFIXES["skos"] + "notation"}
+    order = {q.subject: int(q.object.value) for q in quads
+             if q.subject in members and q.predicate.value == PREFIXES["kg"] + "releaseOrder"}
+    ranked = sorted(notations, key=lambda c: (order.get(c, 0), notations[c]))
+    return {c.value: notations[c] for c in ranked}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote
@@ -35,8 +34,6 @@ from kg.errors import InputError, KgError, NotFound
 from kg.iris import mint_iri
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
 
 # kinds whose values are IRIs minted from a notation/slug (or given as a full IRI)
 IRI_KINDS = ("feature", "hardware", "status", "release", "product", "scheme")
@@ -154,34 +151,11 @@ def to_term(kind: str, value: str, name: str = "value"):
     raise InputError(f"parameter {name!r}: unknown kind {kind!r}")
 
 
-# kinds whose values form a closed list in ontology/vocabulary.ttl: kind -> class
-CLOSED_KINDS = {"release": "Release", "hardware": "Hardware", "status": "SupportStatus"}
-
-
-def known_concepts(kind: str) -> dict[str, str]:
-    """{IRI: notation} of the vocabulary's concepts of a closed kind (releases in order)."""
-    return _known_concepts(kind, config.base_iri())
-
-
-@lru_cache(maxsize=16)
-def _known_concepts(kind: str, base: str) -> dict[str, str]:
-    from kg.namespaces import PREFIXES
-    from kg.ontology import read_turtle
-
-    quads = read_turtle(config.ONTOLOGY_DIR / "vocabulary.ttl", base)
-    cls = PREFIXES["kg"] + CLOSED_KINDS[kind]
-    members = {q.subject for q in quads if q.predicate.value == RDF_TYPE and q.object.value == cls}
-    notations = {q.subject: q.object.value for q in quads
-                 if q.subject in members and q.predicate.value == SKOS_NOTATION}
-    order = {q.subject: int(q.object.value) for q in quads
-             if q.subject in members and q.predicate.value == PREFIXES["kg"] + "releaseOrder"}
-    ranked = sorted(notations, key=lambda c: (order.get(c, 0), notations[c]))
-    return {c.value: notations[c] for c in ranked}
-
-
 def _check_known(kind: str, term, value: str, name: str):
     """`term` when the vocabulary knows it (for release/hardware/status), else InputError
     naming the parameter and listing the known notations."""
+    from kg.ontology import CLOSED_KINDS, known_concepts
+
     if kind not in CLOSED_KINDS:
         return term
     known = known_concepts(kind)
