@@ -33,13 +33,15 @@ HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
 
 
 HELDOUT2 = Path(__file__).parent / "data" / "heldout2.jsonl"
+HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2], ids=["heldout", "heldout2"])
-def test_heldout_gold_is_annotation_only(path):
+@pytest.mark.parametrize("path,size", [(HELDOUT, 120), (HELDOUT2, 120), (HELDOUT3, 90)],
+                         ids=["heldout", "heldout2", "heldout3"])
+def test_heldout_gold_is_annotation_only(path, size):
     """The held-out gold carries labels and our own notes, never corpus text."""
     recs = read_gold(path)
-    assert len(recs) >= 120
+    assert len(recs) >= size
     assert {r["lang"] for r in recs} == {"zh", "en"}
     assert len({r["source"].split("/")[0] for r in recs}) >= 15      # many releases
     for r in recs:
@@ -48,9 +50,10 @@ def test_heldout_gold_is_annotation_only(path):
 
 
 def test_heldout_sets_are_disjoint(gold_path):
-    """The second held-out set shares no entry with the dev gold or the first held-out set."""
-    keys = [{(r["source"], r["n"]) for r in read_gold(p)} for p in (gold_path, HELDOUT, HELDOUT2)]
+    """Each held-out set shares no entry with the dev gold or an earlier held-out set."""
+    keys = [{(r["source"], r["n"]) for r in read_gold(p)} for p in (gold_path, HELDOUT, HELDOUT2, HELDOUT3)]
     assert not keys[2] & (keys[0] | keys[1])
+    assert not keys[3] & (keys[0] | keys[1] | keys[2])
 
 
 def test_heldout_gold_meets_the_targets(corpus_dir):
@@ -78,6 +81,21 @@ def test_second_heldout_gold_meets_the_targets(corpus_dir):
     assert rep.status_accuracy("zh") >= 0.92, rep.format()
     assert rep.macro_f1() >= 0.91, rep.format()
     assert rep.hardware_prf()[2] >= 0.95, rep.format()
+    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
+
+
+def test_third_heldout_gold_meets_the_targets(corpus_dir):
+    """A third set annotated blind (tests/data/heldout3.jsonl, 90 entries, en/zh half and half, r1.0-r2.6
+    and master: feature, installation, inference, distributed, Lite, Serving pages). Blind figures
+    before any rule change: status 0.956 en / 1.000 zh, macro-F1 0.935, hardware F1 0.833. Thresholds
+    sit a little below the figures after general fixes (0.956 en / 1.000 zh, macro-F1 0.935,
+    hardware F1 0.895)."""
+    rep = evaluate(HELDOUT3, corpus_dir)
+    assert rep.found == rep.total
+    assert rep.status_accuracy("en") >= 0.93, rep.format()
+    assert rep.status_accuracy("zh") >= 0.97, rep.format()
+    assert rep.macro_f1() >= 0.90, rep.format()
+    assert rep.hardware_prf()[2] >= 0.85, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 
 

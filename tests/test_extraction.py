@@ -126,6 +126,10 @@ CASES = [
      "The operator has the following constraint: the group value must equal the channel count.", "partial", {}),
     ("en", "What can I do if an error about a chained comparison is reported?",
      "For comparisons, the compiler supports at most one operator. Write two comparisons instead.", "partial", {}),
+    # a how-to whose answer adds "X-based hardware is supported": generic words name no other subject
+    ("en", "How do I stream batches to the device by hand?",
+     "Follow the sample script of the manual mode. Currently, CPU-based and GPU-based hardware is supported.",
+     "n/a", {"CPU": "supported", "GPU": "supported"}),
 ]
 
 
