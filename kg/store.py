@@ -39,7 +39,7 @@ def open_store(path: str | os.PathLike, read_only: bool = True) -> ox.Store:
     """Open the store at `path`. Read-only by default (any number of readers may share it)."""
     p = Path(path)
     if read_only and not _marker(p):
-        raise StoreError(f"no store here (build one with `kg build` or `kg load`)", path=str(p))
+        raise StoreError("no store here (build one with `kg build` or `kg load`)", path=str(p))
     try:
         return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
     except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
 
 def run_isolated(code: str, cwd: str | None = None) -> dict:
@@ -23,3 +26,18 @@ def run_isolated(code: str, cwd: str | None = None) -> dict:
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def full_store(ctx: dict) -> Path:
+    """The full-corpus store: ctx["store"] if another row built one (or KG_BENCH_STORE names
+    one), else `kg build` it once into a temporary folder and remember it in ctx."""
+    if ctx.get("store") and Path(ctx["store"], "CURRENT").is_file():
+        return Path(ctx["store"])
+    path = Path(os.environ.get("KG_BENCH_STORE") or Path(tempfile.mkdtemp(prefix="kg-bench-")) / "store")
+    if not (path / "CURRENT").is_file():
+        corpus = str(ctx["corpus"])
+        subprocess.run([sys.executable, "-m", "kg", "build", corpus, "--root", corpus, "-o", str(path),
+                        "--no-validate"], check=True, cwd=ctx["project"],
+                       env={**os.environ, "PYTHONPATH": str(ctx["project"])})
+    ctx["store"] = str(path)
+    return path

@@ -6,31 +6,16 @@ counts and checks the file the way the tests do (1.3 RNG, networkx read-back).
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import run_isolated  # noqa: E402
-
-
-def _full_store(ctx: dict) -> Path:
-    if ctx.get("store") and Path(ctx["store"], "CURRENT").is_file():
-        return Path(ctx["store"])
-    path = Path(os.environ.get("KG_BENCH_STORE") or Path(tempfile.mkdtemp(prefix="kg-bench-")) / "store")
-    if not (path / "CURRENT").is_file():
-        corpus = str(ctx["corpus"])
-        subprocess.run([sys.executable, "-m", "kg", "build", corpus, "--root", corpus, "-o", str(path),
-                        "--no-validate"], check=True, cwd=ctx["project"],
-                       env={**os.environ, "PYTHONPATH": str(ctx["project"])})
-    ctx["store"] = str(path)
-    return path
+from _measure import full_store, run_isolated  # noqa: E402
 
 
 def export_gexf(ctx: dict, include_entries: bool = False) -> dict:
-    store = _full_store(ctx)
+    store = full_store(ctx)
     out = Path(tempfile.mkdtemp(prefix="kg-bench-export-")) / "graph.gexf"
     r = run_isolated(f"""
         import sys

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -30,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from kgserver import kg_serve  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from _measure import full_store  # noqa: E402
+
 LOOKUPS = [
     ("REST", "/api/features?hardware=Ascend&status=supported"),
     ("named query", "/queries/features_on_hardware?hardware=Ascend"),
@@ -37,20 +38,6 @@ LOOKUPS = [
 CLIENTS = 4
 DURATION = 10.0  # seconds of load per lookup and server
 WORKERS = 2
-
-
-def full_store(ctx: dict) -> Path:
-    """The full-corpus store: ctx["store"] if another row built one, else `kg build` it."""
-    if ctx.get("store") and Path(ctx["store"], "CURRENT").is_file():
-        return Path(ctx["store"])
-    path = Path(os.environ.get("KG_BENCH_STORE") or Path(tempfile.mkdtemp(prefix="kg-bench-")) / "store")
-    if not (path / "CURRENT").is_file():
-        corpus = str(ctx["corpus"])
-        subprocess.run([sys.executable, "-m", "kg", "build", corpus, "--root", corpus, "-o", str(path),
-                        "--no-validate"], check=True, cwd=ctx["project"],
-                       env={**os.environ, "PYTHONPATH": str(ctx["project"])})
-    ctx["store"] = str(path)
-    return path
 
 
 def _rss_mb(pid: int) -> float:
