@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from kg.errors import InputError, NotFound
 from kg.iris import mint_iri
-from kg.pagedata import (LANGUAGES, OVERALL, STATUS_ORDER, _run, display_label, excerpt,
-                         hardware_columns, local_id, release_names, status_class)
+from kg.pagedata import (OVERALL, STATUS_ORDER, _run, check_lang, check_release, display_label,
+                         excerpt, hardware_columns, local_id, release_names, status_class)
 from kg.queries import to_term
 
 # graph legend and colours (kg/static/graph.js reads them from the page's data)
@@ -90,15 +90,12 @@ def _unique_docs(docs: list[dict]) -> list[dict]:
     return list(by.values())
 
 
-def graph(run, release: str, lang: str = "en") -> dict:
+def graph(run, release: str, lang: str = "en", known: list[str] | None = None) -> dict:
     """The support graph of a release as cytoscape.js elements: feature and hardware nodes,
-    one edge per (feature, hardware) coloured by status, hardware hierarchy edges."""
-    if lang not in LANGUAGES:
-        raise InputError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    known = release_names(run)
-    if release not in known:
-        raise NotFound(f"release: no entries for release {release!r} "
-                       f"(releases with entries: {', '.join(known)})")
+    one edge per (feature, hardware) coloured by status, hardware hierarchy edges.
+    `known`: the releases with entries, when the caller has them already."""
+    check_lang(lang)
+    check_release(release_names(run) if known is None else known, "release", release)
     rows = _run(run, "support_matrix", release=release, lang=lang)
     columns = hardware_columns(run, lang)
     nodes, edges, overall_only = {}, {}, set()

@@ -154,17 +154,29 @@ def _entries(rows: list[dict]) -> dict[str, dict]:
     return entries
 
 
-def matrix(run, release: str, lang: str = "en", compare: str | None = None) -> dict:
-    """The support matrix of `release` for entries in `lang`: rows grouped by product,
-    hardware columns, each cell with its statuses and evidence; with `compare`, cells
-    whose statuses differ in that release are marked."""
+def check_lang(lang: str) -> None:
     if lang not in LANGUAGES:
         raise InputError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    known = release_names(run)
+
+
+def check_release(known: list[str], name: str, value: str | None) -> None:
+    """NotFound unless `value` is one of the releases with entries (`known`)."""
+    if value not in known:
+        raise NotFound(f"{name}: no entries for release {value!r} "
+                       f"(releases with entries: {', '.join(known)})")
+
+
+def matrix(run, release: str, lang: str = "en", compare: str | None = None,
+           known: list[str] | None = None) -> dict:
+    """The support matrix of `release` for entries in `lang`: rows grouped by product,
+    hardware columns, each cell with its statuses and evidence; with `compare`, cells
+    whose statuses differ in that release are marked. `known`: the releases with entries,
+    when the caller has them already."""
+    check_lang(lang)
+    known = release_names(run) if known is None else known
     for name, value in (("release", release), ("compare", compare)):
-        if value and value not in known:
-            raise NotFound(f"{name}: no entries for release {value!r} "
-                           f"(releases with entries: {', '.join(known)})")
+        if value:
+            check_release(known, name, value)
     columns = hardware_columns(run, lang)
     cells = _cells(_statements(run, release, lang, columns))
     before = _cells(_statements(run, compare, lang, columns)) if compare else None

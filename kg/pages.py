@@ -71,6 +71,13 @@ def _default_release(releases: list[str]) -> str | None:
     return (numbered or releases or [None])[-1]
 
 
+def _chosen_release():
+    """(runner, releases with entries, the release asked for or the default one)."""
+    run = _run()
+    releases = pagedata.release_names(run)
+    return run, releases, _arg("release") or _default_release(releases)
+
+
 @bp.app_context_processor
 def _globals():
     from kg import __version__
@@ -95,12 +102,10 @@ def home():
 
 @bp.route("/matrix")
 def matrix():
-    run = _run()
-    releases = pagedata.release_names(run)
-    release = _arg("release") or _default_release(releases)
+    run, releases, release = _chosen_release()
     if release is None:
         return render_template("matrix.html", m=None, releases=releases, lang=_lang())
-    m = pagedata.matrix(run, release, _lang(), _arg("compare"))
+    m = pagedata.matrix(run, release, _lang(), _arg("compare"), known=releases)
     return render_template("matrix.html", m=m, releases=releases, lang=m["lang"])
 
 
@@ -113,11 +118,9 @@ def feature(ident: str):
 
 @bp.route("/graph")
 def graph():
-    run = _run()
-    releases = pagedata.release_names(run)
-    release = _arg("release") or _default_release(releases)
+    run, releases, release = _chosen_release()
     lang = _lang()
-    g = featuredata.graph(run, release, lang) if release else None
+    g = featuredata.graph(run, release, lang, known=releases) if release else None
     elements = g and {
         "nodes": g["nodes"], "edges": g["edges"],
         "featureUrl": url_for("pages.feature", ident="ID", lang=lang),
