@@ -15,14 +15,15 @@ from kg.store import build_store_atomically, load_file
 FIXTURE = Path(__file__).parent / "data" / "api_fixture.ttl"
 
 
-def fill_fixture(store: ox.Store) -> None:
+def fill_fixture(store: ox.Store, fixture: Path = FIXTURE) -> None:
+    """The real vocabulary without its feature concepts, plus an invented fixture graph."""
     load_file(store, config.ONTOLOGY_DIR / "vocabulary.ttl")
     scheme = mint_iri("scheme", "features")
     store.update(f"""
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         DELETE {{ ?f ?p ?o . ?s ?q ?f }}
         WHERE {{ ?f skos:inScheme <{scheme}> . {{ ?f ?p ?o }} UNION {{ ?s ?q ?f }} }}""")
-    load_file(store, FIXTURE)
+    load_file(store, fixture)
 
 
 def fixture_store() -> ox.Store:

@@ -23,7 +23,6 @@ from click.testing import CliRunner
 from lxml import etree
 
 import fixture_graph
-from kg import config
 from kg.errors import InputError
 from kg.export import FORMATS, ExportOptions, export_to_path, get_format, render
 from kg.export_graph import list_releases, project_graph
@@ -37,14 +36,7 @@ NPM_INSTALL = "cd <project root> && npm ci   (package.json lists graphology and 
 
 
 def fill_export_fixture(store: ox.Store) -> None:
-    """The real vocabulary without its feature concepts, plus the invented fixture graph."""
-    load_file(store, config.ONTOLOGY_DIR / "vocabulary.ttl")
-    scheme = mint_iri("scheme", "features")
-    store.update(f"""
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        DELETE {{ ?f ?p ?o . ?s ?q ?f }}
-        WHERE {{ ?f skos:inScheme <{scheme}> . {{ ?f ?p ?o }} UNION {{ ?s ?q ?f }} }}""")
-    load_file(store, FIXTURE)
+    fixture_graph.fill_fixture(store, FIXTURE)
 
 
 @pytest.fixture(scope="module")
