@@ -252,15 +252,11 @@ def test_named_query_answer_matches_the_lookup(client):
 # --- on real data --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_client(request, tmp_path_factory, corpus_dir):
-    """The app over the full-corpus store (`full_store`), or over two real releases."""
+def real_client(full_store):
+    """The app over the full-corpus store (`full_store`, built once per session)."""
     from kg.app import create_app
 
-    try:
-        store = request.getfixturevalue("full_store")
-    except pytest.FixtureLookupError:
-        store = fixture_graph.real_store_path(tmp_path_factory, corpus_dir)
-    app = create_app({"store": str(store), "workers": 1, "query_timeout": 30})
+    app = create_app({"store": str(full_store), "workers": 1, "query_timeout": 30})
     yield app.test_client()
     app.extensions["kg"]["runner"].close()
 

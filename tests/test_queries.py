@@ -88,15 +88,10 @@ def test_every_query_runs_on_the_fixture(fixture_store, name):
 
 
 @pytest.fixture(scope="module")
-def real_store(request, tmp_path_factory, corpus_dir) -> ox.Store:
-    """The full-corpus store when the session has one (`full_store`), else a store the
-    real pipeline builds from two releases of the corpus."""
+def real_store(full_store) -> ox.Store:
+    """The full-corpus store (`full_store`, built once per session), opened read-only."""
     from kg.store import open_store
-    try:
-        store = request.getfixturevalue("full_store")
-    except pytest.FixtureLookupError:
-        store = fixture_graph.real_store_path(tmp_path_factory, corpus_dir)
-    return store if isinstance(store, ox.Store) else open_store(store)
+    return open_store(full_store)
 
 
 def real_values(store, q) -> dict:

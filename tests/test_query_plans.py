@@ -136,13 +136,9 @@ FILTERS = [{}, {"hardware": "Ascend"}, {"hardware": "Ascend", "status": "support
 
 
 @pytest.fixture(scope="module")
-def real_store(request, tmp_path_factory, corpus_dir) -> ox.Store:
+def real_store(full_store) -> ox.Store:
     from kg.store import open_store
-    try:
-        store = request.getfixturevalue("full_store")
-    except pytest.FixtureLookupError:
-        store = fixture_graph.real_store_path(tmp_path_factory, corpus_dir)
-    return open_store(store)
+    return open_store(full_store)
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: "&".join(f"{k}={v}" for k, v in f.items()) or "all")
