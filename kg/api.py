@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kg.errors import InputError
 
@@ -57,31 +57,54 @@ def _args(*allowed: str) -> dict[str, str]:
     return out
 
 
+def _answer(view: str, args: dict, compute) -> Response:
+    """The JSON document `compute()` makes, kept in the server's answer cache (kg.cache:
+    exact while the store cannot change) under the view and its parameters; errors are
+    raised, never kept. `KG-Cache: hit|miss` says which it was when the cache is on."""
+    cache = current_app.extensions["kg"]["runner"].cache
+    key = ("api", view, tuple(sorted(args.items())))
+    body = cache.get(key)
+    if body is None:
+        generation = cache.generation
+        resp = current_app.json.response(compute())
+        cache.put(key, resp.get_data(), len(resp.get_data()) + 256, generation)
+        state = "miss"
+    else:
+        resp = Response(body, mimetype="application/json")
+        state = "hit"
+    if cache.enabled:
+        resp.headers["KG-Cache"] = state
+    return resp
+
+
 @bp.get("/api/features")
 def features():
     a = _args("hardware", "status", "release", "lang", "feature")
-    return jsonify(get_lookups().features(**a))
+    return _answer("features", a, lambda: get_lookups().features(**a))
 
 
 @bp.get("/api/features/<path:fid>")
 def feature(fid: str):
     a = _args("lang")
-    return jsonify(get_lookups().feature(fid, **a))
+    return _answer("feature", {**a, "id": fid}, lambda: get_lookups().feature(fid, **a))
 
 
 @bp.get("/api/hardware")
 def hardware():
-    return jsonify(get_lookups().hardware(**_args("lang")))
+    a = _args("lang")
+    return _answer("hardware", a, lambda: get_lookups().hardware(**a))
 
 
 @bp.get("/api/releases")
 def releases():
-    return jsonify(get_lookups().releases(**_args("lang")))
+    a = _args("lang")
+    return _answer("releases", a, lambda: get_lookups().releases(**a))
 
 
 @bp.get("/api/entries")
 def entries():
-    return jsonify(get_lookups().entries(**_args("source", "page", "release")))
+    a = _args("source", "page", "release")
+    return _answer("entries", a, lambda: get_lookups().entries(**a))
 
 
 @bp.get("/openapi.json")

@@ -1,7 +1,7 @@
 """The Flask app factory: config, the query runner, blueprints, errors, CORS.
 
 `create_app(config)` takes a dict whose keys are the names of kg.config settings
-(`query_timeout`, `max_results`, `max_body`, `workers`, `allow_update`,
+(`query_timeout`, `max_results`, `max_body`, `workers`, `cache_mb`, `allow_update`,
 `update_token`) plus `store` (the store directory), `engine` ("oxigraph" or
 "rdflib") and `isolate_network`; anything missing comes from kg.config. The
 runner lives in `app.extensions["kg"]["runner"]`; a test may pass a ready one as
@@ -20,7 +20,7 @@ from kg.errors import KgError, StoreError
 
 # one blueprint per concern; each module exposes `bp`. Other areas add theirs here.
 BLUEPRINTS = ["kg.endpoint", "kg.queries_bp", "kg.api", "kg.pages", "kg.web_export"]
-EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, Vary"
+EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, KG-Cache, ETag, Vary"
 
 
 def _settings(config: dict | None) -> dict:
@@ -44,13 +44,15 @@ def create_app(config: dict | None = None) -> Flask:
         runner = QueryRunner(cfg["store"], engine=cfg["engine"], workers=int(cfg["workers"]),
                              timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
                              allow_update=bool(cfg["allow_update"]),
-                             isolate_network=bool(cfg["isolate_network"]))
+                             isolate_network=bool(cfg["isolate_network"]),
+                             cache_bytes=int(cfg["cache_mb"]) * 1024 * 1024)
         atexit.register(runner.close)
     app.extensions["kg"] = {"runner": runner, "store": cfg["store"], "config": cfg}
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     app.register_error_handler(KgError, _kg_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_conditional)
     app.after_request(_cors)
     return app
 
@@ -86,6 +88,16 @@ def _http_error(e: HTTPException) -> Response:
     resp = error_response(e.code or 500, code, message)
     if e.code == 405 and getattr(e, "valid_methods", None):
         resp.headers["Allow"] = ", ".join(e.valid_methods)
+    return resp
+
+
+def _conditional(resp: Response) -> Response:
+    """ETag on every complete 200 answer to GET, and 304 Not Modified when the client
+    already has it (If-None-Match): browsers and SPARQL clients revalidate for free."""
+    if (request.method in ("GET", "HEAD") and resp.status_code == 200
+            and not resp.is_streamed and not resp.direct_passthrough and "ETag" not in resp.headers):
+        resp.add_etag()
+        resp.make_conditional(request)
     return resp
 
 

@@ -292,15 +292,19 @@ def load_cmd(files, store, append, fmt, graph):
               help="query worker processes [KG_WORKERS]")
 @click.option("--query-timeout", type=click.FloatRange(0, min_open=True), default=None,
               help="seconds a query may run before it gets 503 [KG_QUERY_TIMEOUT]")
+@click.option("--cache-mb", type=click.IntRange(min=0), default=None,
+              help="MB of answers kept for repeated queries; 0 turns the cache off [KG_CACHE_MB]")
 @click.option("--allow-update", is_flag=True, default=None,
               help="accept SPARQL Update from requests carrying KG_UPDATE_TOKEN as bearer token")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True, help="SPARQL engine (rdflib: the slow baseline of the benchmark)")
-def serve_cmd(store, host, port, workers, query_timeout, allow_update, engine):
+def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine):
     """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default."""
     from kg.server import serve
     config = {"allow_update": True} if allow_update else {}
     config["engine"] = engine
+    if cache_mb is not None:
+        config["cache_mb"] = cache_mb
     serve(store, host=host, port=port, workers=workers, query_timeout=query_timeout,
           config=config, announce=lambda line: click.echo(line, err=False))
 

@@ -21,6 +21,7 @@ class Setting:
     name: str
     default: object
     help: str
+    zero_ok: bool = False  # numbers: 0 allowed (it turns the thing off)
 
     def value(self):
         raw = os.environ.get("KG_" + self.name.upper())
@@ -34,9 +35,10 @@ class Setting:
                 number = kind(raw)
             except ValueError:
                 number = None
-            if number is None or not number > 0:
+            if number is None or not (number >= 0 if self.zero_ok else number > 0):
                 from kg.errors import InputError
-                raise InputError(f"KG_{self.name.upper()}={raw!r}: expected a positive "
+                what = "a non-negative" if self.zero_ok else "a positive"
+                raise InputError(f"KG_{self.name.upper()}={raw!r}: expected {what} "
                                  f"{'integer' if kind is int else 'number'} ({self.help})")
             return number
         return raw
@@ -49,6 +51,8 @@ SETTINGS = {s.name: s for s in [
     Setting("max_results", 10000, "result rows returned at most; a marker says when the cap was hit"),
     Setting("max_body", 1_000_000, "request body bytes accepted at most (413 above)"),
     Setting("workers", 2, "query worker processes"),
+    Setting("cache_mb", 64, "MB of query answers the server keeps for repeats (0: off)",
+            zero_ok=True),
     Setting("allow_update", False, "accept SPARQL Update (also needs update_token)"),
     Setting("update_token", "", "bearer token a SPARQL Update request must carry"),
 ]}

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request
 from kg import formats as fmts
 from kg.description import describe_service
 from kg.errors import ForbiddenError, InputError, QueryError
+from kg.queries_bp import answer_response
 
 bp = Blueprint("sparql", __name__)
 
@@ -98,11 +99,7 @@ def sparql() -> Response:
         query, accept=accept, format=override, base_iri=request.base_url,
         default_graphs=params.get("default-graph-uri") if _has_dataset(params) else None,
         named_graphs=params.get("named-graph-uri") if _has_dataset(params) else None)
-    resp = Response(answer.body, content_type=answer.format.content_type)
-    resp.headers["Vary"] = "Accept"
-    if answer.truncated is not None:
-        resp.headers[fmts.TRUNCATED_HEADER] = str(answer.truncated)
-    return resp
+    return answer_response(answer, runner())
 
 
 def _has_dataset(params: dict) -> bool:

@@ -8,6 +8,9 @@ the other workers keep answering meanwhile. Workers serialize the answer
 themselves (kg.formats), so only bytes cross the pipe; for the REST lookups and pages
 (`rows()`) they send plain Python rows instead, which neither side has to write or parse.
 
+Answers are kept in a bounded cache (kg.cache) while the store cannot change, so a
+repeated query is answered without a worker; updates and worker replacements empty it.
+
 Before a query reaches a worker, kg.guard refuses SERVICE, LOAD and remote FROM.
 Workers also drop their network access when the kernel allows it (a fresh, empty
 network namespace), so even a query that slipped past the guard could not connect.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import queue
 import socket
 import subprocess
@@ -27,6 +31,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg import formats as fmts
+from kg.cache import AnswerCache
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
 from kg.guard import check_query
 
@@ -43,6 +48,7 @@ class Answer:
     truncated: int | None = None
     count: int | None = None
     seconds: float = 0.0
+    cached: bool = False
 
 
 class _Worker:
@@ -91,11 +97,13 @@ class QueryRunner:
 
     engine: "oxigraph" (the store's own engine) or "rdflib" (rdflib's SPARQL engine
     over a copy of the store in memory; the benchmark baseline).
+    cache_bytes: size of the answer cache (kg.cache); 0 turns it off.
     """
 
     def __init__(self, store_path, *, engine: str = "oxigraph", workers: int = 2,
                  timeout: float = 10.0, max_results: int = 10000, allow_update: bool = False,
-                 isolate_network: bool = True, start_timeout: float = 600.0):
+                 isolate_network: bool = True, start_timeout: float = 600.0,
+                 cache_bytes: int = 0):
         if engine not in ("oxigraph", "rdflib"):
             raise StoreError(f"unknown query engine {engine!r} (oxigraph or rdflib)")
         if allow_update:
@@ -114,6 +122,7 @@ class QueryRunner:
         self.local_graphs: frozenset[str] = frozenset()
         self.isolated = False
         self.kills = 0
+        self.cache = AnswerCache(cache_bytes)
         workers_ = [_Worker(self._args) for _ in range(self.size)]
         try:
             for w in workers_:
@@ -136,6 +145,7 @@ class QueryRunner:
             self._all.discard(dead)
             self.kills += 1
         dead.kill()
+        self.cache.invalidate()  # the replacement reads the store again
 
         def respawn():
             while not self._closed:
@@ -189,11 +199,21 @@ class QueryRunner:
         """Run a SPARQL query and serialize its answer in the negotiated format.
         `substitutions`: variable name -> pyoxigraph term, bound by the engine (never spliced)."""
         t0 = time.perf_counter()
+        # The key holds the request as given (Accept included): a hit skips the guard and
+        # the negotiation too, whose outcome for it is part of the entry. Only answers
+        # that passed the guard are ever stored.
+        key = ("query", text, accept, format, base_iri, _seq(default_graphs), _seq(named_graphs),
+               _terms(substitutions), self.max_results)
+        hit = self.cache.get(key)
+        if hit is not None:
+            body, fmt, form, truncated, count = hit[0], *hit[1]
+            return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0, cached=True)
         report = check_query(text, local_graphs=self.local_graphs, base_iri=base_iri)
         if report.is_update:
             raise QueryError("this is a SPARQL Update, not a query (send it as `update`)")
         kind = "graph" if report.form in _GRAPH_FORMS else "results"
         fmt = fmts.negotiate(kind, accept, format)
+        generation = self.cache.generation
         job = {"op": "query", "text": text, "format": fmt.name, "kind": kind, "base_iri": base_iri,
                "default_graphs": default_graphs, "named_graphs": named_graphs,
                "substitutions": substitutions, "max_results": self.max_results}
@@ -202,17 +222,26 @@ class QueryRunner:
             fmt = fmts.negotiate("graph", accept, format)
             job.update(format=fmt.name, kind="graph")
             _, body, form, truncated, count = self._call(job)
+        self.cache.put(key, (body, (fmt, form, truncated, count)), _size(key, body), generation)
         return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0)
 
     def rows(self, text: str, *, substitutions: dict | None = None) -> list[dict]:
         """A SELECT query's solutions as plain rows ({variable: str, or int for
         xsd:integer}; unbound variables left out), for the REST lookups and pages: the
         worker sends Python values, so neither side writes or parses SPARQL JSON."""
+        key = ("rows", text, _terms(substitutions), self.max_results)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return pickle.loads(hit[0])  # a fresh copy: callers may change their rows
         report = check_query(text, local_graphs=self.local_graphs)
         if report.is_update or (report.form and report.form != "SELECT"):
             raise QueryError("rows() answers SELECT queries only")
+        generation = self.cache.generation
         _, rows, _, _, _ = self._call({"op": "rows", "text": text, "substitutions": substitutions,
                                        "max_results": self.max_results})
+        if self.cache.enabled:
+            data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+            self.cache.put(key, (data, None), _size(key, data), generation)
         return rows
 
     def update(self, text: str, *, base_iri: str | None = None) -> Answer:
@@ -220,7 +249,10 @@ class QueryRunner:
             raise ForbiddenError("SPARQL Update is disabled on this server (read-only)")
         t0 = time.perf_counter()
         check_query(text, local_graphs=self.local_graphs, base_iri=base_iri)
-        self._call({"op": "update", "text": text, "base_iri": base_iri})
+        try:
+            self._call({"op": "update", "text": text, "base_iri": base_iri})
+        finally:
+            self.cache.invalidate()
         fmt = fmts.BY_NAME[("results", "table")]
         return Answer(b"update done\n", fmt, "UPDATE", None, None, time.perf_counter() - t0)
 
@@ -236,6 +268,21 @@ class QueryRunner:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _seq(values) -> tuple | None:
+    return None if values is None else tuple(values)
+
+
+def _size(key: tuple, value: bytes) -> int:
+    """What an entry costs: its answer and its key's query text (a client could send many
+    long queries with short answers), plus a little for the rest."""
+    return len(value) + len(key[1]) + 256
+
+
+def _terms(substitutions: dict | None) -> tuple:
+    """Substitutions as a hashable key: variable names with their terms in N-Triples form."""
+    return tuple(sorted((k, str(v)) for k, v in (substitutions or {}).items()))
 
 
 # --- the worker process ---------------------------------------------------------

@@ -53,17 +53,22 @@ def run_query(name: str):
         values[key] = got[0]
     override = values.pop("format", None)
     substitutions = query.bind(values)
-    body, fmt, truncated = execute(query, substitutions, request.headers.get("Accept"), override)
-    resp = Response(body, content_type=fmt.content_type)
+    runner = current_app.extensions["kg"]["runner"]
+    answer = runner.query(query.text, accept=request.headers.get("Accept"), format=override,
+                          substitutions=substitutions)
+    return answer_response(answer, runner)
+
+
+def answer_response(answer, runner) -> Response:
+    """The HTTP response of a query answer (kg.execution.Answer): its bytes in its format,
+    Vary: Accept, the truncation marker when the result cap was hit, and whether the
+    answer cache had it (`KG-Cache: hit|miss`, when the cache is on)."""
+    from kg.formats import TRUNCATED_HEADER
+
+    resp = Response(answer.body, content_type=answer.format.content_type)
     resp.headers["Vary"] = "Accept"
-    if truncated is not None:
-        from kg.formats import TRUNCATED_HEADER
-        resp.headers[TRUNCATED_HEADER] = str(truncated)
+    if answer.truncated is not None:
+        resp.headers[TRUNCATED_HEADER] = str(answer.truncated)
+    if runner.cache.enabled:
+        resp.headers["KG-Cache"] = "hit" if answer.cached else "miss"
     return resp
-
-
-def execute(query, substitutions: dict, accept: str | None, override: str | None):
-    """(body bytes, Format, truncated) of a named query, through the app's runner."""
-    answer = current_app.extensions["kg"]["runner"].query(
-        query.text, accept=accept, format=override, substitutions=substitutions)
-    return answer.body, answer.format, answer.truncated

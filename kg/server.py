@@ -34,7 +34,8 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     shown_host = f"[{host}]" if ":" in host else host
     root = f"http://{shown_host}:{server.effective_port}/"
     announce(f"kg: serving {store} at {root} (SPARQL endpoint {root}sparql, API {root}api/features; "
-             f"{runner.size} query workers, {runner.timeout:g} s timeout"
+             f"{runner.size} query workers, {runner.timeout:g} s timeout, "
+             f"{_cache_note(runner.cache)}"
              f"{', network-isolated' if runner.isolated else ''}); Ctrl-C stops")
     sys.stdout.flush()
     try:
@@ -44,3 +45,9 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     finally:
         server.close()
         runner.close()
+
+
+def _cache_note(cache) -> str:
+    if not cache.enabled:
+        return "answer cache off"
+    return f"{cache.max_bytes / 1024 / 1024:g} MB answer cache"
