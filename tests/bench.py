@@ -3,6 +3,7 @@
 Each module there defines `ROWS`: a list of callables taking the shared context
 dict and returning a dict with keys `name`, `seconds`, `peak_mb` and optional
 `note`/`target`. Rows run in file order, one process, so ratios are comparable.
+`python tests/bench.py serve pages` runs only the modules named.
 """
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ PROJECT = HERE.parent
 
 
 def main(argv: list[str]) -> int:
+    """argv: names of benchmark modules to run (e.g. `serve`); none: all of them."""
     sys.path.insert(0, str(PROJECT))
     ctx: dict = {"corpus": PROJECT.parent / "shared" / "corpus" / "mindspore-docs",
                  "project": PROJECT}
     rows = []
     for path in sorted((HERE / "benchmarks").glob("*.py")):
-        if path.name.startswith("_"):
+        if path.name.startswith("_") or (argv and path.stem.lstrip("0123456789_") not in argv
+                                          and path.stem not in argv):
             continue
         spec = importlib.util.spec_from_file_location(f"bench_{path.stem}", path)
         mod = importlib.util.module_from_spec(spec)

@@ -10,6 +10,14 @@ exactly as a client sends them (no query text written for the bench):
   features_on_hardware`; one row per feature, ~8 KB of SPARQL JSON).
 Narrower hardware (Ascend910, Ascend310) counts for Ascend in both.
 
+Three servers, each loaded in turn:
+- rdflib, answer cache off: the baseline;
+- oxigraph, answer cache off: every request runs the query in a worker. Its ratio to
+  the baseline is the engine comparison (both behind the same app, nothing remembered);
+  its p50 is what a question nobody asked before costs;
+- oxigraph as `kg serve` ships (answer cache on): repeats of a question are answered
+  from memory. The p50 target is checked on this row; the first row's p50 stays beside it.
+
 Targets: p50 < 5 ms and >= 20x the rdflib baseline's throughput.
 """
 from __future__ import annotations
@@ -111,12 +119,15 @@ def answer_of(url: str, target: str) -> list:
     return sorted(b["feature"]["value"] for b in doc["results"]["bindings"])
 
 
-def _serve(ctx: dict, engine: str) -> list[dict]:
-    """One server of `engine`, every lookup loaded in turn; a row per lookup."""
+def _serve(ctx: dict, engine: str, cache: bool) -> list[dict]:
+    """One server of `engine` (answer cache on or off), every lookup loaded in turn; a row
+    per lookup."""
     store = full_store(ctx)
     results = {}
+    mode = f"{engine}, cache {'on' if cache else 'off'}"
+    cache_args = () if cache else ("--cache-mb", "0")
     with kg_serve(store, "--workers", str(WORKERS), "--engine", engine, "--query-timeout", "600",
-                  startup=900) as url:
+                  *cache_args, startup=900) as url:
         for kind, target in LOOKUPS:
             single = load(url, target, 1, 2.0)  # warms up; the latency without contention
             results[kind] = load(url, target, CLIENTS, DURATION)
@@ -128,27 +139,40 @@ def _serve(ctx: dict, engine: str) -> list[dict]:
     rows = []
     for kind, target in LOOKUPS:
         r = results[kind]
-        ctx[f"serve_{engine}_{kind}"] = r
+        ctx[f"serve_{engine}_{cache}_{kind}"] = r
         note = (f"GET {target}: {r['rps']:.1f} req/s, p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms "
                 f"({r['n']} requests, {CLIENTS} clients, {WORKERS} workers, answer {r['bytes'][0]} bytes; "
                 f"one client alone: p50 {r['p50_single']:.2f} ms)")
-        target_note = "baseline" if engine == "rdflib" else "p50 < 5 ms; >= 20x rdflib req/s"
-        base = ctx.get(f"serve_rdflib_{kind}")
+        if engine == "rdflib":
+            target_note = "baseline"
+        elif cache:
+            target_note = "p50 < 5 ms"
+        else:
+            target_note = ">= 20x rdflib req/s"
+        base = ctx.get(f"serve_rdflib_False_{kind}")
         if engine == "oxigraph" and base:
-            note += f"; {r['rps'] / base['rps']:.0f}x rdflib"
+            if not cache:  # the engine comparison: neither server remembers answers
+                note += f"; {r['rps'] / base['rps']:.0f}x rdflib"
             note += "; same answer as rdflib" if base["answer"] == r["answer"] else "; ANSWER DIFFERS FROM RDFLIB"
-        rows.append({"name": f"serve Ascend lookup, {kind} ({engine})", "seconds": r["p50"] / 1000,
+        cold = ctx.get(f"serve_oxigraph_False_{kind}")
+        if engine == "oxigraph" and cache and cold:
+            note += f"; cache off: p50 {cold['p50']:.2f} ms"
+        rows.append({"name": f"serve Ascend lookup, {kind} ({mode})", "seconds": r["p50"] / 1000,
                      "peak_mb": peak, "target": target_note, "note": note})
     return rows
 
 
 def serve_rdflib(ctx: dict) -> list[dict]:
     """Baseline first, so the kg serve rows can state the ratio."""
-    return _serve(ctx, "rdflib")
+    return _serve(ctx, "rdflib", cache=False)
+
+
+def serve_oxigraph_uncached(ctx: dict) -> list[dict]:
+    return _serve(ctx, "oxigraph", cache=False)
 
 
 def serve_oxigraph(ctx: dict) -> list[dict]:
-    return _serve(ctx, "oxigraph")
+    return _serve(ctx, "oxigraph", cache=True)
 
 
-ROWS = [serve_rdflib, serve_oxigraph]
+ROWS = [serve_rdflib, serve_oxigraph_uncached, serve_oxigraph]
