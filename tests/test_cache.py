@@ -216,3 +216,14 @@ def test_bad_cache_settings_get_one_line(store):
         return lines[0]
     assert "expected a non-negative integer" in fails(extra_env={"KG_CACHE_MB": "-1"})
     assert "'--cache-mb'" in fails("--cache-mb", "-5")
+
+
+def test_openapi_describes_the_cache_headers_and_304(client):
+    doc = client.get("/openapi.json").get_json()
+    for path, item in doc["paths"].items():
+        responses = item["get"]["responses"]
+        assert "304" in responses, path
+        assert {"ETag", "KG-Cache"} <= set(responses["200"]["headers"]), path
+        assert any(p.get("$ref", "").endswith("/IfNoneMatch") for p in item["get"]["parameters"]), path
+    first = client.get("/api/hardware")
+    assert client.get("/api/hardware", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
