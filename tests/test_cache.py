@@ -227,3 +227,29 @@ def test_openapi_describes_the_cache_headers_and_304(client):
         assert any(p.get("$ref", "").endswith("/IfNoneMatch") for p in item["get"]["parameters"]), path
     first = client.get("/api/hardware")
     assert client.get("/api/hardware", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_cached_answers_come_while_every_worker_is_busy(store):
+    """One worker, held by a runaway query: a question asked before is still answered at
+    once, a new one waits for the deadline like before."""
+    import threading
+    import time
+
+    with QueryRunner(store, workers=1, timeout=2.0, cache_bytes=1 << 20) as r:
+        r.query(COUNT, format="json")
+        outcome = {}
+
+        def runaway():
+            try:
+                r.query(RUNAWAY, format="json")
+            except QueryTimeout as e:
+                outcome["timeout"] = str(e)
+        t = threading.Thread(target=runaway)
+        t.start()
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        answer = r.query(COUNT, format="json")
+        waited = time.monotonic() - t0
+        assert answer.cached and waited < 0.5
+        t.join()
+        assert "2 s limit" in outcome["timeout"]
