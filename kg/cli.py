@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from kg import __version__
+from kg import __version__, formats
 from kg.errors import KgError
 
 
@@ -155,7 +155,8 @@ def vocab_suggest_cmd(corpus, root, min_count, limit, as_json):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("-o", "--output", default=None,
               help="store directory to (re)build; with --format the file to write (default stdout)")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(
+    [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]), default=None,
               help="write the graph as a file in this format instead of building a store")
 @click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
               help="folder the sources of the entries are relative to")
@@ -241,7 +242,8 @@ def _query_args(args: tuple[str, ...]) -> tuple[str | None, str]:
 @main.command("query")
 @click.argument("args", nargs=-1, required=True, metavar="[SPARQL] STORE")
 @click.option("--format", "fmt", default="table", show_default=True,
-              help="table, json, csv, tsv, xml; turtle, ntriples, rdfxml, jsonld for CONSTRUCT/DESCRIBE")
+              help=f"{', '.join(f.name for f in formats.formats_for('results'))}; "
+                   f"{', '.join(f.name for f in formats.formats_for('graph'))} for CONSTRUCT/DESCRIBE")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None,
               help="seconds before the query is stopped")
 @click.option("--name", "name", default=None,
@@ -313,8 +315,7 @@ def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update,
 
 @main.command("export")
 @click.argument("store", type=click.Path(exists=True))
-@click.option("--format", "-f", "fmt", type=click.Choice(
-    ["gexf", "graphml", "csv", "ttl", "nt", "jsonld", "trig"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(list(formats.EXPORT_FORMATS)),
     help="output format (default: from the -o extension)")
 @click.option("-o", "--output", default="-", show_default=True,
               help="file to write ('-' = stdout); csv writes two files: -o DIR/ gives "

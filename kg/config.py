@@ -9,11 +9,26 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_DIR / "ontology"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent           # the source tree, when kg runs from one
+SHIPPED_DIR = PACKAGE_DIR / "_data"        # where a wheel carries ontology/ and queries/ (setup.py)
+SHIPPED_DIRS = ("ontology", "queries")
+
+
+def find_data_dir(name: str) -> Path:
+    """A top-level data folder (ontology/, queries/): the source tree's first (a checkout or
+    the editable install), then the copy an installed wheel carries in kg/_data/."""
+    source = PROJECT_DIR / name
+    if source.is_dir() and (PROJECT_DIR / "setup.cfg").is_file():
+        return source
+    shipped = SHIPPED_DIR / name
+    return shipped if shipped.is_dir() else source
+
+
+ONTOLOGY_DIR = find_data_dir("ontology")
 LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
-QUERIES_DIR = PROJECT_DIR / "queries"
-EXAMPLES_DIR = PROJECT_DIR / "examples"
+QUERIES_DIR = find_data_dir("queries")
+EXAMPLES_DIR = PROJECT_DIR / "examples"    # the source tree only (make run's demo corpus)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def describe_service(endpoint_url: str, runner, *, update: bool = False) -> fmts
     if update:
         t.append(ox.Triple(svc, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     seen = set()
-    for f in fmts.FORMATS:
+    for f in fmts.query_formats():
         if f.iri.startswith("urn:") or f.iri in seen:
             continue
         seen.add(f.iri)

@@ -1,7 +1,8 @@
 """Export the graph: GEXF 1.3 (Gephi), GraphML, CSV nodes+edges, and RDF files (ttl, nt, jsonld, trig).
 
-One table of formats (`FORMATS`) serves the `kg export` command and the `/export/graph.<fmt>`
-endpoint. Graph formats write the networkx projection of kg.export_graph; RDF formats dump the
+The formats are rows of the one registry, kg.formats (kind "network" or "graph", named by
+their file extension); `FORMATS` here is its export view, read by the `kg export` command and
+the `/export/graph.<ext>` endpoint. Graph formats write the networkx projection of kg.export_graph; RDF formats dump the
 store itself (optionally one release, one language).
 """
 from __future__ import annotations
@@ -16,26 +17,11 @@ from typing import Callable
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.formats import EXPORT_FORMATS, Format
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    name: str
-    media_type: str
-    extension: str
-    kind: str                         # "graph" (projection) or "rdf" (the store's triples)
-    rdf_format: ox.RdfFormat | None = None
-
-
-FORMATS: dict[str, ExportFormat] = {f.name: f for f in [
-    ExportFormat("gexf", "application/gexf+xml", "gexf", "graph"),
-    ExportFormat("graphml", "application/graphml+xml", "graphml", "graph"),
-    ExportFormat("csv", "text/csv", "csv", "graph"),
-    ExportFormat("ttl", "text/turtle", "ttl", "rdf", ox.RdfFormat.TURTLE),
-    ExportFormat("nt", "application/n-triples", "nt", "rdf", ox.RdfFormat.N_TRIPLES),
-    ExportFormat("jsonld", "application/ld+json", "jsonld", "rdf", ox.RdfFormat.JSON_LD),
-    ExportFormat("trig", "application/trig", "trig", "rdf", ox.RdfFormat.TRIG),
-]}
+# the export formats, by file extension: a view of the one registry (kg.formats)
+FORMATS: dict[str, Format] = EXPORT_FORMATS
 CSV_TABLES = ("nodes", "edges")
 
 
@@ -47,11 +33,11 @@ class ExportOptions:
     dynamic: bool | None = None       # graph formats: None = dynamic unless one release is chosen
 
 
-def get_format(name: str | None, path: str | os.PathLike | None = None) -> ExportFormat:
-    """The format named, or the one the file extension names."""
+def get_format(name: str | None, path: str | os.PathLike | None = None) -> Format:
+    """The format named, or the one the file extension names (its extension or a suffix)."""
     if not name and path and str(path) != "-":
         ext = Path(path).suffix.lower().lstrip(".")
-        name = {"turtle": "ttl", "json": "jsonld", "xml": "gexf"}.get(ext, ext)
+        name = next((f.extension for f in FORMATS.values() if ext in f.suffixes), ext)
         if name not in FORMATS:
             raise InputError(f"cannot tell the export format from {Path(path).name!r}; "
                              f"give --format ({', '.join(FORMATS)})", path=str(path))
@@ -83,17 +69,17 @@ def project(store: ox.Store, options: ExportOptions):
                          include_entries=options.include_entries, dynamic=options.dynamic)
 
 
-def _check(fmt: ExportFormat, options: ExportOptions) -> None:
-    if fmt.kind == "rdf" and options.include_entries:
+def _check(fmt: Format, options: ExportOptions) -> None:
+    if fmt.kind == "graph" and options.include_entries:
         raise InputError("--include-entries applies to gexf, graphml and csv; "
                          "RDF exports always contain the entries")
-    if fmt.kind == "rdf" and options.dynamic is not None:
+    if fmt.kind == "graph" and options.dynamic is not None:
         raise InputError("--dynamic/--static apply to gexf, graphml and csv")
     if options.lang not in (None, "en", "zh"):
         raise InputError(f"unknown language {options.lang!r} (known: en, zh)")
 
 
-def export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
+def export_to_path(store: ox.Store, fmt: Format, path: str | os.PathLike,
                    options: ExportOptions = ExportOptions()) -> dict:
     """Write the export to `path` (for csv: two files, see csv_paths). Returns a summary."""
     _check(fmt, options)
@@ -103,12 +89,12 @@ def export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
         raise InputError(f"cannot write: {e.strerror or e}", path=str(e.filename or path)) from None
 
 
-def _export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
+def _export_to_path(store: ox.Store, fmt: Format, path: str | os.PathLike,
                     options: ExportOptions) -> dict:
     given, path = path, Path(path)
-    if fmt.kind == "rdf":
+    if fmt.kind == "graph":
         n = write_rdf(store, fmt, path, options)
-        return {"format": fmt.name, "files": [str(path)], "triples": n}
+        return {"format": fmt.extension, "files": [str(path)], "triples": n}
     G = project(store, options)
     if fmt.name == "csv":
         nodes_path, edges_path = csv_paths(given)
@@ -121,16 +107,16 @@ def _export_to_path(store: ox.Store, fmt: ExportFormat, path: str | os.PathLike,
         with open(path, "wb") as f:
             GRAPH_WRITERS[fmt.name](G, f)
         files = [str(path)]
-    return {"format": fmt.name, "files": files, "nodes": G.number_of_nodes(),
+    return {"format": fmt.extension, "files": files, "nodes": G.number_of_nodes(),
             "edges": G.number_of_edges(), "mode": G.graph["mode"]}
 
 
-def render(store: ox.Store, fmt: ExportFormat, options: ExportOptions = ExportOptions(),
+def render(store: ox.Store, fmt: Format, options: ExportOptions = ExportOptions(),
            table: str | None = None, out: io.BufferedIOBase | None = None) -> bytes | None:
     """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges)."""
     _check(fmt, options)
     buf = out if out is not None else io.BytesIO()
-    if fmt.kind == "rdf":
+    if fmt.kind == "graph":
         write_rdf(store, fmt, buf, options)
     elif fmt.name == "csv":
         if table not in CSV_TABLES:
@@ -304,7 +290,7 @@ def select_quads(store: ox.Store, options: ExportOptions):
         yield q
 
 
-def write_rdf(store: ox.Store, fmt: ExportFormat, out, options: ExportOptions) -> int:
+def write_rdf(store: ox.Store, fmt: Format, out, options: ExportOptions) -> int:
     """Serialize the (filtered) store; returns the number of triples/quads written."""
     count = 0
 
@@ -315,7 +301,7 @@ def write_rdf(store: ox.Store, fmt: ExportFormat, out, options: ExportOptions) -
             yield item
 
     quads = select_quads(store, options)
-    if fmt.rdf_format is ox.RdfFormat.TRIG:
+    if fmt.rdf_format == ox.RdfFormat.TRIG:
         items = counted(quads)
     else:
         items = counted(ox.Triple(q.subject, q.predicate, q.object) for q in quads

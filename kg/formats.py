@@ -1,27 +1,25 @@
-"""The one registry of result and RDF formats, and content negotiation over it.
+"""The one registry of formats, and content negotiation over it.
 
-Each format is a row: name, kind, MIME types (the first is sent), aliases for the
-`format` override / `--format` option, and a serializer. The HTTP layer and the
-CLI both pick formats here; a new format is a new row.
+Each format is one row of `FORMATS`: name, kind, MIME types (the first is sent), aliases for
+the `format` override / `--format` option, file extension, and which side offers it. Every
+user reads it from here: content negotiation for /sparql and /queries, `kg query --format`,
+`kg export -f`, the `/export/graph.<ext>` routes and the service description. A new format
+is a new row (plus its writer).
 
-Kinds: "results" (SELECT bindings and ASK booleans) and "graph" (CONSTRUCT,
-DESCRIBE, the service description).
+Kinds: "results" (SELECT bindings and ASK booleans), "graph" (RDF: CONSTRUCT, DESCRIBE, the
+service description, RDF exports) and "network" (the networkx projection: GEXF, GraphML,
+CSV node/edge tables). Query answers use the rows with `query=True`; exports the rows with
+`export=True`, each named by its file extension.
+
+This module stays light (no pyoxigraph) so the CLI can build its option choices from it;
+the writers live in kg.serializers (answers) and kg.export (exports).
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
-from typing import Callable
-from xml.sax.saxutils import escape, quoteattr
-
-import pyoxigraph as ox
 
 from kg.errors import InputError, NotAcceptable
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 TRUNCATED_HEADER = "KG-Results-Truncated"
 
 
@@ -44,20 +42,40 @@ class Results:
 @dataclass(frozen=True)
 class Format:
     name: str
-    kind: str
+    kind: str                     # "results", "graph" (RDF) or "network"
     mimes: tuple[str, ...]
-    aliases: tuple[str, ...]
-    serialize: Callable[[Results], bytes]
-    iri: str  # the W3C format IRI (service descriptions name formats by it)
-    text: bool = True  # send `; charset=utf-8`
+    aliases: tuple[str, ...] = ()
+    extension: str = ""           # file extension; an export format is named by it
+    iri: str = ""                 # the W3C format IRI (service descriptions name formats by it)
+    writer: str = ""              # results: a key of kg.serializers.RESULT_WRITERS
+    syntax: str = ""              # graph: the pyoxigraph RdfFormat member
+    comment: str | None = None    # graph: a comment line in this syntax (truncation note)
+    query: bool = False           # offered for query answers (/sparql, /queries, kg query)
+    export: bool = False          # offered by kg export and /export/graph.<extension>
+    suffixes: tuple[str, ...] = ()  # other file extensions `kg export -o` reads as this format
+    text: bool = True             # send `; charset=utf-8`
 
     @property
     def mime(self) -> str:
         return self.mimes[0]
 
+    media_type = mime
+
     @property
     def content_type(self) -> str:
         return self.mime + ("; charset=utf-8" if self.text else "")
+
+    @property
+    def rdf_format(self):
+        """The pyoxigraph RdfFormat of a graph format (None for the others)."""
+        if not self.syntax:
+            return None
+        import pyoxigraph as ox
+        return getattr(ox.RdfFormat, self.syntax)
+
+    def serialize(self, res: Results) -> bytes:
+        from kg.serializers import serialize
+        return serialize(self, res)
 
 
 def truncation_note(res: Results) -> str:
@@ -66,183 +84,58 @@ def truncation_note(res: Results) -> str:
             f"(the server's result cap); narrow the query or use LIMIT/OFFSET")
 
 
-# --- SPARQL results: JSON, XML, CSV, TSV, a plain table ----------------------
-
-def _json_term(t) -> dict:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        d = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype.value != XSD_STRING:
-            d["datatype"] = t.datatype.value
-        return d
-    if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(t.subject),
-                                            "predicate": _json_term(t.predicate),
-                                            "object": _json_term(t.object)}}
-    raise TypeError(f"not an RDF term: {t!r}")
-
-
-def write_json(res: Results) -> bytes:
-    head: dict = {}
-    if res.truncated is not None:
-        head["link"] = [f"urn:kg:results-truncated:{res.truncated}"]
-    if res.boolean is not None:
-        doc = {"head": head, "boolean": res.boolean}
-    else:
-        head["vars"] = res.variables
-        doc = {"head": head, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(res.variables, row) if t is not None}
-            for row in res.rows]}}
-    if res.truncated is not None:
-        doc["truncated"] = {"limit": res.truncated, "message": truncation_note(res)}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _xml_term(t) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
-        if t.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-        return f"<literal>{escape(t.value)}</literal>"
-    if isinstance(t, ox.Triple):
-        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}"
-                f"</predicate><object>{_xml_term(t.object)}</object></triple>")
-    raise TypeError(f"not an RDF term: {t!r}")
-
-
-def write_xml(res: Results) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-    if res.truncated is not None:
-        out.append(f"<!-- {escape(truncation_note(res))} -->")
-    for v in res.variables or ():
-        out.append(f"<variable name={quoteattr(v)}/>")
-    if res.truncated is not None:
-        out.append(f'<link href="urn:kg:results-truncated:{res.truncated}"/>')
-    out.append("</head>\n")
-    if res.boolean is not None:
-        out.append(f"<boolean>{'true' if res.boolean else 'false'}</boolean>\n")
-    else:
-        out.append("<results>\n")
-        for row in res.rows:
-            out.append("<result>")
-            for v, t in zip(res.variables, row):
-                if t is not None:
-                    out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-            out.append("</result>\n")
-        out.append("</results>\n")
-    out.append("</sparql>\n")
-    return "".join(out).encode("utf-8")
-
-
-def _plain(t) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, ox.BlankNode):
-        return "_:" + t.value
-    if isinstance(t, ox.Triple):
-        return f"<< {t} >>"
-    return t.value
-
-
-def write_csv(res: Results) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if res.boolean is not None:
-        w.writerow(["_askResult"])
-        w.writerow(["true" if res.boolean else "false"])
-    else:
-        w.writerow(res.variables)
-        for row in res.rows:
-            w.writerow([_plain(t) for t in row])
-    return buf.getvalue().encode("utf-8")
-
-
-def _tsv_term(t) -> str:
-    if t is None:
-        return ""
-    return str(t).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def write_tsv(res: Results) -> bytes:
-    if res.boolean is not None:
-        return f"?_askResult\n{'true' if res.boolean else 'false'}\n".encode("utf-8")
-    lines = ["\t".join("?" + v for v in res.variables)]
-    lines += ["\t".join(_tsv_term(t) for t in row) for row in res.rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_table(res: Results) -> bytes:
-    """Aligned columns for people at a terminal."""
-    if res.boolean is not None:
-        return (("true" if res.boolean else "false") + "\n").encode("utf-8")
-    cells = [list(res.variables)] + [[_plain(t) for t in row] for row in res.rows]
-    widths = [min(60, max((len(r[i]) for r in cells), default=0)) for i in range(len(res.variables))]
-    lines = []
-    for k, r in enumerate(cells):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append(f"({len(res.rows)} row{'s' if len(res.rows) != 1 else ''})")
-    if res.truncated is not None:
-        lines.append(truncation_note(res))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-# --- RDF graphs --------------------------------------------------------------
-
-def _rdf_writer(rdf_format: ox.RdfFormat, comment: str | None) -> Callable[[Results], bytes]:
-    def write(res: Results) -> bytes:
-        body = ox.serialize(res.triples, format=rdf_format,
-                            prefixes=res.prefixes if rdf_format in (ox.RdfFormat.TURTLE,
-                                                                    ox.RdfFormat.RDF_XML) else None)
-        if res.truncated is not None and comment is not None:
-            note = comment.format(truncation_note(res)).encode("utf-8")
-            if rdf_format == ox.RdfFormat.RDF_XML and body.startswith(b"<?xml"):
-                end = body.index(b"?>") + 2
-                return body[:end] + b"\n" + note + body[end:]
-            return note + b"\n" + body
-        return body
-    return write
-
-
+_W3C = "http://www.w3.org/ns/formats/"
 FORMATS: list[Format] = [
+    # query results (SELECT, ASK)
     Format("json", "results", ("application/sparql-results+json", "application/json"),
-           ("json", "srj"), write_json,
-           ox.QueryResultsFormat.JSON.iri),
+           ("json", "srj"), "srj", _W3C + "SPARQL_Results_JSON", writer="json", query=True),
     Format("xml", "results", ("application/sparql-results+xml", "application/xml", "text/xml"),
-           ("xml", "srx"), write_xml,
-           ox.QueryResultsFormat.XML.iri),
-    Format("csv", "results", ("text/csv",), ("csv",), write_csv, ox.QueryResultsFormat.CSV.iri),
-    Format("tsv", "results", ("text/tab-separated-values",), ("tsv",), write_tsv, ox.QueryResultsFormat.TSV.iri),
-    Format("table", "results", ("text/plain",), ("table", "text"), write_table,
-           "urn:kg:format:table"),
+           ("xml", "srx"), "srx", _W3C + "SPARQL_Results_XML", writer="xml", query=True),
+    Format("csv", "results", ("text/csv",), ("csv",), "csv", _W3C + "SPARQL_Results_CSV",
+           writer="csv", query=True),
+    Format("tsv", "results", ("text/tab-separated-values",), ("tsv",), "tsv",
+           _W3C + "SPARQL_Results_TSV", writer="tsv", query=True),
+    Format("table", "results", ("text/plain",), ("table", "text"), "txt", "urn:kg:format:table",
+           writer="table", query=True),
+    # the networkx projection (exports only)
+    Format("gexf", "network", ("application/gexf+xml",), extension="gexf", export=True,
+           suffixes=("xml",)),
+    Format("graphml", "network", ("application/graphml+xml",), extension="graphml", export=True),
+    Format("csv", "network", ("text/csv",), extension="csv", export=True),
+    # RDF graphs (CONSTRUCT, DESCRIBE; the store's triples in exports)
     Format("turtle", "graph", ("text/turtle", "application/x-turtle"), ("turtle", "ttl", "table"),
-           _rdf_writer(ox.RdfFormat.TURTLE, "# {}"), ox.RdfFormat.TURTLE.iri),
+           "ttl", _W3C + "Turtle", syntax="TURTLE", comment="# {}", query=True, export=True,
+           suffixes=("turtle",)),
     Format("ntriples", "graph", ("application/n-triples", "text/plain"), ("ntriples", "nt"),
-           _rdf_writer(ox.RdfFormat.N_TRIPLES, "# {}"), ox.RdfFormat.N_TRIPLES.iri),
+           "nt", _W3C + "N-Triples", syntax="N_TRIPLES", comment="# {}", query=True, export=True),
     Format("rdfxml", "graph", ("application/rdf+xml", "application/xml", "text/xml"),
-           ("rdfxml", "rdf", "xml"), _rdf_writer(ox.RdfFormat.RDF_XML, "<!-- {} -->"),
-           ox.RdfFormat.RDF_XML.iri),
+           ("rdfxml", "rdf", "xml"), "rdf", _W3C + "RDF_XML", syntax="RDF_XML",
+           comment="<!-- {} -->", query=True),
     Format("jsonld", "graph", ("application/ld+json", "application/json"), ("jsonld", "json"),
-           _rdf_writer(ox.RdfFormat.JSON_LD, None), ox.RdfFormat.JSON_LD.iri),
+           "jsonld", "https://www.w3.org/ns/formats/data/JSON-LD", syntax="JSON_LD", query=True,
+           export=True, suffixes=("json",)),
+    Format("trig", "graph", ("application/trig",), ("trig",), "trig", _W3C + "TriG",
+           syntax="TRIG", comment="# {}", export=True),
 ]
 DEFAULT = {"results": "json", "graph": "turtle"}
-BY_NAME = {(f.kind, f.name): f for f in FORMATS}
+BY_NAME = {(f.kind, f.name): f for f in FORMATS if f.query}
+# export formats by file extension, in registry order (kg export -f, /export/graph.<ext>)
+EXPORT_FORMATS: dict[str, Format] = {f.extension: f for f in FORMATS if f.export}
+
+
+def query_formats() -> list[Format]:
+    """The formats of query answers, results first (the service description lists them)."""
+    return [f for f in FORMATS if f.query]
 
 
 def formats_for(kind: str) -> list[Format]:
-    return [f for f in FORMATS if f.kind == kind]
+    """The query-answer formats of `kind` ("results" or "graph"), in negotiation order."""
+    return [f for f in FORMATS if f.query and f.kind == kind]
+
+
+def query_format_names() -> list[str]:
+    """Names `kg query --format` takes: results formats first, then RDF graph formats."""
+    return [f.name for f in formats_for("results")] + [f.name for f in formats_for("graph")]
 
 
 def get_format(kind: str, name: str) -> Format:
@@ -252,7 +145,8 @@ def get_format(kind: str, name: str) -> Format:
         if key == f.name or key in f.aliases or key in f.mimes:
             return f
     known = sorted({a for f in formats_for(kind) for a in (f.name, *f.aliases)})
-    other = [f for f in FORMATS if f.kind != kind and (key == f.name or key in f.aliases or key in f.mimes)]
+    other = [f for f in query_formats()
+             if f.kind != kind and (key == f.name or key in f.aliases or key in f.mimes)]
     what = "query results" if kind == "results" else "RDF graphs"
     if other:
         raise NotAcceptable(f"format {name!r} cannot express {what}; use one of: {', '.join(known)}")

@@ -1,4 +1,5 @@
 """`GET /export/graph.<fmt>`: the `kg export` formats over HTTP, options as query parameters.
+`<fmt>` is the file extension of a row of the format registry (kg.formats.EXPORT_FORMATS).
 
     /export/graph.gexf?lang=zh&release=r1.2&include_entries=1&mode=static
     /export/graph.csv?table=edges          (csv is two tables: nodes (default) and edges)
@@ -58,10 +59,11 @@ def options_from_request():
 
 @bp.get("/export/graph.<fmt>")
 def export_graph(fmt: str):
-    from kg.export import CSV_TABLES, FORMATS, render
-    export_format = FORMATS.get(fmt)
+    from kg.export import CSV_TABLES, render
+    from kg.formats import EXPORT_FORMATS
+    export_format = EXPORT_FORMATS.get(fmt)
     if export_format is None:
-        raise NotFound(f"no export format {fmt!r} (known: {', '.join(FORMATS)})")
+        raise NotFound(f"no export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     options = options_from_request()
     table = request.args.get("table") or (CSV_TABLES[0] if fmt == "csv" else None)
     if table is not None and fmt != "csv":

@@ -390,9 +390,11 @@ def test_cli_bad_input_is_one_line_exit_2(store_dir, tmp_path, monkeypatch, args
 
 
 def test_format_from_extension():
-    assert get_format(None, "x.gexf").name == "gexf"
-    assert get_format(None, "x.json").name == "jsonld"
-    assert get_format("TTL").name == "ttl"
+    # export formats are named by their file extension (kg.formats.EXPORT_FORMATS)
+    assert get_format(None, "x.gexf").extension == "gexf"
+    assert get_format(None, "x.json").extension == "jsonld"
+    assert get_format(None, "x.turtle").extension == "ttl"
+    assert get_format("TTL").extension == "ttl"
 
 
 # --- over HTTP -------------------------------------------------------------------------

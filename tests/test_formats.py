@@ -1,0 +1,155 @@
+"""The one format registry (kg.formats): its rows are consistent, and every user reads them
+from it, so the query side (/sparql, /queries, kg query), the export side (kg export -f,
+/export/graph.<ext>), the service description and the README cannot disagree."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+import fixture_graph
+from conftest import PROJECT
+from kg import export, formats
+from kg.cli import main
+from kg.serializers import RESULT_WRITERS
+from kg.store import build_store_atomically
+
+EXPORT_FIXTURE = Path(__file__).parent / "data" / "export_fixture.ttl"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from kg.app import create_app
+    store = build_store_atomically(tmp_path_factory.mktemp("formats") / "store",
+                                   lambda s: fixture_graph.fill_fixture(s, EXPORT_FIXTURE))
+    app = create_app({"store": str(store), "workers": 1})
+    yield app.test_client()
+    app.extensions["kg"]["runner"].close()
+
+
+# --- the rows ------------------------------------------------------------------
+
+def test_names_and_export_extensions_are_unique():
+    assert not [k for k, n in Counter((f.kind, f.name) for f in formats.FORMATS).items() if n > 1]
+    exported = [f.extension for f in formats.FORMATS if f.export]
+    assert len(exported) == len(set(exported)) == len(formats.EXPORT_FORMATS)
+    suffixes = [s for f in formats.FORMATS if f.export for s in f.suffixes]
+    assert len(suffixes) == len(set(suffixes)) and not set(suffixes) & set(exported)
+    assert {f.kind for f in formats.FORMATS} == {"results", "graph", "network"}
+
+
+@pytest.mark.parametrize("fmt", formats.query_formats(), ids=lambda f: f"{f.kind}-{f.name}")
+def test_every_name_alias_and_mime_of_a_query_format_finds_that_format(fmt):
+    for key in (fmt.name, *fmt.aliases, *fmt.mimes, fmt.name.upper()):
+        assert formats.get_format(fmt.kind, key) is fmt, key
+    assert formats.negotiate(fmt.kind, fmt.mime) is fmt
+
+
+def test_rdf_rows_agree_with_pyoxigraph():
+    for f in formats.FORMATS:
+        if f.kind != "graph":
+            assert f.rdf_format is None and not f.comment
+            continue
+        rdf = f.rdf_format
+        assert rdf.media_type == f.mime and rdf.file_extension == f.extension, f.name
+        assert rdf.iri == f.iri, f.name
+    results = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+    for name, qrf in results.items():
+        f = formats.BY_NAME[("results", name)]
+        assert (f.iri, f.mime) == (qrf.iri, qrf.media_type.split(";")[0])
+
+
+def test_every_format_has_a_writer():
+    for f in formats.FORMATS:
+        if f.kind == "results":
+            assert f.query and not f.export and f.writer in RESULT_WRITERS, f.name
+        elif f.kind == "network":
+            assert f.export and not f.query, f.name
+            assert f.name in export.GRAPH_WRITERS or f.name == "csv", f.name
+    res = formats.Results(variables=["x"], rows=[[ox.Literal("a")]])
+    for f in formats.formats_for("results"):
+        assert f.serialize(res), f.name
+    with pytest.raises(TypeError, match="export format"):
+        formats.EXPORT_FORMATS["gexf"].serialize(res)
+
+
+# --- every user reads the registry ---------------------------------------------------
+
+def test_the_export_table_is_the_registry():
+    assert export.FORMATS is formats.EXPORT_FORMATS
+    assert all(f in formats.FORMATS for f in export.FORMATS.values())
+    for ext, f in formats.EXPORT_FORMATS.items():
+        assert export.get_format(ext.upper()) is f
+        assert export.get_format(None, f"out/graph.{ext}") is f
+        for suffix in f.suffixes:
+            assert export.get_format(None, f"graph.{suffix}") is f
+
+
+def test_cli_export_choices_are_the_registry():
+    option = next(p for p in main.commands["export"].params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == list(formats.EXPORT_FORMATS)
+    # a format the query side knows but the export side does not is refused by both
+    assert "rdf" not in formats.EXPORT_FORMATS
+    r = CliRunner().invoke(main, ["export", str(PROJECT), "-f", "rdf"])
+    assert r.exit_code == 2 and "'rdf' is not one of" in r.output
+
+
+def test_build_file_formats_are_the_rdf_export_rows():
+    """`kg build --format` writes files with rdflib (kg.graphs); it offers the registry's RDF
+    export formats, and kg.graphs must know each of them."""
+    from kg import graphs
+    option = next(p for p in main.commands["build"].params if p.name == "fmt")
+    rdf_exports = [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]
+    assert list(option.type.choices) == rdf_exports
+    assert {ext: graphs.EXPORT_FORMATS[ext][1] for ext in rdf_exports} == \
+        {ext: formats.EXPORT_FORMATS[ext].extension for ext in rdf_exports}
+
+
+def test_cli_query_help_names_every_query_format():
+    r = CliRunner().invoke(main, ["query", "--help"])
+    assert r.exit_code == 0
+    text = " ".join(r.output.split())
+    for f in formats.query_formats():
+        assert re.search(rf"\b{f.name}\b", text), f.name
+    assert "trig" not in text and "gexf" not in text  # export-only rows are not offered
+
+
+@pytest.mark.parametrize("ext", list(formats.EXPORT_FORMATS))
+def test_every_export_route_serves_its_registry_row(client, ext):
+    f = formats.EXPORT_FORMATS[ext]
+    r = client.get(f"/export/graph.{ext}")
+    assert r.status_code == 200, r.data[:300]
+    assert r.mimetype == f.media_type
+    name = "graph-nodes.csv" if ext == "csv" else f"graph.{f.extension}"
+    assert f"filename={name}" in r.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("ext", ["rdf", "srj", "turtle", "pdf"])
+def test_an_extension_outside_the_registry_is_404_naming_the_registry(client, ext):
+    r = client.get(f"/export/graph.{ext}")
+    assert r.status_code == 404
+    assert ", ".join(formats.EXPORT_FORMATS) in r.data.decode("utf-8")
+
+
+def test_service_description_lists_the_query_formats(client):
+    r = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200
+    listed = {t.object.value for t in ox.parse(r.data, ox.RdfFormat.N_TRIPLES)
+              if t.predicate.value == SD + "resultFormat"}
+    assert listed == {f.iri for f in formats.query_formats() if not f.iri.startswith("urn:")}
+    assert formats.EXPORT_FORMATS["trig"].iri not in listed
+
+
+def test_readme_lists_every_export_route():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if "`/export/graph." in ln)
+    listed = re.findall(r"`(?:/export/graph)?\.([a-z]+)`", line)
+    assert listed == list(formats.EXPORT_FORMATS), line
