@@ -32,6 +32,9 @@ LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues onl
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _JOINERS = "/\\_-."
 _OBJECT_END = re.compile(r"[,，;；:：]|\band\b|\bto\b|以|来|并")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# full-width punctuation that the English tokenizer would glue to a name ("GPU。For"); same length
+_FULLWIDTH_SPACES = str.maketrans({c: " " for c in "。，；：！？、（）"})
 _ASCII_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _PARTNER_AFTER = re.compile(r"\s*\+\s*([A-Za-z][A-Za-z0-9]*)")
 _PARTNER_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*\+\s*$")
@@ -65,10 +68,13 @@ class Extractor:
         if not text:
             return []
         doc = self.nlp[lang].make_doc(text)
+        # names (hardware, products) are also looked for with full-width punctuation as spaces
+        spaced = text.translate(_FULLWIDTH_SPACES) if lang == "en" else text
+        names_doc = self.nlp[lang].make_doc(spaced) if spaced != text else doc
         raw = []
-        for matcher in self.matchers[lang]:
-            for match_id, s, e in matcher(doc):
-                a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+        for matcher, d in zip(self.matchers[lang], (names_doc, doc)):
+            for match_id, s, e in matcher(d):
+                a, b = d[s].idx, d[e - 1].idx + len(d[e - 1])
                 raw.append((a, b, self.nlp[lang].vocab.strings[match_id]))
         raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         kept, last = [], {True: -1, False: -1}
@@ -150,8 +156,12 @@ class Extractor:
                     continue
             if found == "supported" and yes_no and self._restricted_next(window, s):
                 found = "partial"     # "X supports a subset of Y. Some Y are not supported yet."
+            if found == "supported" and frame == "scope" and any(
+                    self._sentence_status(t, strong_only=False) in ("unsupported", "partial")
+                    for t in window[window.index(s) + 1:]):
+                found = "partial"     # "in which settings?" - "A: supported. B: not supported."
             return found, s
-        default = {"capability": "supported", "plan": "supported"}.get(frame, "n/a")
+        default = {"capability": "supported", "plan": "supported", "must": "supported"}.get(frame, "n/a")
         return default, (window[0] if window and default != "n/a" else None)
 
     @staticmethod
@@ -181,6 +191,8 @@ class Extractor:
         """Clear the cues of clauses about another subject than the question's (not for yes/no
         questions, whose answer is about what they ask by construction)."""
         q_terms = self.lexicon.terms(question, lang)
+        if lang == "zh" and not any(_CJK.search(t) for t in self.lexicon.terms(self.lexicon.masked(question, lang), lang)):
+            return      # the question's subject is a quoted message in English: no terms to compare with
         hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         asked = {iri for _, _, iri in q_mentions}
         subjects = [(a, iri in asked) for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
@@ -188,6 +200,9 @@ class Extractor:
             prev_on = False
             for cl in s.clauses:
                 if not cl.cues:
+                    # a clause without cues still sets the subject a contrast continues
+                    # ("X must be a Parameter, while the other types are not supported")
+                    prev_on = self.lexicon.on_subject(answer[cl.start:cl.end], q_terms, lang)
                     continue
                 if prev_on and self.lexicon.continues_subject(answer[cl.start:cl.end], lang):
                     continue
@@ -197,7 +212,7 @@ class Extractor:
                     for i in range(max(a, cl.start), min(b, cl.end)):
                         chars[i - cl.start] = " "
                 subj = [was_asked for a, was_asked in subjects if cl.start <= a < cl.cues[0].start]
-                if any(subj) and not cl.cues[0].modal:
+                if any(subj) and not cl.cues[0].modal and not self.lexicon.is_cause(answer[cl.start:cl.end], lang):
                     prev_on = True      # "<hardware the question names> supports X but not Y"
                     continue
                 prev_on = self.lexicon.on_subject("".join(chars), q_terms, lang)
@@ -223,6 +238,8 @@ class Extractor:
                 for i, cl in enumerate(s.clauses):
                     if cl.related or not cl.cues:
                         continue
+                    if not usage and self.lexicon.is_cause(answer[cl.start:cl.end], lang):
+                        continue      # "由于Ascend平台存在限制，...": a cause, no statement of support
                     for a, b, iri in hw:
                         if not (cl.start <= a < cl.end) or a in skip:
                             continue

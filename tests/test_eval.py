@@ -34,10 +34,11 @@ HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
 
 HELDOUT2 = Path(__file__).parent / "data" / "heldout2.jsonl"
 HELDOUT3 = Path(__file__).parent / "data" / "heldout3.jsonl"
+HELDOUT4 = Path(__file__).parent / "data" / "heldout4.jsonl"
 
 
-@pytest.mark.parametrize("path,size", [(HELDOUT, 120), (HELDOUT2, 120), (HELDOUT3, 90)],
-                         ids=["heldout", "heldout2", "heldout3"])
+@pytest.mark.parametrize("path,size", [(HELDOUT, 120), (HELDOUT2, 120), (HELDOUT3, 90), (HELDOUT4, 115)],
+                         ids=["heldout", "heldout2", "heldout3", "heldout4"])
 def test_heldout_gold_is_annotation_only(path, size):
     """The held-out gold carries labels and our own notes, never corpus text."""
     recs = read_gold(path)
@@ -51,9 +52,10 @@ def test_heldout_gold_is_annotation_only(path, size):
 
 def test_heldout_sets_are_disjoint(gold_path):
     """Each held-out set shares no entry with the dev gold or an earlier held-out set."""
-    keys = [{(r["source"], r["n"]) for r in read_gold(p)} for p in (gold_path, HELDOUT, HELDOUT2, HELDOUT3)]
+    keys = [{(r["source"], r["n"]) for r in read_gold(p)} for p in (gold_path, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4)]
     assert not keys[2] & (keys[0] | keys[1])
     assert not keys[3] & (keys[0] | keys[1] | keys[2])
+    assert not keys[4] & (keys[0] | keys[1] | keys[2] | keys[3])
 
 
 def test_heldout_gold_meets_the_targets(corpus_dir):
@@ -96,6 +98,21 @@ def test_third_heldout_gold_meets_the_targets(corpus_dir):
     assert rep.status_accuracy("zh") >= 0.97, rep.format()
     assert rep.macro_f1() >= 0.90, rep.format()
     assert rep.hardware_prf()[2] >= 0.85, rep.format()
+    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
+
+
+def test_fourth_heldout_gold_meets_the_targets(corpus_dir):
+    """A fourth set annotated blind (tests/data/heldout4.jsonl, 119 entries, 67 zh / 52 en, r0.2-r2.6 and
+    master, mostly troubleshooting pages; 87 are n/a because the novel yes/no entries are nearly used up).
+    Blind figures before any rule change: status 0.827 en / 0.866 zh, macro-F1 0.714, hardware F1 0.750.
+    Thresholds sit a little below the figures after general fixes (0.923 en / 0.940 zh, macro-F1 0.912,
+    hardware F1 1.000)."""
+    rep = evaluate(HELDOUT4, corpus_dir)
+    assert rep.found == rep.total
+    assert rep.status_accuracy("en") >= 0.90, rep.format()
+    assert rep.status_accuracy("zh") >= 0.92, rep.format()
+    assert rep.macro_f1() >= 0.88, rep.format()
+    assert rep.hardware_prf()[2] >= 0.95, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 
 
