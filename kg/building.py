@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -65,11 +66,6 @@ def normalise_question(text: str) -> str:
     return t.rstrip("?.。 ")
 
 
-def text_language(text: str) -> str:
-    """"en" for text in Latin script, "zh" when it contains CJK characters."""
-    return "zh" if re.search(r"[\u3400-\u9fff]", text) else "en"
-
-
 @dataclass
 class Built:
     """The quads of a build and what it minted (for tests, stats and translation pairing)."""
@@ -114,10 +110,15 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool
     pages: dict[str, tuple] = {}        # page IRI -> (release order key, entry) of its latest entry
     questions: dict[str, tuple] = {}    # question IRI -> (release order key, entry)
     seen_answers: dict[str, int] = {}
-    candidates: dict[str, set[str]] = {}
     release_rank = _release_ranks()
     for entry, ex in pairs:
         _check(entry, ex)
+    if translations:
+        from kg.translations import pair_translations
+        out.translations = pair_translations(pairs)
+    from kg.candidates import assign_candidates
+    candidates = assign_candidates(pairs, out.translations)
+    for k, (entry, ex) in enumerate(pairs):
         key = page_key(entry)
         qtext = normalise_question(entry.question)
         page = mint_iri("page", key, base=base)
@@ -161,9 +162,8 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool
         add(a, K["docUrlCount"], ox.Literal(len(urls)))
         add(a, K["status"], ox.NamedNode(mint_iri("status", ex.status, base=base)))
         features = list(dict.fromkeys(ex.feature_iris))
-        for text in ex.candidates:
-            iri = mint_iri("candidate", text, base=base)
-            candidates.setdefault(iri, set()).add(text)
+        for key in candidates.keys[k]:
+            iri = mint_iri("candidate", key, base=base)
             if iri not in features:
                 features.append(iri)
         for f in features:
@@ -187,10 +187,8 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool
         add(qn, S["name"], ox.Literal(entry.question, language=entry.lang))
         add(qn, S["inLanguage"], ox.Literal(entry.lang))
         add(qn, S["isPartOf"], ox.NamedNode(mint_iri("page", page_key(entry), base=base)))
-    _add_candidates(add, candidates, base)
+    _add_candidates(add, candidates.texts, base)
     if translations:
-        from kg.translations import pair_translations
-        out.translations = pair_translations(pairs)
         for i, j in out.translations:
             zh, en = ox.NamedNode(out.answers[i]), ox.NamedNode(out.answers[j])
             add(zh, K["translation"], en)
@@ -222,26 +220,23 @@ def _add_statements(add, a: ox.NamedNode, entry: Entry, ex: Extraction, features
                 add(s, K["evidenceEnd"], ox.Literal(ev.end))
 
 
-def _add_candidates(add, candidates: dict[str, set[str]], base: str | None) -> None:
+def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) -> None:
+    """One kg:CandidateFeature per key (kg.candidates): per language its most used text is the
+    skos:prefLabel, the other texts skos:altLabel."""
+    from kg.candidates import preferred_labels
     if not candidates:
         return
     scheme = ox.NamedNode(mint_iri("scheme", "candidates", base=base))
     add(scheme, RDF_TYPE, SKOS["ConceptScheme"])
     add(scheme, SKOS["prefLabel"], ox.Literal("Candidate features", language="en"))
     add(scheme, SKOS["prefLabel"], ox.Literal("候选特性", language="zh"))
-    for iri, texts in candidates.items():
-        c = ox.NamedNode(iri)
+    for key, texts in candidates.items():
+        c = ox.NamedNode(mint_iri("candidate", key, base=base))
         add(c, RDF_TYPE, K["CandidateFeature"])
         add(c, RDF_TYPE, SKOS["Concept"])
         add(c, SKOS["inScheme"], scheme)
-        preferred: dict[str, str] = {}
-        for text in sorted(texts):
-            lang = text_language(text)
-            if lang not in preferred:
-                preferred[lang] = text
-                add(c, SKOS["prefLabel"], ox.Literal(text, language=lang))
-            else:
-                add(c, SKOS["altLabel"], ox.Literal(text, language=lang))
+        for text, lang, preferred in preferred_labels(texts):
+            add(c, SKOS["prefLabel" if preferred else "altLabel"], ox.Literal(text, language=lang))
 
 
 def _release_ranks() -> dict[str, int]:

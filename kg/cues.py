@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from kg import config
+from kg.candidates import candidate_label, clean_text
 from kg.errors import InputError
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
 STATUSES = ("supported", "unsupported", "partial", "planned", "n/a")
 RANK = {"supported": 1, "partial": 2, "unsupported": 3, "planned": 4}
-YES_NO_FRAMES = ("capability", "plan", "status", "limits")
+YES_NO_FRAMES = ("capability", "plan", "status", "limits", "must", "scope")
 
 _SENT_END = {"zh": re.compile(r"[。！？!?；;]+|\n+|(?<=[.])\s+"),
              "en": re.compile(r"(?<![Ee]\.g)(?<![Ii]\.e)(?<!etc)[.!?;]+(?=\s|$)\s*|\n+")}
@@ -63,7 +64,7 @@ class Sentence:
     end: int
     text: str
     clauses: list[Clause]
-    greeting: bool = False      # a greeting or thanks alone: never the main claim
+    greeting: bool = False      # a greeting or thanks alone, or no prose (code): never the main claim
 
 
 def combine(statuses) -> str | None:
@@ -94,6 +95,7 @@ class Lexicon:
         data = _read_json(Path(cues_path))
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
+        self.no_claim, self.cause = {}, {}
         self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
         self.subject_contrast, self.subject_stop_cjk = {}, {}
         for lang in ("zh", "en"):
@@ -105,6 +107,8 @@ class Lexicon:
             self.related[lang] = _compile("|".join(f"(?:{p})" for p in d.get("related", [])) or "(?!)",
                                           cues_path, f"{lang}.related")
             self.greeting[lang] = _compile(d.get("greeting") or "(?!)", cues_path, f"{lang}.greeting")
+            self.no_claim[lang] = _compile(d.get("no_claim") or "(?!)", cues_path, f"{lang}.no_claim")
+            self.cause[lang] = _compile(d.get("cause") or "(?!)", cues_path, f"{lang}.cause")
             cues = []
             for i, c in enumerate(d.get("cues", [])):
                 if c.get("status") not in RANK:
@@ -155,6 +159,12 @@ class Lexicon:
                 return name
         return "other"
 
+    def masked(self, question: str, lang: str) -> str:
+        """The question without its quoted messages (the frames' `mask` patterns)."""
+        for p in self.mask.get(_lang(lang), []):
+            question = p.sub(" ", question)
+        return question
+
     def is_restricted(self, question: str, lang: str) -> bool:
         """Does the question ask about a restriction ("只能在X上跑么", "only on X")?"""
         return any(p.search(question) for p in self.restricted.get(_lang(lang), []))
@@ -174,11 +184,14 @@ class Lexicon:
             for _ in range(3):
                 for s in self.candidate_strip.get(lang, []):
                     x = s.sub("", x).strip()
-            x = re.sub(r"\s+", " ", x).strip(" \t`'\"“”‘’()（）")
+            x = clean_text(x)    # kg.candidates: also drops the tail of an aside ("（计划）支持X")
+            for _ in range(2):
+                for s in self.candidate_strip.get(lang, []):
+                    x = s.sub("", x).strip()
             if any(r.search(x) for r in self.candidate_reject.get(lang, [])):
                 continue
             if 1 < len(x) <= 60:
-                return x.lower() if lang == "en" else x
+                return candidate_label(x)
         return None
 
     # --- answers -----------------------------------------------------------------
@@ -200,7 +213,7 @@ class Lexicon:
             pos = end
             if e <= s:
                 continue
-            greeting = bool(self.greeting[lang].match(text[s:e].strip()))
+            greeting = self._no_claim(text[s:e], lang)
             if lead is None or (not greeting and ranked < lead) or (keep and keep(s, e)):
                 out.append(self._sentence(text, s, e, lang))
             else:
@@ -237,7 +250,18 @@ class Lexicon:
         if clauses and clauses[0].related:
             for cl in clauses:      # the sentence's subject is a related one ("ModelZoo提供..., 同时包括...")
                 cl.related = True
-        return Sentence(start, end, sent, clauses, bool(self.greeting[lang].match(sent.strip())))
+        return Sentence(start, end, sent, clauses, self._no_claim(sent, lang))
+
+    def _no_claim(self, sentence: str, lang: str) -> bool:
+        """A greeting or thanks alone, or a line with no prose of the answer's language (code in a
+        Chinese answer): never the main claim."""
+        s = sentence.strip()
+        return bool(self.greeting[lang].match(s) or self.no_claim[lang].fullmatch(s))
+
+    def is_cause(self, clause_text: str, lang: str) -> bool:
+        """Does the clause give a cause (\"由于X平台存在限制\", \"because the Ascend platform cannot\")? A
+        hardware named in a cause explains a problem; it is no statement of support."""
+        return bool(self.cause[_lang(lang)].match(clause_text.strip()))
 
 
     # --- subjects ----------------------------------------------------------------
