@@ -1,24 +1,22 @@
 """`kg vocab suggest`: feature candidates across a corpus, by frequency, for curators.
 
 A candidate is what the question frame names ("是否支持X" -> X) when no vocabulary concept is
-named in the question. Candidates are grouped by their normalised text and counted by
-entries, releases and languages, most frequent first.
+named in the question. Candidates are grouped by the key the build mints their concepts
+from (kg.candidates.candidate_key: case, articles, plurals and leading verbs do not
+count), so a row here is one candidate concept of the graph; rows are counted by entries,
+releases and languages, most frequent first.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
 
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
                        extractor=None) -> list[dict]:
     """Rows {candidate, entries, releases, langs, example}, most entries (then releases) first."""
+    from kg.candidates import candidate_key
     from kg.corpus import find_faq_files
     from kg.extraction import Extractor
     from kg.parsing import parse_paths
@@ -29,7 +27,7 @@ def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count:
                                                    "example": None, "forms": defaultdict(int)})
     for entry in parse_paths(paths, root=root):
         for cand in extractor.extract(entry).candidates:
-            g = groups[normalise(cand)]
+            g = groups[candidate_key(cand)]
             g["entries"] += 1
             g["releases"].add(entry.release or "")
             g["langs"].add(entry.lang)
