@@ -11,6 +11,10 @@ on when anything might change what a worker sees: every SPARQL Update the server
 the store again, which may have been rebuilt meanwhile). An answer computed in an
 older generation is not stored.
 
+A replacement worker that reads a different store directory than the workers still
+running (the store was rebuilt and swapped in while served) pauses the cache until
+every worker reads the same store again: the pool gives two answers meanwhile.
+
 Only answers are cached, never errors or timeouts. `max_bytes=0` turns the cache off.
 """
 from __future__ import annotations
@@ -29,6 +33,7 @@ class AnswerCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self.generation = 0
+        self.paused = False  # set while the workers read different stores: keep nothing
         self.hits = 0
         self.misses = 0
 
@@ -51,7 +56,7 @@ class AnswerCache:
     def put(self, key: tuple, value, size: int, generation: int) -> None:
         """Keep `value` (of `size` bytes) unless it was computed in an older generation
         or alone exceeds a quarter of the cache (one huge answer must not flush the rest)."""
-        if not self.enabled or size > self.max_bytes // 4:
+        if not self.enabled or self.paused or size > self.max_bytes // 4:
             return
         with self._lock:
             if generation != self.generation:

@@ -51,7 +51,7 @@ def _read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
     """(query, update, parameters) from the request, per the protocol's three ways."""
     params = {k: request.args.getlist(k) for k in request.args}
     query = update = None
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: the GET answer's headers
         if "update" in params:
             raise QueryError("SPARQL Update must be sent with POST, never GET")
         query = _one(params.get("query", []), "query")

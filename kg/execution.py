@@ -56,6 +56,7 @@ class _Worker:
     (Not multiprocessing's spawn: that re-imports the parent's __main__.)"""
 
     def __init__(self, args: tuple):
+        self.store_id = _store_id(args[0])  # which store directory it is about to open
         parent_sock, child_sock = socket.socketpair()
         code = f"from kg.execution import _worker_entry; _worker_entry({child_sock.fileno()}, {args!r})"
         env = dict(os.environ)
@@ -161,6 +162,11 @@ class QueryRunner:
                         w.kill()
                         return
                     self._all.add(w)
+                    # it may read a store rebuilt meanwhile (kg load/build swap it in): empty
+                    # the cache again, and keep nothing while older workers read another store
+                    self.cache.paused = True
+                    self.cache.invalidate()
+                    self.cache.paused = any(x.store_id != w.store_id for x in self._all)
                 self._idle.put(w)
                 return
         threading.Thread(target=respawn, name="kg-respawn", daemon=True).start()
@@ -268,6 +274,16 @@ class QueryRunner:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _store_id(path: str) -> tuple | None:
+    """The identity of the store directory at `path` (a rebuilt store is a new directory,
+    swapped in by rename), or None when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _seq(values) -> tuple | None:

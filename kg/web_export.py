@@ -51,6 +51,9 @@ def options_from_request():
     if unknown:
         raise InputError(f"unknown query parameter(s) {', '.join(unknown)} "
                          f"(known: {', '.join(sorted(known))})")
+    repeated = sorted(k for k in request.args if len(request.args.getlist(k)) > 1)
+    if repeated:  # one value each, as /api and /queries ask: never silently pick one
+        raise InputError(f"query parameter(s) {', '.join(repeated)} given more than once; give each once")
     return ExportOptions(lang=request.args.get("lang") or None,
                          release=request.args.get("release") or None,
                          include_entries=_flag("include_entries"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -119,6 +120,33 @@ def test_a_replaced_worker_empties_the_cache(store):
         assert r.cache.generation > generation
         assert r.cache.stats()["entries"] == 0
         assert not r.query(COUNT, format="json", ).cached  # waits for the replacement
+
+
+def test_a_store_swapped_in_while_served_is_never_answered_stale(tmp_path):
+    # QA: `kg load -o STORE` while STORE is served, then a runaway query: the replacement
+    # worker reads the new store while the other still reads the old one; an answer the old
+    # worker gave after the replacement joined was kept and served as a hit for good
+    load_files([write_fixture(tmp_path)], tmp_path / "store")
+    with QueryRunner(tmp_path / "store", workers=2, timeout=1.0, cache_bytes=1 << 20) as r:
+        def count():
+            a = r.query(COUNT, format="csv")
+            return int(a.body.split()[-1]), a.cached
+        old, _ = count()
+        assert count() == (old, True)
+        extra = tmp_path / "extra.ttl"
+        extra.write_text(f"<{EX}more> <{EX}n> 1000 .\n", encoding="utf-8")
+        load_files([write_fixture(tmp_path), extra], tmp_path / "store")  # swapped in
+        with pytest.raises(QueryTimeout):
+            r.query(RUNAWAY, format="json")
+        seen, deadline = [], time.monotonic() + 60
+        while time.monotonic() < deadline:  # until the replacement has joined and answered
+            seen.append(count())
+            if seen[-1][0] == old + 1:
+                break
+            time.sleep(0.05)
+        assert seen[-1] == (old + 1, False)
+        later = [count() for _ in range(8)]  # the old worker answers too, the cache keeps none
+        assert {n for n, _ in later} == {old, old + 1} and not any(hit for _, hit in later)
 
 
 def test_an_update_empties_the_cache(tmp_path):

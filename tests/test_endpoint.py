@@ -214,3 +214,13 @@ def test_terms_are_encoded_exactly(client):
     assert list(csv.reader(io.StringIO(text)))[1] == ["条目 0", 'tab\there, "quoted", comma']
     tsv = client.get("/sparql", query_string={"query": q, "format": "tsv"}).data.decode()
     assert tsv.splitlines()[1] == '"条目 0"@zh\t"tab\\there, \\"quoted\\", comma"'
+
+
+def test_head_gets_the_headers_of_the_get_answer(client):
+    # QA: HEAD /sparql?query=... was taken for a POST without Content-Type (415)
+    get = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/csv"})
+    head = client.head("/sparql", query_string={"query": SELECT}, headers={"Accept": "text/csv"})
+    assert get.status_code == head.status_code == 200
+    assert head.mimetype == get.mimetype == "text/csv" and head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert client.head("/sparql").status_code == 200  # the service description

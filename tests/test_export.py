@@ -445,6 +445,7 @@ def test_http_csv_tables(client):
     ("/export/graph.gexf?colour=red", 400, "unknown query parameter(s) colour"),
     ("/export/graph.csv?table=both", 400, "table=nodes or table=edges"),
     ("/export/graph.ttl?include_entries=1", 400, "--include-entries applies"),
+    ("/export/graph.ttl?release=r2.5.0&release=r2.6.0", 400, "release given more than once"),  # QA
 ])
 def test_http_bad_requests(client, url, status, word):
     r = client.get(url)
