@@ -82,6 +82,8 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
             code = max(e.exit_code for e in stats.errors)
     except KgError as e:
         fail(e)
+        if not stats.files:  # nothing was read (no such path, no FAQ files): the one line says it
+            ctx.exit(e.exit_code)
         code = e.exit_code
     except BrokenPipeError:  # `kg extract ... | head`: the reader left, nothing to report
         sys.stderr.close()
