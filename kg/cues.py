@@ -49,6 +49,7 @@ class Clause:
     end: int
     cues: list[Cue]
     related: bool       # about a related subject (model zoo, third-party tools)
+    foreign: bool = False   # its subject, before the first cue, is a related one ("scipy only supports X")
 
     def status(self, strong_only: bool = False, scope: str = "status") -> str | None:
         cues = [c for c in self.cues if (c.scope == scope or scope == "any") and (c.strong or not strong_only)]
@@ -95,9 +96,10 @@ class Lexicon:
         data = _read_json(Path(cues_path))
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
+        self.third_party, self.own_subject, self.table_marks = {}, {}, {}
         self.no_claim, self.cause = {}, {}
         self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
-        self.subject_contrast, self.subject_stop_cjk = {}, {}
+        self.subject_contrast, self.subject_stop_cjk, self.problem_words, self.subject_topic = {}, {}, {}, {}
         for lang in ("zh", "en"):
             d = data.get(lang)
             if not d:
@@ -106,6 +108,11 @@ class Lexicon:
                                           cues_path, f"{lang}.neutral")
             self.related[lang] = _compile("|".join(f"(?:{p})" for p in d.get("related", [])) or "(?!)",
                                           cues_path, f"{lang}.related")
+            self.third_party[lang] = _compile("|".join(f"(?:{p})" for p in d.get("third_party", [])) or "(?!)",
+                                              cues_path, f"{lang}.third_party")
+            self.own_subject[lang] = _compile(d.get("own_subject") or "(?!)", cues_path, f"{lang}.own_subject")
+            self.table_marks[lang] = {st: _compile(f"(?:{p})", cues_path, f"{lang}.table_marks.{st}")
+                                      for st, p in d.get("table_marks", {}).items() if st in RANK}
             self.greeting[lang] = _compile(d.get("greeting") or "(?!)", cues_path, f"{lang}.greeting")
             self.no_claim[lang] = _compile(d.get("no_claim") or "(?!)", cues_path, f"{lang}.no_claim")
             self.cause[lang] = _compile(d.get("cause") or "(?!)", cues_path, f"{lang}.cause")
@@ -125,6 +132,8 @@ class Lexicon:
             self.subject_stop[lang] = {w.lower() for w in sub.get("stopwords", [])}
             cjk = sorted((w for w in self.subject_stop[lang] if _CJK_RUN.fullmatch(w)), key=len, reverse=True)
             self.subject_stop_cjk[lang] = re.compile("|".join(map(re.escape, cjk))) if cjk else None
+            self.problem_words[lang] = {w.lower() for w in sub.get("problem_words", [])}
+            self.subject_topic[lang] = _compile(sub.get("topic") or "(?!)", cues_path, f"{lang}.subject.topic")
             self.subject_contrast[lang] = _compile(sub.get("contrast") or "(?!)", cues_path, f"{lang}.subject.contrast")
             self.subject_anaphora[lang] = _compile("|".join(f"(?:{p})" for p in sub.get("anaphora", [])) or "(?!)",
                                                    cues_path, f"{lang}.subject.anaphora")
@@ -165,6 +174,13 @@ class Lexicon:
             question = p.sub(" ", question)
         return question
 
+    def states_negation(self, question: str, lang: str) -> bool:
+        """Does the question itself say, outside quoted messages, that something is not supported
+        ("the new package does not support X? How do I do X?")?"""
+        lang = _lang(lang)
+        return any(c.strong and c.scope == "status" and c.status == "unsupported"
+                   for s in self.sentences(self.masked(question, lang), lang) for cl in s.clauses for c in cl.cues)
+
     def is_restricted(self, question: str, lang: str) -> bool:
         """Does the question ask about a restriction ("只能在X上跑么", "only on X")?"""
         return any(p.search(question) for p in self.restricted.get(_lang(lang), []))
@@ -197,10 +213,12 @@ class Lexicon:
     # --- answers -----------------------------------------------------------------
 
     def sentences(self, text: str, lang: str, lead: int | None = None,
-                  keep: Callable[[int, int], bool] | None = None) -> list[Sentence]:
+                  keep: Callable[[int, int], bool] | None = None,
+                  code: Callable[[int, int], bool] | None = None) -> list[Sentence]:
         """Sentences of `text` (offsets index `text`). Clauses and cues are worked out for every
         sentence, or, when `lead` is given, only for the first `lead` sentences that are no
-        greeting and for those where `keep(start, end)` is true (the others keep no clauses)."""
+        greeting and for those where `keep(start, end)` is true (the others keep no clauses).
+        Sentences inside code (`code(start, end)` true) carry no claim, like greetings."""
         lang = _lang(lang)
         out = []
         pos = 0
@@ -213,13 +231,18 @@ class Lexicon:
             pos = end
             if e <= s:
                 continue
-            greeting = self._no_claim(text[s:e], lang)
+            is_code = bool(code and code(s, e))
+            greeting = is_code or self._no_claim(text[s:e], lang)
             if lead is None or (not greeting and ranked < lead) or (keep and keep(s, e)):
                 out.append(self._sentence(text, s, e, lang))
             else:
                 out.append(Sentence(s, e, text[s:e], [], greeting))
             ranked += not greeting
         return out
+
+    def sentence_at(self, text: str, start: int, end: int, lang: str) -> Sentence:
+        """The sentence text[start:end] with its clauses and cues worked out."""
+        return self._sentence(text, start, end, _lang(lang))
 
     def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:
         sent = text[start:end]
@@ -246,6 +269,10 @@ class Lexicon:
                 if not any(k.start <= c.start and c.end <= k.end and k.scope == c.scope for k in kept):
                     kept.append(c)
             cl.cues = kept
+            if kept:
+                subject = sent[cl.start - start:kept[0].start - start]
+                cl.foreign = bool(self.related[lang].search(subject) or self.third_party[lang].search(subject)) \
+                    and not self.own_subject[lang].search(subject)
         clauses = _merge_colon_objects(clauses, text)
         if clauses and clauses[0].related:
             for cl in clauses:      # the sentence's subject is a related one ("ModelZoo提供..., 同时包括...")
@@ -257,6 +284,22 @@ class Lexicon:
         Chinese answer): never the main claim."""
         s = sentence.strip()
         return bool(self.greeting[lang].match(s) or self.no_claim[lang].fullmatch(s))
+
+    def table_status(self, markdown: str, lang: str) -> str | None:
+        """The status the HTML tables of an answer state by support marks in their cells (a cell
+        line "Mode A: supported", "多进程：不支持", "✓"): partial when both kinds are found, else
+        the one found; None when the answer has no cell that is only a mark."""
+        found = set()
+        for cell in _TABLE_CELL.findall(markdown):
+            for part in _CELL_BREAK.split(cell):
+                value = re.split(r"[:：]", _TAG.sub("", part))[-1].strip()
+                for st, rx in self.table_marks[_lang(lang)].items():
+                    if value and rx.fullmatch(value):
+                        found.add(st)
+                        break
+        if len(found) > 1:
+            return "partial"
+        return found.pop() if found else None
 
     def is_cause(self, clause_text: str, lang: str) -> bool:
         """Does the clause give a cause (\"由于X平台存在限制\", \"because the Ascend platform cannot\")? A
@@ -282,6 +325,11 @@ class Lexicon:
                 out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
         return out
 
+    def is_topic(self, clause_text: str, lang: str) -> bool:
+        """Is a clause a topic that the rest of its sentence is about ("开启X，", "When X is on,")?
+        It is short and holds no verb of its own beyond the topic's (lexicon `subject.topic`)."""
+        return bool(self.subject_topic[_lang(lang)].fullmatch(clause_text.strip()))
+
     def continues_subject(self, clause_text: str, lang: str) -> bool:
         """Does the clause open with a contrast ("但是不支持Y", "but not Y") that keeps the subject
         of the clause before it?"""
@@ -297,6 +345,9 @@ class Lexicon:
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_TABLE_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 

@@ -16,13 +16,21 @@ and question frames of `kg.cues` (data in `ontology/lexicon/`):
   not name ("GPU+Linux" for a question on GPU+Windows) is used only when no other mention decides;
 - for questions that are not yes/no (how-to, troubleshooting, explanation) a clause counts only
   when it is about the question's subject (shares a content term with it, or names no subject
-  of its own): "the debug package is not provided" does not answer "how do I run one test?".
+  of its own): "the debug package is not provided" does not answer "how do I run one test?";
+  a topic clause opening a sentence ("开启X，") carries the subject through the sentence;
+- lines of code blocks and tables carry no claim (`kg.blocks`); a table of support marks answers a
+  yes/no question; a clause whose subject is a third-party package ("scipy only supports ...") is
+  no statement about the product;
+- how-to/why answers: "in mode A you can; in mode B it cannot yet" over two sentences is partial;
+  a question that itself states a negation, confirmed in the answer's first paragraph, is
+  unsupported; a bare "Yes"/"No" to a capability question naming one hardware gives it that status.
 """
 from __future__ import annotations
 
 import re
 from typing import Iterable, Iterator
 
+from kg.blocks import code_spans
 from kg.cues import YES_NO_FRAMES, Lexicon, Sentence, hardware_status, load_lexicon
 from kg.model import Entry, Evidence, Extraction
 from kg.vocabulary import Vocabulary, load_vocabulary
@@ -124,25 +132,41 @@ class Extractor:
         q_mentions = self.mentions(question, lang)
         a_mentions = self.mentions(answer, lang)
         hw_at = [a for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        code = code_spans(entry.answer_markdown or "", answer)
         sentences = lex.sentences(answer, lang, lead=LEAD_SENTENCES,
-                                  keep=lambda s, e: any(s <= a < e for a in hw_at))
+                                  keep=lambda s, e: any(s <= a < e for a in hw_at),
+                                  code=lambda s, e: any(a <= s and e <= b for a, b in code))
 
         if sentences and lex.is_restricted(question, lang):
             _drop_opening_no(sentences[0])
         yes_no = frame in YES_NO_FRAMES
         if not yes_no:
             self._drop_off_subject(sentences, answer, question, lang, a_mentions, q_mentions)
-        status, lead = self._status(frame, sentences)
+        table = lex.table_status(entry.answer_markdown, lang) if "<t" in (entry.answer_markdown or "") else None
+        status, lead = self._status(frame, sentences, table)
+        if status == "n/a" and not yes_no and lex.states_negation(question, lang):
+            lead = self._confirmed(sentences, answer, question, lang)
+            status = "unsupported" if lead is not None else status
+        if status == "n/a" and not yes_no:
+            lead = self._restricted_after(sentences, answer, lang)
+            status = "partial" if lead is not None else status
         ex = Extraction(status=status)
         if lead is not None and status != "n/a":
             ex.evidence["status"] = Evidence(lead.start, lead.end, lead.text)
         self._hardware(ex, sentences, a_mentions, q_mentions, answer, question, lang, usage=yes_no)
+        if frame == "capability" and not hw_at and lead is not None and _opens_with_reply(lead):
+            self._hardware_asked(ex, q_mentions, lead)
         self._features(ex, question, lang, q_mentions, a_mentions, lead)
         self._products(ex, entry, q_mentions + a_mentions)
         return ex
 
-    def _status(self, frame: str, sentences: list[Sentence]) -> tuple[str, Sentence | None]:
+    def _status(self, frame: str, sentences: list[Sentence], table: str | None = None
+                ) -> tuple[str, Sentence | None]:
+        """The main claim (see the module doc); for a yes/no question the answer's table of support
+        marks (`table`), if any, is the main claim."""
         yes_no = frame in YES_NO_FRAMES
+        if table and yes_no:
+            return table, None
         window = [s for s in sentences if not s.greeting][:LEAD_SENTENCES if yes_no else LEAD_SENTENCES_OTHER]
         for s in window:
             if not yes_no and not any(c.strong for cl in s.clauses for c in cl.cues if c.scope == "status"):
@@ -164,6 +188,36 @@ class Extractor:
         default = {"capability": "supported", "plan": "supported", "must": "supported"}.get(frame, "n/a")
         return default, (window[0] if window and default != "n/a" else None)
 
+    def _restricted_after(self, sentences: list[Sentence], answer: str, lang: str) -> Sentence | None:
+        """How-to/why answers: "In mode A you can do X. In mode B X cannot be done yet." - a first
+        sentence stating a support, the next one a strong negation or restriction, both in clauses
+        about the question's subject (cues of other subjects are already cleared): partial.
+        Returns the first sentence."""
+        prose = [s for s in sentences if not s.greeting][:2]
+        if len(prose) < 2 or self._sentence_status(prose[0], strong_only=False) != "supported":
+            return None
+        cues = [c for cl in prose[1].clauses if not cl.foreign for c in cl.cues]
+        if any(c.strong and c.scope == "status" and c.status in ("unsupported", "partial") for c in cues):
+            return prose[0]
+        return None
+
+    def _confirmed(self, sentences: list[Sentence], answer: str, question: str, lang: str) -> Sentence | None:
+        """A question stating that something is not supported, answered in its first paragraph by a
+        strong negation about the question's subject ("since version N the package no longer
+        provides X"): the sentence confirming it, else None."""
+        q_terms = self.lexicon.terms(self.lexicon.masked(question, lang), lang)
+        for s in sentences:
+            if s.start > 0 and "\n" in answer[:s.start].rstrip(" \t")[-1:]:
+                break       # the first paragraph ends
+            clauses = s.clauses or self.lexicon.sentence_at(answer, s.start, s.end, lang).clauses
+            for cl in clauses:
+                if cl.foreign or not any(c.strong and c.scope == "status" and c.status == "unsupported"
+                                         for c in cl.cues):
+                    continue
+                if self.lexicon.terms(answer[cl.start:cl.end], lang) & q_terms:
+                    return s
+        return None
+
     @staticmethod
     def _restricted_next(window: list[Sentence], s: Sentence) -> bool:
         """Does the sentence after `s` state, with a strong cue, that the support is partial?"""
@@ -176,7 +230,7 @@ class Extractor:
     def _sentence_status(s: Sentence, strong_only: bool) -> str | None:
         """The sentence's claim: its first clause with a status cue, turned planned by a later
         planned clause ("暂不支持，但正在设计"; "supports A, B is under development") and partial by a later restriction of a support."""
-        sts = [cl.status(strong_only) for cl in s.clauses]
+        sts = [cl.status(strong_only) for cl in s.clauses if not cl.foreign]
         sts = [x for x in sts if x]
         if not sts:
             return None
@@ -193,18 +247,24 @@ class Extractor:
         q_terms = self.lexicon.terms(question, lang)
         if lang == "zh" and not any(_CJK.search(t) for t in self.lexicon.terms(self.lexicon.masked(question, lang), lang)):
             return      # the question's subject is a quoted message in English: no terms to compare with
+        if not self.lexicon.terms(self.lexicon.masked(question, lang), lang) - self.lexicon.problem_words[lang]:
+            return      # "What can I do if <message> is reported?": only the message names a subject
         hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         asked = {iri for _, _, iri in q_mentions}
         subjects = [(a, iri in asked) for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         for s in sentences:
-            prev_on = False
-            for cl in s.clauses:
+            prev_on = topic = False
+            for i, cl in enumerate(s.clauses):
                 if not cl.cues:
                     # a clause without cues still sets the subject a contrast continues
                     # ("X must be a Parameter, while the other types are not supported")
                     prev_on = self.lexicon.on_subject(answer[cl.start:cl.end], q_terms, lang)
+                    # opening the sentence, it is its topic ("开启X，需要...，否则不支持...")
+                    topic = topic or (i == 0 and prev_on and self.lexicon.is_topic(answer[cl.start:cl.end], lang))
                     continue
                 if prev_on and self.lexicon.continues_subject(answer[cl.start:cl.end], lang):
+                    continue
+                if topic and not any(cl.start <= a < cl.end for a, _ in hw):
                     continue
                 blank = [(c.start, c.end) for c in cl.cues] + [(a, b) for a, b in hw if cl.start <= a < cl.end]
                 chars = list(answer[cl.start:cl.end])
@@ -236,7 +296,7 @@ class Extractor:
         for skip in (off_question, set()):
             for s in sentences:
                 for i, cl in enumerate(s.clauses):
-                    if cl.related or not cl.cues:
+                    if cl.related or cl.foreign or not cl.cues:
                         continue
                     if not usage and self.lexicon.is_cause(answer[cl.start:cl.end], lang):
                         continue      # "由于Ascend平台存在限制，...": a cause, no statement of support
@@ -258,6 +318,15 @@ class Extractor:
             if any(iri == self.npu for _, _, iri in a_mentions + q_mentions):
                 ex.hardware["NPU"] = ex.hardware[via_ascend_npu]
                 ex.evidence["NPU"] = ex.evidence[via_ascend_npu]
+
+    def _hardware_asked(self, ex: Extraction, q_mentions, lead: Sentence) -> None:
+        """"Can X be done on a GPU?" - "Yes, ...": a bare reply to a question naming one hardware
+        (the answer naming none) states the status on that hardware."""
+        asked = {self.concepts[iri].key for _, _, iri in q_mentions if self.concepts[iri].scheme == "hardware"}
+        if len(asked) == 1 and ex.status in ("supported", "unsupported"):
+            name = asked.pop()
+            ex.hardware[name] = ex.status
+            ex.evidence[name] = Evidence(lead.start, lead.end, lead.text)
 
     def _contrasted(self, following, answer: str, lang: str, hw) -> str | None:
         """"<hardware> supports X, but not Y": the hardware, subject of the support, is partial when
@@ -299,6 +368,13 @@ def _partner(text: str, a: int, b: int) -> str | None:
         return m.group(1)
     m = _PARTNER_BEFORE.search(text[max(0, a - 30):a])
     return m.group(1) if m else None
+
+
+def _opens_with_reply(s: Sentence) -> bool:
+    """Does the sentence open with a bare yes/no reply ("Yes, but ...", "不能。")?"""
+    cues = [c for cl in s.clauses for c in cl.cues if c.scope == "status"]
+    return bool(cues) and cues[0].start == s.start and not cues[0].strong \
+        and cues[0].status in ("supported", "unsupported")
 
 
 def _drop_opening_no(s: Sentence) -> None:

@@ -76,12 +76,12 @@ def test_second_heldout_gold_meets_the_targets(corpus_dir):
     """A second set annotated blind (tests/data/heldout2.jsonl, 148 entries of other pages: federated,
     MindInsight, Serving, Lite, the mindspore FAQ pages, master). Blind figures before any rule change:
     status 0.921 en / 0.889 zh, macro-F1 0.832, hardware F1 0.759. Thresholds sit a little below the
-    figures reached after general fixes (0.974 en / 0.944 zh, macro-F1 0.941, hardware F1 1.000)."""
+    figures reached after general fixes (1.000 en / 1.000 zh, macro-F1 1.000, hardware F1 1.000)."""
     rep = evaluate(HELDOUT2, corpus_dir)
     assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.95, rep.format()
-    assert rep.status_accuracy("zh") >= 0.92, rep.format()
-    assert rep.macro_f1() >= 0.91, rep.format()
+    assert rep.status_accuracy("en") >= 0.98, rep.format()
+    assert rep.status_accuracy("zh") >= 0.98, rep.format()
+    assert rep.macro_f1() >= 0.97, rep.format()
     assert rep.hardware_prf()[2] >= 0.95, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 
@@ -90,14 +90,14 @@ def test_third_heldout_gold_meets_the_targets(corpus_dir):
     """A third set annotated blind (tests/data/heldout3.jsonl, 90 entries, en/zh half and half, r1.0-r2.6
     and master: feature, installation, inference, distributed, Lite, Serving pages). Blind figures
     before any rule change: status 0.956 en / 1.000 zh, macro-F1 0.935, hardware F1 0.833. Thresholds
-    sit a little below the figures after general fixes (0.956 en / 1.000 zh, macro-F1 0.935,
-    hardware F1 0.895)."""
+    sit a little below the figures after general fixes (1.000 en / 1.000 zh, macro-F1 1.000,
+    hardware F1 0.950: the two misses are an entry heldout.jsonl annotates the other way)."""
     rep = evaluate(HELDOUT3, corpus_dir)
     assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.93, rep.format()
-    assert rep.status_accuracy("zh") >= 0.97, rep.format()
-    assert rep.macro_f1() >= 0.90, rep.format()
-    assert rep.hardware_prf()[2] >= 0.85, rep.format()
+    assert rep.status_accuracy("en") >= 0.98, rep.format()
+    assert rep.status_accuracy("zh") >= 0.98, rep.format()
+    assert rep.macro_f1() >= 0.97, rep.format()
+    assert rep.hardware_prf()[2] >= 0.93, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 
 
@@ -105,13 +105,13 @@ def test_fourth_heldout_gold_meets_the_targets(corpus_dir):
     """A fourth set annotated blind (tests/data/heldout4.jsonl, 119 entries, 67 zh / 52 en, r0.2-r2.6 and
     master, mostly troubleshooting pages; 87 are n/a because the novel yes/no entries are nearly used up).
     Blind figures before any rule change: status 0.827 en / 0.866 zh, macro-F1 0.714, hardware F1 0.750.
-    Thresholds sit a little below the figures after general fixes (0.923 en / 0.940 zh, macro-F1 0.912,
+    Thresholds sit a little below the figures after general fixes (0.981 en / 0.985 zh, macro-F1 0.972,
     hardware F1 1.000)."""
     rep = evaluate(HELDOUT4, corpus_dir)
     assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.90, rep.format()
-    assert rep.status_accuracy("zh") >= 0.92, rep.format()
-    assert rep.macro_f1() >= 0.88, rep.format()
+    assert rep.status_accuracy("en") >= 0.96, rep.format()
+    assert rep.status_accuracy("zh") >= 0.96, rep.format()
+    assert rep.macro_f1() >= 0.95, rep.format()
     assert rep.hardware_prf()[2] >= 0.95, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 

@@ -18,9 +18,9 @@ def extractor():
     return Extractor()
 
 
-def entry(question, answer, lang="zh", n=1, source="r9.9/docs/faq/source_zh_cn/x.md"):
+def entry(question, answer, lang="zh", n=1, source="r9.9/docs/faq/source_zh_cn/x.md", markdown=None):
     return Entry(source=source, n=n, line=1, end_line=3, lang=lang, release="r9.9", component="MindSpore",
-                 topic=None, question=question, answer=answer, answer_markdown=answer)
+                 topic=None, question=question, answer=answer, answer_markdown=answer if markdown is None else markdown)
 
 
 CASES = [
@@ -150,6 +150,40 @@ CASES = [
     ("en", "How do I stream batches to the device by hand?",
      "Follow the sample script of the manual mode. Currently, CPU-based and GPU-based hardware is supported.",
      "n/a", {"CPU": "supported", "GPU": "supported"}),
+    # fifth round: weak modals made strong, third-party subjects, clause topics, restrictions over two
+    # sentences, a question stating the negation, a bare reply to a question naming one hardware
+    ("en", "What can I do if an error “Widget needs a panel” is reported?",
+     "In the layout call, the target can not be an external object (e.g., a list). Use a panel instead.",
+     "partial", {}),
+    ("zh", "编译时报错“Widget needs a panel”怎么办？", "在布局调用中，目标不能是外部对象（例如列表），可以使用面板替代。",
+     "partial", {}),
+    ("en", "What should I do if installing the toolkit on an old laptop fails?",
+     "Newer releases of numpy on pypi only support laptops with OS version 12 or later. Use conda there.",
+     "n/a", {}),
+    ("en", "Can MindSpore read weight files of other frameworks?",
+     "MindSpore uses protobuf to store weights and cannot read other files directly.", "unsupported", {}),
+    ("zh", "为什么开启缓存后两次结果没有区别？", "开启缓存，需要数据集是支持随机读取的，如果数据集是流式返回的，是不支持随机读取的。",
+     "partial", {}),
+    ("zh", "如何控制日志输出的格式？",
+     "在调试模式下，可以使用环境变量对输出的格式进行控制。在发布模式下，因为日志由后台写入，所以暂时无法对输出的格式进行控制。",
+     "partial", {}),
+    ("en", "How do I control the format of the log output?",
+     "In debug mode, you can use an environment variable to control the output format. In release mode, "
+     "because logs are written by a daemon, the output format cannot be controlled temporarily.", "partial", {}),
+    ("en", "How do I control the format of the log output?",
+     "In debug mode, you can use an environment variable to control the output format. "
+     "The daemon writes logs in release mode.", "n/a", {}),
+    ("zh", "新版本安装包不支持旧板卡的推理？如何在旧板卡上推理？",
+     "推理功能由独立的推理包提供。自3.0版本起主安装包不再提供旧板卡的推理接口，请改装推理包。", "unsupported", {}),
+    ("en", "The new package does not support inference on old boards. How do I run inference on old boards?",
+     "Inference is provided by the separate inference kit. Since version 3.0, the main package does not "
+     "provide the inference interface for old boards. Install the kit instead.", "unsupported", {}),
+    ("en", "How do I run inference on old boards?",
+     "Inference is provided by the separate inference kit. Install the kit and call its runner.", "n/a", {}),
+    ("en", "Can the toolkit fine-tune a model on a GPU with the hub?", "Yes, but two arguments must be edited first.",
+     "supported", {"GPU": "supported"}),
+    ("en", "Can the toolkit fine-tune a model on a GPU or a CPU with the hub?", "Yes, after two edits.",
+     "supported", {}),
 ]
 
 
@@ -158,6 +192,33 @@ CASES = [
 def test_status_and_hardware(extractor, lang, question, answer, status, hardware):
     ex = extractor.extract(entry(question, answer, lang=lang))
     assert (ex.status, ex.hardware) == (status, hardware)
+
+
+def test_code_lines_carry_no_claim(extractor):
+    """A troubleshooting answer that opens with a code example: its first prose sentence is the lead."""
+    code = "run(cache=True)\nrun(cache=False)"
+    answer = code + "\nOnce the cache is on, it cannot be switched to the off mode."
+    markdown = "```python\n" + code + "\n```\n\nOnce the cache is on, it cannot be switched to the off mode."
+    q = "Why is an error message displayed when I call run twice?"
+    assert extractor.extract(entry(q, answer, lang="en", markdown=markdown)).status == "unsupported"
+    from kg.blocks import code_spans
+    assert code_spans(markdown, answer) == [(0, len(code))]
+    assert code_spans("no code here", answer) == []
+
+
+@pytest.mark.parametrize("cells,status", [(("✓", "×"), "partial"), (("✓", "✓"), "supported"),
+                                          (("Training: not support", "Training: not support"), "unsupported")])
+def test_a_table_of_support_marks_answers_a_scope_question(extractor, cells, status):
+    rows = "".join(f"<tr><td>mode {i}</td><td>{c}</td></tr>" for i, c in enumerate(cells))
+    markdown = f"For the loader:\n\n<table>{rows}</table>\n"
+    answer = "For the loader:\n" + "\n".join(f"mode {i}\n{c}" for i, c in enumerate(cells))
+    ex = extractor.extract(entry("In which modes does the loader support image operators?", answer, lang="en",
+                                 markdown=markdown))
+    assert ex.status == status
+    # without the table (plain text only) the marks are no statement
+    ex = extractor.extract(entry("In which modes does the loader support image operators?",
+                                 "For the loader:\nmode 0\n✓\nmode 1\n×", lang="en"))
+    assert ex.status == "n/a"
 
 
 def test_evidence_offsets_point_into_the_answer(extractor):
