@@ -362,8 +362,18 @@ def _merge_colon_objects(clauses: list[Clause], text: str) -> list[Clause]:
             prev.end = cl.end
             prev.related = prev.related or cl.related
             continue
+        if prev is not None and not prev.cues and cl.cues and not prev.related \
+                and _ASPECT.fullmatch(text[prev.start:prev.end]):
+            # "aspect (what it covers): claim": the claim is about what the aspect names
+            # ("hardware resources (A, B and C): both are supported")
+            out[-1] = Clause(prev.start, cl.end, cl.cues, cl.related, cl.foreign)
+            continue
         out.append(cl)
     return out
+
+
+# a short lead-in naming an aspect with what it covers in brackets, ended by a colon
+_ASPECT = re.compile(r"[^:：。.!?]{0,60}[(（][^()（）]{1,60}[)）][^:：()（）]{0,20}[:：]\s*")
 
 
 def hardware_status(clause: Clause, start: int, usage: bool = True, text: str | None = None) -> str | None:

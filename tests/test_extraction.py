@@ -35,6 +35,12 @@ CASES = [
     ("zh", "如何设置日志级别？", "通过环境变量设置即可，可以参考日志文档。", "n/a", {}),
     ("zh", "如何在训练中动态修改学习率？", "您好，很抱歉当前还没有这样的功能。可以重新定义优化器后再训练。", "unsupported", {}),
     ("zh", "导出模型的文件大小有什么限制？", "单个文件不能超过2GB。", "n/a", {}),
+    # "aspect (what it covers): claim": the claim is about the hardware the aspect lists
+    ("en", "How do eager and lazy execution differ?",
+     "Speed: lazy execution is faster.\nOn processors (such as CPU and GPU): both kinds of execution are supported.",
+     "n/a", {"CPU": "supported", "GPU": "supported"}),
+    ("zh", "即时执行和延迟执行有什么不同？", "速度：延迟执行更快；不同处理器（CPU和GPU）：两种方式都支持。",
+     "n/a", {"CPU": "supported", "GPU": "supported"}),
     ("zh", "两种模式有什么区别？", "两种模式的用法不同，在Ascend、GPU和CPU上都支持这两种模式。", "n/a",
      {"Ascend": "supported", "GPU": "supported", "CPU": "supported"}),
     ("zh", "GPU版本如何安装？", "执行pip install mindspore-gpu即可，日志在/usr/local/Ascend/log下。", "n/a", {}),
