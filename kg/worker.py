@@ -1,0 +1,120 @@
+"""The query worker: a child process of the server's query runner (kg.execution).
+
+It opens the store (read-only, or the one read-write handle when updates are on),
+then answers jobs from its socket until the parent goes away: queries serialized in
+the asked format (kg.formats), plain rows for the REST lookups and pages, updates.
+The parent kills it at a query's deadline and starts another.
+
+Before anything else it moves into a fresh, empty network namespace when the kernel
+allows it (every connect() fails), so even a query that slipped past kg.guard could
+not reach the network.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from multiprocessing.connection import Connection
+
+from kg import formats as fmts
+from kg.errors import KgError, QueryError
+
+
+def _drop_network() -> bool:
+    """Move this process into a new, empty network namespace (no interface but a
+    down loopback): every connect() fails. Needs unprivileged user namespaces."""
+    import ctypes
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(clone_newuser | clone_newnet) != 0:
+            return False
+        with open("/proc/self/setgroups", "w") as f:
+            f.write("deny")
+        with open("/proc/self/uid_map", "w") as f:
+            f.write(f"{uid} {uid} 1")
+        with open("/proc/self/gid_map", "w") as f:
+            f.write(f"{gid} {gid} 1")
+        return True
+    except OSError:
+        return False
+
+
+def worker_entry(fd: int, args: tuple) -> None:
+    """Entry point of a worker child process."""
+    conn = Connection(fd)
+    try:
+        _worker_main(conn, *args)
+    except KeyboardInterrupt:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Exit when the server process goes away (even killed), also mid-query: a watchdog
+    thread checks the parent pid. (Not PR_SET_PDEATHSIG: it fires when the *thread*
+    that started the worker ends, and replacements start in short-lived threads.)"""
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
+
+
+def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bool) -> None:
+    isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
+    _die_with_parent()
+    try:
+        from kg.engines import open_engine
+        engine_obj = open_engine(engine, store_path, writable=writable)
+        conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
+    except KgError as e:
+        conn.send(("error", type(e).__name__, str(e), None))
+        return
+    except Exception as e:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("error", "StoreError", f"cannot open store {store_path}: {e}", None))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            if job["op"] == "update":
+                engine_obj.update(job["text"], base_iri=job["base_iri"])
+                conn.send(("ok", b"", "UPDATE", None, None))
+                continue
+            if job["op"] == "rows":
+                conn.send(("ok", _plain_rows(engine_obj, job), "SELECT", None, None))
+                continue
+            res, form = engine_obj.query(job["text"], base_iri=job["base_iri"],
+                                         default_graphs=job["default_graphs"],
+                                         named_graphs=job["named_graphs"],
+                                         substitutions=job["substitutions"],
+                                         max_results=job["max_results"])
+            kind = res.kind
+            if kind != job["kind"]:
+                conn.send(("ok", b"", form, None, None))  # the parent renegotiates
+                continue
+            fmt = fmts.BY_NAME[(kind, job["format"])]
+            count = len(res.rows) if res.rows is not None else (
+                len(res.triples) if res.triples is not None else None)
+            conn.send(("ok", fmt.serialize(res), form, res.truncated, count))
+        except KgError as e:
+            conn.send(("error", type(e).__name__, e.message, e.offset))
+        except Exception as e:  # noqa: BLE001
+            conn.send(("error", "KgError", f"query failed: {e}", None))
+
+
+def _plain_rows(engine_obj, job: dict) -> list[dict]:
+    """The rows of a SELECT as plain values (kg.queries.term_value), capped at max_results."""
+    from kg.queries import term_value
+    res, form = engine_obj.query(job["text"], substitutions=job["substitutions"],
+                                 max_results=job["max_results"])
+    if res.rows is None:
+        raise QueryError(f"expected a SELECT query, got {form}")
+    names = res.variables
+    return [{n: term_value(t) for n, t in zip(names, row) if t is not None} for row in res.rows]
