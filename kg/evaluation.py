@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cues import STATUSES
+from kg.clauses import STATUSES
 from kg.errors import CheckFailed, InputError
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")

@@ -31,7 +31,8 @@ import re
 from typing import Iterable, Iterator
 
 from kg.blocks import code_spans
-from kg.cues import YES_NO_FRAMES, Lexicon, Sentence, hardware_status, load_lexicon
+from kg.clauses import Sentence, hardware_status
+from kg.cues import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.model import Entry, Evidence, Extraction
 from kg.vocabulary import Vocabulary, load_vocabulary
 
