@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from kg import config
 from kg.errors import InputError
@@ -219,3 +219,57 @@ def preferred_labels(texts: Counter) -> list[tuple[str, str, bool]]:
         ranked = sorted(by_lang[lang])
         out.extend((text, lang, i == 0) for i, (_, _, text) in enumerate(ranked))
     return out
+
+
+def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[Entry, Extraction]]:
+    """`kg extract`'s stream of (entry, extraction) with the candidates of Chinese entries
+    aligned as the build aligns them (assign_candidates): a zh entry paired with its English
+    twin lists the twin's English candidates among its `features`, not its Chinese text.
+
+    Pairs pass through in order. English entries are remembered per page and release
+    (a sorted walk meets source_en before source_zh_cn); a zh file's entries are held until
+    the file ends, then aligned with those and let go. Nothing else changes."""
+    from kg.building import neutral_page_key, page_key
+    from kg.translations import pair_translations
+
+    english: dict[tuple, list[tuple[Entry, Extraction]]] = {}
+    held: list[tuple[Entry, Extraction]] = []
+
+    def page(entry: Entry) -> tuple:
+        return entry.release or "", neutral_page_key(page_key(entry))
+
+    def release_held() -> Iterator[tuple[Entry, Extraction]]:
+        twins = english.get(page(held[0][0]), [])
+        if twins and any(ex.candidates for _, ex in held):
+            both = twins + held
+            assignment = assign_candidates(both, pair_translations(both))
+            for k, (entry, ex) in enumerate(held, start=len(twins)):
+                _rename_candidates(ex, assignment.keys[k], both)
+        yield from held
+        held.clear()
+
+    for entry, ex in pairs:
+        if held and entry.source != held[0][0].source:
+            yield from release_held()
+        if entry.lang == "zh":
+            held.append((entry, ex))
+            continue
+        english.setdefault(page(entry), []).append((entry, ex))
+        yield entry, ex
+    if held:
+        yield from release_held()
+
+
+def _rename_candidates(ex: Extraction, keys: list[str], pairs) -> None:
+    """Replace the candidate texts among `ex.features` by the English labels of `keys`
+    (taken from the English entries of `pairs` that name them)."""
+    labels = {}
+    for _, other in pairs:
+        for text in other.candidates:
+            if is_english(text):
+                labels.setdefault(candidate_key(text), candidate_label(text))
+    english = [labels[k] for k in keys if k in labels]
+    if not english:
+        return
+    known = [f for f in ex.features if f not in ex.candidates]
+    ex.features = known + [label for label in english if label not in known]

@@ -36,13 +36,11 @@ def main():
 # --- parsing and extraction ------------------------------------------------
 
 def _extraction_hook():
-    """THE single place where the extraction stage joins `kg extract`: return a function
-    entry -> {"status", "hardware", "features", ...}. None until kg.extraction lands, so
-    those keys stay absent from the records."""
-    from kg.extraction import Extractor, record_of
+    """THE single place where the extraction stage joins `kg extract`: a function
+    entry -> Extraction (kg.records turns it into the record keys)."""
+    from kg.extraction import Extractor
 
-    extractor = Extractor()
-    return lambda entry: record_of(entry, extractor.extract(entry))
+    return Extractor().extract
 
 
 @main.command("extract")

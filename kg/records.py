@@ -78,8 +78,17 @@ FORMATS = {f.name: f for f in [
 
 def extract_records(paths, root=".", release=None, keep_going=False, extract=None, **callbacks):
     """Records of every entry under `paths` (see `kg.parsing.parse_paths` for the callbacks:
-    on_warning, on_error, on_file, stats). `extract(entry) -> dict` adds the extraction keys."""
+    on_warning, on_error, on_file, stats). `extract(entry) -> Extraction` adds the extraction
+    keys (kg.extraction.record_of), with the candidate features of Chinese entries aligned
+    with their English twins as the build aligns them (kg.candidates.align_streamed)."""
     from kg import parsing
-    for entry in parsing.parse_paths(paths, root=root, release=release, keep_going=keep_going,
-                                     **callbacks):
-        yield to_record(entry, extract(entry) if extract else None)
+    entries = parsing.parse_paths(paths, root=root, release=release, keep_going=keep_going,
+                                  **callbacks)
+    if extract is None:
+        for entry in entries:
+            yield to_record(entry)
+        return
+    from kg.candidates import align_streamed
+    from kg.extraction import record_of
+    for entry, ex in align_streamed((entry, extract(entry)) for entry in entries):
+        yield to_record(entry, record_of(entry, ex))

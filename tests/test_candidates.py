@@ -10,8 +10,8 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.building import build_quads
-from kg.candidates import (assign_candidates, candidate_key, candidate_label, clean_text, is_english,
-                           load_terms, singular)
+from kg.candidates import (align_streamed, assign_candidates, candidate_key, candidate_label,
+                           clean_text, is_english, load_terms, singular)
 from kg.cues import load_lexicon
 from kg.errors import InputError
 from kg.graphs import build_graph_quads
@@ -271,3 +271,48 @@ def test_corpus_aligned_candidates_read_in_both_languages_through_the_api(full_s
             assert langs == {"zh", "en"}     # one concept for the entries of both languages
     finally:
         app.extensions["kg"]["runner"].close()
+
+
+# --- the same alignment in `kg extract`'s stream -------------------------------------------
+
+def named(lang, n, question, *candidates, known=(), page="boards.md"):
+    ex = Extraction(status="unsupported", candidates=list(candidates), features=[*known, *candidates],
+                    feature_iris=[FEATURE] * len(known))
+    return entry(lang, n, question, page=page), ex
+
+
+def test_the_extract_stream_names_chinese_candidates_after_their_english_twins():
+    stream = [
+        named("en", 1, "Does MindSpore support constellation sampling?", "constellation sampling"),
+        named("en", 2, "Does MindSpore support lattice boards?", "lattice boards", known=["auto-parallel"]),
+        named("zh", 1, "MindSpore是否支持星座图采样？", "星座图采样"),
+        named("zh", 2, "MindSpore是否支持格点板卡？", "格点板卡", known=["auto-parallel"]),
+        named("zh", 1, "MindSpore是否支持格点采样？", "格点采样", page="other.md"),   # no twin page
+    ]
+    out = list(align_streamed(iter(stream)))
+    assert [(e.lang, e.n, e.source) for e, _ in out] == [(e.lang, e.n, e.source) for e, _ in stream]
+    features = [ex.features for _, ex in out]
+    assert features[2] == ["constellation sampling"]
+    assert features[3] == ["auto-parallel", "lattice boards"]
+    assert features[4] == ["格点采样"]
+    assert out[2][1].candidates == ["星座图采样"]          # the entry's own text stays its candidate
+
+
+@pytest.mark.slow
+def test_corpus_extract_stream_agrees_with_the_build(extracted):
+    """Over the whole corpus in file order, the stream renames the zh candidates the build
+    aligns, and only those: English entries and every other field stay as extracted."""
+    import dataclasses
+    pairs, translations = extracted
+    copies = [(e, dataclasses.replace(ex, features=list(ex.features))) for e, ex in pairs]
+    out = list(align_streamed(iter(copies)))
+    assert [e for e, _ in out] == [e for e, _ in pairs]
+    renamed = [(e, ex) for (e, ex), (_, old) in zip(out, pairs) if ex.features != old.features]
+    assert renamed and all(e.lang == "zh" for e, _ in renamed)
+    assert all(all(is_english(f) for f in ex.features if f not in old.features)
+               for (e, ex), (_, old) in zip(out, pairs) if ex.features != old.features)
+    foreign = lambda items: sum(1 for e, ex in items if e.lang == "zh"  # noqa: E731
+                                and any(not is_english(f) for f in ex.features))
+    before, after = foreign(pairs), foreign(out)
+    assert after < before / 1.5
+    print(f"\nzh entries with a non-English feature in `kg extract`: {before} -> {after}")
