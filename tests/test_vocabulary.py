@@ -73,3 +73,43 @@ def test_broken_vocabulary_is_a_clear_input_error(tmp_path):
     assert str(bad) in str(e.value)
     with pytest.raises(InputError):
         load_vocabulary(tmp_path / "missing.ttl")
+
+
+def test_feature_labels_belong_to_one_concept(vocab):
+    """Features are matched case-insensitively: a label shared by two features would be ambiguous."""
+    owner: dict[str, str] = {}
+    for c in vocab.scheme("features"):
+        assert c.pref.get("en") and c.pref.get("zh"), c.iri
+        for lang in ("en", "zh"):
+            for label in c.labels(lang):
+                prev = owner.setdefault(label.lower(), c.iri)
+                assert prev == c.iri, f"{label!r} is a label of {prev} and {c.iri}"
+
+
+# Releases whose status-bearing entries had the lowest feature coverage (old and new FAQ layouts);
+# three releases keep the corpus check to a few seconds.
+COVERAGE_RELEASES = ("master", "r0.7", "r1.6")
+
+
+@pytest.fixture(scope="module")
+def release_extractions(corpus_dir):
+    from kg.extraction import Extractor, extract_entries
+    from kg.parsing import parse_paths
+
+    entries = list(parse_paths([corpus_dir / r for r in COVERAGE_RELEASES], root=corpus_dir))
+    return list(extract_entries(entries, Extractor()))
+
+
+def test_status_bearing_entries_name_a_known_feature(release_extractions):
+    """Support statements link features to hardware: an entry with a status but no feature is
+    invisible to "which features support X?". Known (vocabulary) features only, not candidates."""
+    counts: dict[str, list[int]] = {}
+    for entry, ex in release_extractions:
+        if ex.status == "n/a":
+            continue
+        c = counts.setdefault("zh" if entry.lang.startswith("zh") else "en", [0, 0])
+        c[0] += 1
+        c[1] += bool(ex.feature_iris)
+    assert set(counts) == {"en", "zh"} and all(n > 100 for n, _ in counts.values()), counts
+    for lang, (n, with_feature) in counts.items():
+        assert with_feature / n >= 0.95, f"{lang}: {with_feature}/{n} status-bearing entries name a feature"
