@@ -86,14 +86,15 @@ class Extractor:
                 a, b = d[s].idx, d[e - 1].idx + len(d[e - 1])
                 raw.append((a, b, self.nlp[lang].vocab.strings[match_id]))
         raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        kept, last = [], {True: -1, False: -1}
+        kept, last = [], {"hardware": -1, "products": -1, "features": -1}
         for a, b, iri in raw:
-            # hardware names and other names are kept apart: "multi-GPU training" is a feature and names GPU
-            hw = self.concepts[iri].scheme == "hardware"
-            if a < last[hw] or not self._word_ok(text, a, b):
+            # each kind of concept is matched apart: "multi-GPU training" is a feature and names
+            # GPU; "Serving" names a product and the feature of that name
+            lane = self.concepts[iri].scheme
+            if a < last.get(lane, -1) or not self._word_ok(text, a, b):
                 continue
             kept.append((a, b, iri))
-            last[hw] = b
+            last[lane] = b
         hw_spans = {(a, b) for a, b, iri in kept if self.concepts[iri].scheme == "hardware"}
         names = [(m.start(), m.end()) for m in self.lexicon.not_hardware[lang].finditer(text)]
         return [m for m in kept if self._not_in_path(text, m, hw_spans, lang)

@@ -321,3 +321,13 @@ def test_chinese_and_english_versions_agree_on_status(corpus_extractions):
     assert len(both) > 3000
     agree = sum(v["zh"][1].status == v["en"][1].status for v in both) / len(both)
     assert agree >= 0.90, f"zh/en status agreement {agree:.3f}"
+
+
+@pytest.mark.parametrize("lang,question", [("zh", "推理服务支持批处理吗？"),
+                                           ("en", "Does Serving support batching?")])
+def test_a_name_of_a_product_and_a_feature_gives_both(extractor, lang, question):
+    """A label the vocabulary gives a product and a feature (Serving) names both: products
+    and features are matched apart, like hardware."""
+    ex = extractor.extract(entry(question, "支持。" if lang == "zh" else "Yes.", lang=lang))
+    assert "model serving" in ex.features
+    assert "MindSpore Serving" in ex.products
