@@ -46,7 +46,8 @@ def _extraction_hook():
 @main.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="folder the `source` of each record is relative to")
+              help="folder the `source` of each record is relative to "
+                   "(a file outside it: from its release folder on, e.g. r1.2/...)")
 @click.option("--release", default=None,
               help="release of every entry (default: the path segment naming one, e.g. r1.2)")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]), default="jsonl",
@@ -159,7 +160,7 @@ def vocab_suggest_cmd(corpus, root, min_count, limit, as_json):
     [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]), default=None,
               help="write the graph as a file in this format instead of building a store")
 @click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="folder the sources of the entries are relative to")
+              help="folder the sources of the entries are relative to (a file outside it: from its release folder on)")
 @click.option("--release", default=None,
               help="release of every entry (default: the path segment naming one, e.g. r1.2)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL validation of the graph")

@@ -69,9 +69,18 @@ def read_text(path: str | os.PathLike, name: str | None = None) -> str:
 
 
 def source_of(path: str | os.PathLike, root: str | os.PathLike = ".") -> str:
-    """`path` relative to `root` as a POSIX path without a leading `./`."""
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    return PurePosixPath(*Path(rel).parts).as_posix()
+    """`path` relative to `root` as a POSIX path without a leading `./`. A file outside
+    `root` whose path names a release folder is given from that folder on (`r1.2/docs/...`,
+    as if `root` were the corpus folder holding it), not as `../../...`."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, os.path.abspath(root))
+    parts = Path(rel).parts
+    if parts and parts[0] == os.pardir:
+        whole = Path(absolute).parts
+        for i in range(len(whole) - 2, 0, -1):
+            if RELEASE_RE.match(whole[i]):
+                return PurePosixPath(*whole[i:]).as_posix()
+    return PurePosixPath(*parts).as_posix()
 
 
 def release_of(source: str, path: str | os.PathLike | None = None) -> str | None:

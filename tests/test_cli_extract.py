@@ -194,3 +194,15 @@ def test_progress_bar_on_a_terminal(tmp_path):
         os.close(master)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 25
     assert "parsing" in tty_err and "25 files, 25 entries, 0 warnings" in tty_err
+
+
+def test_a_file_outside_root_is_named_from_its_release_folder(tmp_path, corpus_dir):
+    """Without --root (default: the working folder) a corpus file is recorded as the corpus
+    names it, so its upstream URL is right, instead of as ../../..."""
+    page = corpus_dir / "r1.2" / "docs" / "faq" / "source_en" / "supported_features.md"
+    r = run_kg("extract", page, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    first = json.loads(r.stdout.splitlines()[0])
+    assert first["source"] == "r1.2/docs/faq/source_en/supported_features.md"
+    with_root = invoke("extract", page, "--root", corpus_dir)
+    assert json.loads(with_root.stdout.splitlines()[0]) == first
