@@ -79,8 +79,17 @@ def _answer(view: str, args: dict, compute) -> Response:
 
 @bp.get("/api/features")
 def features():
-    a = _args("hardware", "status", "release", "lang", "feature")
-    return _answer("features", a, lambda: get_lookups().features(**a))
+    a = _args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence")
+    return _answer("features", a, lambda: _with_next(get_lookups().features(**a), a))
+
+
+def _with_next(doc: dict, args: dict) -> dict:
+    """`next`: the URL of the following page, when a `limit` leaves features out."""
+    from flask import url_for
+
+    if "limit" in doc and doc["offset"] + doc["count"] < doc["total"]:
+        doc["next"] = url_for("api.features", **{**args, "offset": doc["offset"] + doc["count"]})
+    return doc
 
 
 @bp.get("/api/features/<path:fid>")

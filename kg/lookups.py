@@ -106,9 +106,16 @@ class Lookups:
 
     def features(self, hardware: str | None = None, status: str | None = None,
                  release: str | None = None, lang: str | None = None,
-                 feature: str | None = None) -> dict:
-        """Features with their statements, filtered; each with its evidence entries."""
+                 feature: str | None = None, limit: str | int | None = None,
+                 offset: str | int | None = None, evidence: str | None = None) -> dict:
+        """Features with their statements, filtered; each with its evidence entries
+        (`evidence="none"` leaves them out). `limit`/`offset` page through the features in
+        their order; `total` counts them all."""
         lang = self.check_lang(lang)
+        first = _integer("offset", offset, 0, 0, None)
+        size = _integer("limit", limit, None, 1, MAX_LIMIT)
+        if evidence not in (None, "", "all", "none"):
+            raise InputError(f"parameter 'evidence': {evidence!r} is not one of: all, none")
         filters = {"hardware": self.check("hardware", hardware),
                    "status": self.check("status", status),
                    "release": self.check("release", release)}
@@ -134,8 +141,15 @@ class Lookups:
                 "source": r.get("source"), "n": r.get("n"), "line": r.get("line"),
                 "upstream": r.get("upstream")})
         features = list(by_feature.values())
-        return {"query": {**{k: v for k, v in filters.items() if v}, "lang": lang},
-                "count": len(features), "features": features}
+        page = features[first:first + size if size is not None else None]
+        if evidence == "none":
+            for f in page:
+                del f["evidence"]
+        out = {"query": {**{k: v for k, v in filters.items() if v}, "lang": lang},
+               "count": len(page), "total": len(features), "offset": first, "features": page}
+        if size is not None:
+            out["limit"] = size
+        return out
 
     def _notation(self, param: str, iri: str | None) -> str | None:
         if iri is None:
@@ -216,6 +230,23 @@ class Lookups:
             what = " and ".join(f"{k} {v!r}" for k, v in values.items())
             raise NotFound(f"no entries for {what}")
         return {"query": values, "count": len(items), "entries": items}
+
+
+MAX_LIMIT = 1000
+
+
+def _integer(name: str, value, default, low: int, high: int | None):
+    """A whole-number parameter in [low, high] (text from a URL or an int), else InputError."""
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"parameter {name!r}: {value!r} is not a whole number") from None
+    if number < low or (high is not None and number > high):
+        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise InputError(f"parameter {name!r}: {number} is out of range ({bound})")
+    return number
 
 
 def _add(items: list, value) -> None:

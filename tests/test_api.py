@@ -301,3 +301,37 @@ def test_kg_query_runs_a_named_query(app):
     assert bad.exit_code == 2 and "'hardware'" in bad.output
     assert CliRunner().invoke(main, ["query", "--name", "nope", store]).exit_code != 0
     assert CliRunner().invoke(main, ["query", "--param", "a=b", "SELECT * {}", store]).exit_code == 2
+
+
+def test_features_page_through_with_limit_offset_and_next(client):
+    whole = checked(client.get("/api/features"), "/api/features")
+    assert whole["total"] == whole["count"] == len(whole["features"]) >= 3
+    assert whole["offset"] == 0 and "next" not in whole and "limit" not in whole
+    got, url = [], "/api/features?limit=2"
+    while url:
+        page = checked(client.get(url), "/api/features")
+        assert page["total"] == whole["total"] and page["limit"] == 2 and page["count"] <= 2
+        got += page["features"]
+        url = page.get("next")
+    assert got == whole["features"]              # the pages, in order, are the whole answer
+    last = checked(client.get(f"/api/features?limit=2&offset={whole['total']}"), "/api/features")
+    assert last["count"] == 0 and last["features"] == [] and "next" not in last
+
+
+def test_features_without_evidence_keep_everything_else(client):
+    full = checked(client.get("/api/features?hardware=Ascend"), "/api/features")
+    slim = checked(client.get("/api/features?hardware=Ascend&evidence=none"), "/api/features")
+    assert [{k: v for k, v in f.items() if k != "evidence"} for f in full["features"]] == slim["features"]
+    assert all("evidence" in f for f in full["features"])
+
+
+@pytest.mark.parametrize("query,message", [
+    ("limit=0", "parameter 'limit': 0 is out of range (from 1 to 1000)"),
+    ("limit=1001", "parameter 'limit': 1001 is out of range"),
+    ("limit=ten", "parameter 'limit': 'ten' is not a whole number"),
+    ("offset=-1", "parameter 'offset': -1 is out of range (0 or more)"),
+    ("evidence=some", "parameter 'evidence': 'some' is not one of: all, none"),
+])
+def test_bad_paging_parameters_are_named(client, query, message):
+    body = checked(client.get("/api/features?" + query), "/api/features", 400)
+    assert message in body["message"]
