@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from kg import config
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.model import Entry, Extraction
 
 TERMS_FILE = config.LEXICON_DIR / "candidate_terms.json"
@@ -248,14 +248,19 @@ def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[
         yield from held
         held.clear()
 
-    for entry, ex in pairs:
-        if held and entry.source != held[0][0].source:
+    try:
+        for entry, ex in pairs:
+            if held and entry.source != held[0][0].source:
+                yield from release_held()
+            if entry.lang == "zh":
+                held.append((entry, ex))
+                continue
+            english.setdefault(page(entry), []).append((entry, ex))
+            yield entry, ex
+    except KgError:     # a later file is bad input: the zh file already read still comes out
+        if held:
             yield from release_held()
-        if entry.lang == "zh":
-            held.append((entry, ex))
-            continue
-        english.setdefault(page(entry), []).append((entry, ex))
-        yield entry, ex
+        raise
     if held:
         yield from release_held()
 

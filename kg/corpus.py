@@ -24,7 +24,9 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 
 def find_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Every Markdown file named by `paths` (files as given, folders searched recursively
-    for `*.md`, hidden folders skipped), without duplicates, sorted by path."""
+    for `*.md`, hidden folders skipped), without duplicates (a file named twice, relative and
+    absolute, is read once), sorted by absolute path (so source_en comes before source_zh_cn
+    whatever way each was named)."""
     found: dict[str, Path] = {}
     for p in paths:
         path = Path(p)
@@ -32,9 +34,9 @@ def find_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
             for f in path.rglob("*.md"):
                 rel = f.relative_to(path).parts
                 if f.is_file() and not any(part.startswith(".") for part in rel):
-                    found.setdefault(f.as_posix(), f)
+                    found.setdefault(Path(os.path.abspath(f)).as_posix(), f)
         elif path.is_file():
-            found.setdefault(path.as_posix(), path)
+            found.setdefault(Path(os.path.abspath(path)).as_posix(), path)
         else:
             raise InputError("no such file or folder", path=str(p))
     return [found[k] for k in sorted(found)]
@@ -124,12 +126,16 @@ def _components() -> tuple[str, dict[str, str]]:
     return data["default"], dict(data["docs_path"])
 
 
-def component_of(source: str) -> str:
+def component_of(source: str, path: str | os.PathLike | None = None) -> str:
     """The product a page documents, from the folder right after a `docs` segment
-    (`docs/lite/...` -> MindSpore Lite); MindSpore when the path names none."""
+    (`docs/lite/...` -> MindSpore Lite), looked for in `source` first, then in the absolute
+    `path` (a `--root` below `docs/` leaves it out of `source`); MindSpore when neither names one."""
     default, table = _components()
-    parts = PurePosixPath(source).parts
-    for i, part in enumerate(parts[:-2]):
-        if part == "docs" and parts[i + 1] in table:
-            return table[parts[i + 1]]
+    for candidate in (source, os.path.abspath(path) if path is not None else None):
+        if candidate is None:
+            continue
+        parts = PurePosixPath(Path(candidate).as_posix()).parts
+        for i, part in enumerate(parts[:-2]):
+            if part == "docs" and parts[i + 1] in table:
+                return table[parts[i + 1]]
     return default

@@ -234,7 +234,7 @@ def parse_text(text: str, source: str, release: str | None = None,
     blocks = _top_blocks(tokens)
     source_lines = text.split("\n")
     path_lang = corpus.lang_of_path(source)
-    component = corpus.component_of(source)
+    component = corpus.component_of(source, path)
     release = release or corpus.release_of(source, path)
 
     built: list[tuple[_EntryBuilder, tuple]] = []

@@ -206,3 +206,44 @@ def test_a_file_outside_root_is_named_from_its_release_folder(tmp_path, corpus_d
     assert first["source"] == "r1.2/docs/faq/source_en/supported_features.md"
     with_root = invoke("extract", page, "--root", corpus_dir)
     assert json.loads(with_root.stdout.splitlines()[0]) == first
+
+
+def _twin_pages(tmp_path):
+    faq = tmp_path / "r2.6.0" / "docs" / "faq"
+    pages = {"en": ("Q: Does MindSpore support frobnicating widgets?", "A: No, it is not supported."),
+             "zh": ("Q: MindSpore是否支持对小部件进行弗罗布处理？", "A: 不支持。")}
+    for lang, (q, a) in pages.items():
+        f = faq / ("source_en" if lang == "en" else "source_zh_cn") / "page.md"
+        f.parent.mkdir(parents=True)
+        f.write_text(f"# FAQ\n\n**{q}**\n\n{a}\n", encoding="utf-8")
+    return faq
+
+
+def test_twins_named_in_mixed_ways_are_aligned_and_read_once(tmp_path, monkeypatch):
+    """The zh page named by its absolute path and the en page relatively: the en page is still
+    read first, so the zh record names the English candidate (as with two relative paths),
+    and a file named twice (relative and absolute) gives its records once."""
+    faq = _twin_pages(tmp_path)
+    monkeypatch.chdir(faq)
+    zh_abs = faq / "source_zh_cn" / "page.md"
+    r = invoke("extract", zh_abs, "source_en/page.md", "./source_en/page.md",
+               faq / "source_en" / "page.md")
+    assert r.exit_code == 0, r.output
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(x["lang"], x["n"]) for x in recs] == [("en", 1), ("zh", 1)]
+    assert recs[0]["features"] == recs[1]["features"] == ["frobnicating widgets"]
+    relative = invoke("extract", "source_zh_cn/page.md", "source_en/page.md")
+    assert [json.loads(line)["features"] for line in relative.stdout.splitlines()] == \
+        [x["features"] for x in recs]
+
+
+def test_a_bad_file_after_a_zh_page_keeps_the_records_of_that_page(tmp_path):
+    """Without --keep-going the run stops at the bad file, but the Chinese page read before
+    it (held for its English twin) is still written, as an English page would be."""
+    faq = _twin_pages(tmp_path)
+    (faq / "source_zh_cn" / "zz_bad.md").write_bytes("**Q: 坏？**\n\nA: ".encode() + b"\xff\n")
+    r = invoke("extract", faq / "source_zh_cn", "--root", tmp_path)
+    assert r.exit_code == 2
+    assert [(json.loads(x)["source"], json.loads(x)["n"]) for x in r.stdout.splitlines()] == [
+        ("r2.6.0/docs/faq/source_zh_cn/page.md", 1)]
+    assert r.stderr.splitlines()[-1] == "2 files, 1 entries, 0 warnings"

@@ -33,6 +33,14 @@ def test_find_files_is_deterministic_whatever_the_argument_order(tmp_path):
     assert corpus.find_files(reversed(files)) == corpus.find_files(files) == sorted(files)
 
 
+def test_find_files_reads_a_file_named_relative_and_absolute_once(tmp_path, monkeypatch):
+    en = _write(tmp_path / "source_en" / "p.md", "en")
+    zh = _write(tmp_path / "source_zh_cn" / "p.md", "zh")
+    monkeypatch.chdir(tmp_path)
+    found = corpus.find_files([zh, "source_en/p.md", en, "./source_en/p.md"])
+    assert [f.resolve() for f in found] == [en, zh]
+
+
 def test_find_files_names_a_missing_path(tmp_path):
     with pytest.raises(InputError) as e:
         corpus.find_files([tmp_path / "nope"])
@@ -155,3 +163,16 @@ def test_corpus_components_cover_every_docs_folder(corpus_dir, corpus_files):
             folders.add(parts[2])
             assert corpus.component_of("/".join(parts)) == table[parts[2]]
     assert folders and folders <= set(table)
+
+
+def test_component_from_the_path_when_root_is_below_docs(corpus_dir):
+    """A `--root` inside `docs/<product>/` leaves the product folder out of `source`: the
+    component still comes from the file's path (MindSpore Lite, not the default)."""
+    from kg import parsing
+    lite = corpus_dir / "r2.3" / "docs" / "lite"
+    f = lite / "faq" / "source_en" / "faq.md"
+    entries = parsing.parse_file(f, root=lite)
+    assert entries and entries[0].source == "faq/source_en/faq.md"
+    assert {e.component for e in entries} == {"MindSpore Lite"}
+    assert corpus.component_of("faq/source_en/faq.md", f) == "MindSpore Lite"
+    assert corpus.component_of("faq/source_en/faq.md") == "MindSpore"
