@@ -25,8 +25,8 @@ def fixture_trig() -> str:
     for i in range(N_ITEMS):
         lines.append(f'ex:item{i} a ex:Item ; rdfs:label "item {i}"@en , "条目 {i}"@zh ; ex:n {i} .')
     lines.append('ex:item0 ex:note "tab\\there, \\"quoted\\", comma" .')
-    lines.append(f"ex:g1 {{ ex:a ex:p ex:b . ex:b ex:p ex:c . }}")
-    lines.append(f'ex:g2 {{ ex:a ex:q "in g2" . }}')
+    lines.append("ex:g1 { ex:a ex:p ex:b . ex:b ex:p ex:c . }")
+    lines.append('ex:g2 { ex:a ex:q "in g2" . }')
     return "\n".join(lines) + "\n"
 
 
@@ -34,6 +34,18 @@ def write_fixture(dirpath: Path) -> Path:
     path = Path(dirpath) / "fixture.trig"
     path.write_text(fixture_trig(), encoding="utf-8")
     return path
+
+
+def fixture_store(dirpath: Path) -> Path:
+    """The fixture dataset loaded into a store at dirpath/store (kg.store.load_files)."""
+    from kg.store import load_files
+    load_files([write_fixture(dirpath)], Path(dirpath) / "store")
+    return Path(dirpath) / "store"
+
+
+# a cross join of the whole fixture six times over (40^6 rows): never ends on its own
+RUNAWAY = ("SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c0 . ?d ?e ?f . ?g ?h ?i . "
+           "?j ?k ?l . ?m ?n ?o . ?p ?q ?r }")
 
 
 def kg_command(*args: str) -> list[str]:

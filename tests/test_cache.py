@@ -19,18 +19,15 @@ from kg.cache import AnswerCache
 from kg.errors import QueryError, QueryTimeout
 from kg.execution import QueryRunner
 from kg.store import load_files
-from kgserver import EX, N_ITEMS, PROJECT, env, kg_command, kg_serve, write_fixture
+from kgserver import (EX, N_ITEMS, PROJECT, RUNAWAY, env, fixture_store, kg_command, kg_serve,
+                      write_fixture)
 
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}n> ?o }}"
-RUNAWAY = ("SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c0 . ?d ?e ?f . ?g ?h ?i . "
-           "?j ?k ?l . ?m ?n ?o . ?p ?q ?r }")
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    d = tmp_path_factory.mktemp("cache")
-    load_files([write_fixture(d)], d / "store")
-    return d / "store"
+    return fixture_store(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="module")

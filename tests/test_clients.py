@@ -6,17 +6,14 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
-from kg.store import load_files
-from kgserver import EX, N_ITEMS, kg_serve, write_fixture
+from kgserver import EX, N_ITEMS, fixture_store, kg_serve
 
 SELECT = f"PREFIX ex: <{EX}> SELECT ?s ?n WHERE {{ ?s ex:n ?n }} ORDER BY ?n"
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    d = tmp_path_factory.mktemp("clients")
-    load_files([write_fixture(d)], d / "store")
-    with kg_serve(d / "store") as url:
+    with kg_serve(fixture_store(tmp_path_factory.mktemp("clients"))) as url:
         yield url
 
 

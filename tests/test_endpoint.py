@@ -13,8 +13,7 @@ import rdflib
 from kg import formats as fmts
 from kg.app import create_app
 from kg.errors import InputError, NotAcceptable
-from kg.store import load_files
-from kgserver import EX, N_ITEMS, write_fixture
+from kgserver import EX, N_ITEMS, fixture_store
 
 SELECT = f"PREFIX ex: <{EX}> SELECT ?s ?n WHERE {{ ?s ex:n ?n }} ORDER BY ?n"
 CONSTRUCT = f"PREFIX ex: <{EX}> CONSTRUCT {{ ?s ex:n ?n }} WHERE {{ ?s ex:n ?n }}"
@@ -24,9 +23,7 @@ SRJ = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    d = tmp_path_factory.mktemp("endpoint")
-    load_files([write_fixture(d)], d / "store")
-    return d / "store"
+    return fixture_store(tmp_path_factory.mktemp("endpoint"))
 
 
 @pytest.fixture(scope="module")
