@@ -108,3 +108,16 @@ def hardware_status(clause: Clause, start: int, usage: bool = True, text: str | 
 
 
 _SUPPORT_OF = re.compile(r"\s+(?:of|for)\s+(?:[A-Za-z0-9]+\s*\+\s*)?")
+
+
+def opens_with_reply(s: Sentence) -> bool:
+    """Does the sentence open with a bare yes/no reply ("Yes, but ...", "不能。")?"""
+    cues = [c for cl in s.clauses for c in cl.cues if c.scope == "status"]
+    return bool(cues) and cues[0].start == s.start and not cues[0].strong \
+        and cues[0].status in ("supported", "unsupported")
+
+
+def drop_opening_no(s: Sentence) -> None:
+    """'Does it run only on X?' - 'No, also on Y': the opening 'No' denies the restriction."""
+    for cl in s.clauses:
+        cl.cues = [c for c in cl.cues if not (c.start == s.start and c.status == "unsupported" and not c.strong)]

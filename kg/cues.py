@@ -44,7 +44,7 @@ class Lexicon:
         frames = _read_json(Path(frames_path))
         self.neutral, self.related, self.greeting, self.cues = {}, {}, {}, {}
         self.third_party, self.own_subject, self.table_marks = {}, {}, {}
-        self.no_claim, self.cause = {}, {}
+        self.no_claim, self.cause, self.continuation = {}, {}, {}
         self.not_hardware, self.hardware_prefix, self.subject_stop, self.subject_anaphora = {}, {}, {}, {}
         self.subject_contrast, self.subject_stop_cjk, self.problem_words, self.subject_topic = {}, {}, {}, {}
         for lang in ("zh", "en"):
@@ -63,6 +63,7 @@ class Lexicon:
             self.greeting[lang] = _compile(d.get("greeting") or "(?!)", cues_path, f"{lang}.greeting")
             self.no_claim[lang] = _compile(d.get("no_claim") or "(?!)", cues_path, f"{lang}.no_claim")
             self.cause[lang] = _compile(d.get("cause") or "(?!)", cues_path, f"{lang}.cause")
+            self.continuation[lang] = _compile(d.get("continuation") or "(?!)", cues_path, f"{lang}.continuation")
             cues = []
             for i, c in enumerate(d.get("cues", [])):
                 if c.get("status") not in RANK:
@@ -247,6 +248,25 @@ class Lexicon:
         if len(found) > 1:
             return "partial"
         return found.pop() if found else None
+
+    def join_continuations(self, sentences: list[Sentence], answer: str, lang: str) -> list[Sentence]:
+        """`sentences` with each one opening with a continuation ("However, ...", "If ...", the
+        `continuation` pattern) joined to the claim of the sentence before it: what one sentence of
+        an answer says with a comma its translation often splits in two. Sentences without
+        worked-out clauses are left apart."""
+        out: list[Sentence] = []
+        for s in sentences:
+            prev = out[-1] if out else None
+            if prev is not None and prev.clauses and s.clauses and not (prev.greeting or s.greeting) \
+                    and self.continues_sentence(s.text, lang):
+                out[-1] = Sentence(prev.start, s.end, answer[prev.start:s.end], prev.clauses + s.clauses)
+            else:
+                out.append(s)
+        return out
+
+    def continues_sentence(self, sentence: str, lang: str) -> bool:
+        """Does the sentence open with a continuation of the one before it (lexicon `continuation`)?"""
+        return bool(self.continuation[_lang(lang)].match(sentence))
 
     def is_cause(self, clause_text: str, lang: str) -> bool:
         """Does the clause give a cause (\"由于X平台存在限制\", \"because the Ascend platform cannot\")? A

@@ -21,6 +21,8 @@ and question frames of `kg.cues` (data in `ontology/lexicon/`):
 - lines of code blocks and tables carry no claim (`kg.blocks`); a table of support marks answers a
   yes/no question; a clause whose subject is a third-party package ("scipy only supports ...") is
   no statement about the product;
+- for questions that are not yes/no, a sentence opening with a continuation ("However, ...") is read
+  with the sentence before it as one claim;
 - how-to/why answers: "in mode A you can; in mode B it cannot yet" over two sentences is partial;
   a question that itself states a negation, confirmed in the answer's first paragraph, is
   unsupported; a bare "Yes"/"No" to a capability question naming one hardware gives it that status.
@@ -31,7 +33,7 @@ import re
 from typing import Iterable, Iterator
 
 from kg.blocks import code_spans
-from kg.clauses import Sentence, hardware_status
+from kg.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.cues import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.model import Entry, Evidence, Extraction
 from kg.vocabulary import Vocabulary, load_vocabulary
@@ -140,12 +142,13 @@ class Extractor:
                                   code=lambda s, e: any(a <= s and e <= b for a, b in code))
 
         if sentences and lex.is_restricted(question, lang):
-            _drop_opening_no(sentences[0])
+            drop_opening_no(sentences[0])
         yes_no = frame in YES_NO_FRAMES
         if not yes_no:
             self._drop_off_subject(sentences, answer, question, lang, a_mentions, q_mentions)
         table = lex.table_status(entry.answer_markdown, lang) if "<t" in (entry.answer_markdown or "") else None
-        status, lead = self._status(frame, sentences, table)
+        claims = sentences if yes_no else lex.join_continuations(sentences, answer, lang)
+        status, lead = self._status(frame, claims, table)
         if status == "n/a" and not yes_no and lex.states_negation(question, lang):
             lead = self._confirmed(sentences, answer, question, lang)
             status = "unsupported" if lead is not None else status
@@ -156,7 +159,7 @@ class Extractor:
         if lead is not None and status != "n/a":
             ex.evidence["status"] = Evidence(lead.start, lead.end, lead.text)
         self._hardware(ex, sentences, a_mentions, q_mentions, answer, question, lang, usage=yes_no)
-        if frame == "capability" and not hw_at and lead is not None and _opens_with_reply(lead):
+        if frame == "capability" and not hw_at and lead is not None and opens_with_reply(lead):
             self._hardware_asked(ex, q_mentions, lead)
         self._features(ex, question, lang, q_mentions, a_mentions, lead)
         self._products(ex, entry, q_mentions + a_mentions)
@@ -370,19 +373,6 @@ def _partner(text: str, a: int, b: int) -> str | None:
         return m.group(1)
     m = _PARTNER_BEFORE.search(text[max(0, a - 30):a])
     return m.group(1) if m else None
-
-
-def _opens_with_reply(s: Sentence) -> bool:
-    """Does the sentence open with a bare yes/no reply ("Yes, but ...", "不能。")?"""
-    cues = [c for cl in s.clauses for c in cl.cues if c.scope == "status"]
-    return bool(cues) and cues[0].start == s.start and not cues[0].strong \
-        and cues[0].status in ("supported", "unsupported")
-
-
-def _drop_opening_no(s: Sentence) -> None:
-    """'Does it run only on X?' - 'No, also on Y': the opening 'No' denies the restriction."""
-    for cl in s.clauses:
-        cl.cues = [c for c in cl.cues if not (c.start == s.start and c.status == "unsupported" and not c.strong)]
 
 
 def extract_entries(entries: Iterable[Entry], extractor: Extractor | None = None

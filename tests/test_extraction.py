@@ -190,6 +190,16 @@ CASES = [
      "supported", {"GPU": "supported"}),
     ("en", "Can the toolkit fine-tune a model on a GPU or a CPU with the hub?", "Yes, after two edits.",
      "supported", {}),
+    # a third-party package written between Chinese characters is still the clause's subject
+    ("zh", "旧系统上安装依赖库numpy报错怎么办？",
+     "旧系统对应的numpy在pypi上的新版本仅适配较新的操作系统，建议改用conda安装。", "n/a", {}),
+    # a sentence opening with a continuation ("However", "If") belongs to the claim before it:
+    # the English twin of a one-sentence Chinese answer gets the same status
+    ("en", "What is the cache file written by the compiler? Can the file be loaded as a graph?",
+     "The cache file holds the compiled graph. However, this file cannot be loaded directly currently.",
+     "unsupported", {}),
+    ("zh", "编译器写出的缓存文件是什么，可以把它当作图加载吗？",
+     "缓存文件保存的是编译好的图，但是目前并不支持直接加载这种文件。", "unsupported", {}),
 ]
 
 
