@@ -257,7 +257,11 @@ class Extractor:
         hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         asked = {iri for _, _, iri in q_mentions}
         subjects = [(a, iri in asked) for a, _, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
+        prev_on = prev_related = False
         for s in sentences:
+            # a sentence opening with a continuation ("If ...", "However, ...") keeps the subject
+            cont = prev_on and not prev_related and bool(s.clauses) and self.lexicon.continues_sentence(s.text, lang)
+            prev_related = bool(s.clauses) and s.clauses[-1].related
             prev_on = topic = False
             for i, cl in enumerate(s.clauses):
                 if not cl.cues:
@@ -267,7 +271,8 @@ class Extractor:
                     # opening the sentence, it is its topic ("开启X，需要...，否则不支持...")
                     topic = topic or (i == 0 and prev_on and self.lexicon.is_topic(answer[cl.start:cl.end], lang))
                     continue
-                if prev_on and self.lexicon.continues_subject(answer[cl.start:cl.end], lang):
+                if (prev_on and self.lexicon.continues_subject(answer[cl.start:cl.end], lang)) or (i == 0 and cont):
+                    prev_on = True
                     continue
                 if topic and not any(cl.start <= a < cl.end for a, _ in hw):
                     continue

@@ -35,6 +35,11 @@ CASES = [
     ("zh", "如何设置日志级别？", "通过环境变量设置即可，可以参考日志文档。", "n/a", {}),
     ("zh", "如何在训练中动态修改学习率？", "您好，很抱歉当前还没有这样的功能。可以重新定义优化器后再训练。", "unsupported", {}),
     ("zh", "导出模型的文件大小有什么限制？", "单个文件不能超过2GB。", "n/a", {}),
+    # a continuation sentence ("If ...") keeps the subject of the one before: a restriction
+    ("en", "Why does shuffling change nothing in the custom loader?",
+     "If shuffling is on, the loader must support random access (for example, it has an index "
+     "method). If items are yielded one by one, random access is not supported. For details, see "
+     "the loading guide.", "partial", {}),
     # "aspect (what it covers): claim": the claim is about the hardware the aspect lists
     ("en", "How do eager and lazy execution differ?",
      "Speed: lazy execution is faster.\nOn processors (such as CPU and GPU): both kinds of execution are supported.",
