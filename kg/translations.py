@@ -4,7 +4,8 @@ Entries of one page/release are aligned in file order (a monotone alignment, so 
 missing or extra entry on one side shifts the rest instead of breaking every pair).
 A pair's score adds agreement of position, of the Latin-script words and numbers both
 sides share (API names, products, versions), of the link targets and of the hardware
-the extraction found. Pairs below a threshold stay unpaired.
+the extraction found. Pairs below a threshold stay unpaired, and so do two entries that
+both name Latin-script words but share none of them (neighbours swapped on one side).
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def _overlap(a: set, b: set) -> float:
 
 
 def _score(zh, en, i: int, j: int) -> float:
+    if zh[0] and en[0] and not zh[0] & en[0]:
+        return 0.0  # both name Latin-script words (APIs, numbers), none in common: not a translation
     position = max(0.0, 1.0 - abs(i - j) / 3)
     words = _overlap(zh[0], en[0]) if zh[0] else 0.5
     urls = _overlap(zh[1], en[1])
