@@ -244,7 +244,7 @@ def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[
             both = twins + held
             assignment = assign_candidates(both, pair_translations(both))
             for k, (entry, ex) in enumerate(held, start=len(twins)):
-                _rename_candidates(ex, assignment.keys[k], both)
+                _rename_candidates(ex, assignment.keys[k], assignment)
         yield from held
         held.clear()
 
@@ -265,15 +265,12 @@ def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[
         yield from release_held()
 
 
-def _rename_candidates(ex: Extraction, keys: list[str], pairs) -> None:
-    """Replace the candidate texts among `ex.features` by the English labels of `keys`
-    (taken from the English entries of `pairs` that name them)."""
-    labels = {}
-    for _, other in pairs:
-        for text in other.candidates:
-            if is_english(text):
-                labels.setdefault(candidate_key(text), candidate_label(text))
-    english = [labels[k] for k in keys if k in labels]
+def _rename_candidates(ex: Extraction, keys: list[str], assignment: Assignment) -> None:
+    """Replace the candidate texts among `ex.features` by the English labels of `keys`: the
+    English label the build would prefer (preferred_labels of the texts naming each key)."""
+    english = [text for key in keys
+               for text, lang, preferred in preferred_labels(assignment.texts.get(key, Counter()))
+               if lang == "en" and preferred]
     if not english:
         return
     known = [f for f in ex.features if f not in ex.candidates]
