@@ -102,3 +102,16 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
             proc.wait(10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def serve_fails(store: Path, *args: str, extra_env: dict | None = None) -> str:
+    """Run `kg serve STORE --host 127.0.0.1 ARGS` expecting bad input: exit 2 and one
+    `kg: error: ...` line on stderr, which is returned."""
+    e = env()
+    e.update(extra_env or {})
+    out = subprocess.run(kg_command("serve", str(store), "--host", "127.0.0.1", *args),
+                         capture_output=True, text=True, env=e, cwd=PROJECT, timeout=60)
+    assert out.returncode == 2, out.stdout + out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: "), out.stderr
+    return lines[0]

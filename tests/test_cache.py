@@ -5,7 +5,6 @@ never kept, memory stays within the bound whatever clients send, and `ETag` /
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -19,8 +18,7 @@ from kg.cache import AnswerCache
 from kg.errors import QueryError, QueryTimeout
 from kg.execution import QueryRunner
 from kg.store import load_files
-from kgserver import (EX, N_ITEMS, PROJECT, RUNAWAY, env, fixture_store, kg_command, kg_serve,
-                      write_fixture)
+from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}n> ?o }}"
 
@@ -230,17 +228,9 @@ def test_kg_serve_cache_switch_and_conditional_get_over_loopback(store):
 
 
 def test_bad_cache_settings_get_one_line(store):
-    def fails(*args, extra_env=None):
-        e = env()
-        e.update(extra_env or {})
-        out = subprocess.run(kg_command("serve", str(store), "--port", "0", *args),
-                             capture_output=True, text=True, env=e, cwd=PROJECT, timeout=60)
-        assert out.returncode == 2, out.stdout + out.stderr
-        lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("kg: error: "), out.stderr
-        return lines[0]
-    assert "expected a non-negative integer" in fails(extra_env={"KG_CACHE_MB": "-1"})
-    assert "'--cache-mb'" in fails("--cache-mb", "-5")
+    assert "expected a non-negative integer" in serve_fails(store, "--port", "0",
+                                                            extra_env={"KG_CACHE_MB": "-1"})
+    assert "'--cache-mb'" in serve_fails(store, "--port", "0", "--cache-mb", "-5")
 
 
 def test_openapi_describes_the_cache_headers_and_304(client):

@@ -18,7 +18,7 @@ from kg.app import create_app
 from kg.errors import QueryError
 from kg.guard import check_query
 from kg.store import load_files
-from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, write_fixture
+from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 
 
 
@@ -240,27 +240,13 @@ def test_runaway_query_is_stopped_at_the_deadline_while_others_answer(store):
         assert _get(url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))[0] == 200
 
 
-def _serve_fails(store, *args: str, extra_env: dict | None = None):
-    import subprocess
-
-    from kgserver import PROJECT, env, kg_command
-    e = env()
-    e.update(extra_env or {})
-    out = subprocess.run(kg_command("serve", str(store), "--host", "127.0.0.1", *args),
-                         capture_output=True, text=True, env=e, cwd=PROJECT, timeout=60)
-    assert out.returncode == 2, out.stdout + out.stderr
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("kg: error: "), out.stderr
-    return lines[0]
-
-
 def test_serve_refuses_bad_settings_in_one_line(store):
     with socket.socket() as taken:   # a port some other program holds
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        assert f"cannot listen on 127.0.0.1:{port}" in _serve_fails(store, "--port", port)
-    assert "99999 is not in the range" in _serve_fails(store, "--port", "99999")
-    assert "'--query-timeout'" in _serve_fails(store, "--port", "0", "--query-timeout", "-1")
-    line = _serve_fails(store, "--port", "0", extra_env={"KG_QUERY_TIMEOUT": "soon"})
+        assert f"cannot listen on 127.0.0.1:{port}" in serve_fails(store, "--port", port)
+    assert "99999 is not in the range" in serve_fails(store, "--port", "99999")
+    assert "'--query-timeout'" in serve_fails(store, "--port", "0", "--query-timeout", "-1")
+    line = serve_fails(store, "--port", "0", extra_env={"KG_QUERY_TIMEOUT": "soon"})
     assert "KG_QUERY_TIMEOUT='soon': expected a positive number" in line
