@@ -67,7 +67,8 @@ def _answer(view: str, args: dict, compute) -> Response:
     if body is None:
         generation = cache.generation
         resp = current_app.json.response(compute())
-        cache.put(key, resp.get_data(), len(resp.get_data()) + 256, generation)
+        body = resp.get_data()
+        cache.put(key, body, len(body) + 256, generation)
         state = "miss"
     else:
         resp = Response(body, mimetype="application/json")
