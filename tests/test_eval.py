@@ -56,81 +56,44 @@ def test_heldout_sets_are_disjoint(gold_path):
     """Each held-out set shares no entry with the dev gold or an earlier held-out set."""
     keys = [{(r["source"], r["n"]) for r in read_gold(p)} for p in (gold_path, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4,
                                                                     HELDOUT5)]
-    assert not keys[2] & (keys[0] | keys[1])
-    assert not keys[3] & (keys[0] | keys[1] | keys[2])
-    assert not keys[4] & (keys[0] | keys[1] | keys[2] | keys[3])
-    assert not keys[5] & (keys[0] | keys[1] | keys[2] | keys[3] | keys[4])
+    for i in range(2, len(keys)):
+        assert not keys[i] & set().union(*keys[:i])
 
 
-def test_heldout_gold_meets_the_targets(corpus_dir):
-    """Entries of other pages and releases than the dev gold, annotated blind (tests/data/heldout.jsonl):
-    the extraction must generalise. Thresholds sit a little below the figures reached
-    (status 1.000 en / 0.987 zh, macro-F1 0.990, hardware F1 1.000)."""
-    rep = evaluate(HELDOUT, corpus_dir)
+# Entries of other pages and releases than the dev gold, annotated blind by teammates: the
+# extraction must generalise. Each row: (set, min status accuracy en, zh, min macro-F1, min
+# hardware F1), thresholds a little below the figures reached after general fixes.
+HELDOUT_TARGETS = [
+    # 152 entries; reached status 1.000 en / 0.987 zh, macro-F1 0.990, hardware F1 1.000
+    (HELDOUT, 0.96, 0.96, 0.95, 0.95),
+    # 148 entries (federated, MindInsight, Serving, Lite, the mindspore FAQ pages, master). Blind:
+    # status 0.921 en / 0.889 zh, macro-F1 0.832, hardware F1 0.759; reached 1.000 everywhere
+    (HELDOUT2, 0.98, 0.98, 0.97, 0.95),
+    # 90 entries, r1.0-r2.6 and master. Blind: status 0.956 en / 1.000 zh, macro-F1 0.935, hardware
+    # F1 0.833; reached 1.000 / 1.000, macro-F1 1.000, hardware F1 0.950 (the two misses are an
+    # entry heldout.jsonl annotates the other way)
+    (HELDOUT3, 0.98, 0.98, 0.97, 0.93),
+    # 119 entries, mostly troubleshooting pages (87 n/a: the novel yes/no entries are nearly used
+    # up). Blind: status 0.827 en / 0.866 zh, macro-F1 0.714, hardware F1 0.750; reached 0.981 en /
+    # 0.985 zh, macro-F1 0.972, hardware F1 1.000
+    (HELDOUT4, 0.96, 0.96, 0.95, 0.95),
+    # 108 entries, annotated before any system output. Blind: status 1.000 / 1.000, macro-F1 1.000,
+    # hardware F1 0.962 (one explanation whose hardware list precedes the support verb, since
+    # fixed by a general rule)
+    (HELDOUT5, 0.97, 0.97, 0.95, 0.93),
+]
+
+
+@pytest.mark.parametrize("path,min_en,min_zh,min_f1,min_hw", HELDOUT_TARGETS,
+                         ids=[p.stem for p, *_ in HELDOUT_TARGETS])
+def test_heldout_gold_meets_the_targets(corpus_dir, path, min_en, min_zh, min_f1, min_hw):
+    rep = evaluate(path, corpus_dir)
     assert rep.found == rep.total
     assert rep.questions_scored == rep.urls_scored == 0 and rep.url_rate() == 1.0
-    for lang in ("zh", "en"):
-        assert rep.status_accuracy(lang) >= 0.96, rep.format()
-    assert rep.macro_f1() >= 0.95, rep.format()
-    assert rep.hardware_prf()[2] >= 0.95, rep.format()
-    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
-
-
-def test_second_heldout_gold_meets_the_targets(corpus_dir):
-    """A second set annotated blind (tests/data/heldout2.jsonl, 148 entries of other pages: federated,
-    MindInsight, Serving, Lite, the mindspore FAQ pages, master). Blind figures before any rule change:
-    status 0.921 en / 0.889 zh, macro-F1 0.832, hardware F1 0.759. Thresholds sit a little below the
-    figures reached after general fixes (1.000 en / 1.000 zh, macro-F1 1.000, hardware F1 1.000)."""
-    rep = evaluate(HELDOUT2, corpus_dir)
-    assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.98, rep.format()
-    assert rep.status_accuracy("zh") >= 0.98, rep.format()
-    assert rep.macro_f1() >= 0.97, rep.format()
-    assert rep.hardware_prf()[2] >= 0.95, rep.format()
-    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
-
-
-def test_third_heldout_gold_meets_the_targets(corpus_dir):
-    """A third set annotated blind (tests/data/heldout3.jsonl, 90 entries, en/zh half and half, r1.0-r2.6
-    and master: feature, installation, inference, distributed, Lite, Serving pages). Blind figures
-    before any rule change: status 0.956 en / 1.000 zh, macro-F1 0.935, hardware F1 0.833. Thresholds
-    sit a little below the figures after general fixes (1.000 en / 1.000 zh, macro-F1 1.000,
-    hardware F1 0.950: the two misses are an entry heldout.jsonl annotates the other way)."""
-    rep = evaluate(HELDOUT3, corpus_dir)
-    assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.98, rep.format()
-    assert rep.status_accuracy("zh") >= 0.98, rep.format()
-    assert rep.macro_f1() >= 0.97, rep.format()
-    assert rep.hardware_prf()[2] >= 0.93, rep.format()
-    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
-
-
-def test_fourth_heldout_gold_meets_the_targets(corpus_dir):
-    """A fourth set annotated blind (tests/data/heldout4.jsonl, 119 entries, 67 zh / 52 en, r0.2-r2.6 and
-    master, mostly troubleshooting pages; 87 are n/a because the novel yes/no entries are nearly used up).
-    Blind figures before any rule change: status 0.827 en / 0.866 zh, macro-F1 0.714, hardware F1 0.750.
-    Thresholds sit a little below the figures after general fixes (0.981 en / 0.985 zh, macro-F1 0.972,
-    hardware F1 1.000)."""
-    rep = evaluate(HELDOUT4, corpus_dir)
-    assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.96, rep.format()
-    assert rep.status_accuracy("zh") >= 0.96, rep.format()
-    assert rep.macro_f1() >= 0.95, rep.format()
-    assert rep.hardware_prf()[2] >= 0.95, rep.format()
-    assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
-
-
-def test_fifth_heldout_gold_meets_the_targets(corpus_dir):
-    """A fifth set annotated blind, no rule changed after it (tests/data/heldout5.jsonl, 108 entries,
-    58 zh / 50 en, r0.7-r2.6 and master; 58 state support or hardware, 50 are n/a). Blind figures:
-    status 1.000 en / 1.000 zh, macro-F1 1.000, hardware F1 0.962 (the misses: one explanation whose
-    hardware list precedes the support verb). Thresholds sit a little below."""
-    rep = evaluate(HELDOUT5, corpus_dir)
-    assert rep.found == rep.total
-    assert rep.status_accuracy("en") >= 0.97, rep.format()
-    assert rep.status_accuracy("zh") >= 0.97, rep.format()
-    assert rep.macro_f1() >= 0.95, rep.format()
-    assert rep.hardware_prf()[2] >= 0.93, rep.format()
+    assert rep.status_accuracy("en") >= min_en, rep.format()
+    assert rep.status_accuracy("zh") >= min_zh, rep.format()
+    assert rep.macro_f1() >= min_f1, rep.format()
+    assert rep.hardware_prf()[2] >= min_hw, rep.format()
     assert rep.confusion[("n/a", "supported")] + rep.confusion[("n/a", "unsupported")] == 0, rep.format()
 
 
