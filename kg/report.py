@@ -71,9 +71,9 @@ def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Cha
     from kg.queries import run_named, solutions_to_dicts
 
     known = list_releases(store)  # an unknown release is bad input, not "no changes"
-    values = {"from": find_release(known, old).iri, "to": find_release(known, new).iri}
-    for name, iri in ((old, values["from"]), (new, values["to"])):
-        _check_has_entries(store, name, iri, known)
+    sides = [(old, find_release(known, old)), (new, find_release(known, new))]
+    _check_have_entries(store, sides)
+    values = {"from": sides[0][1].iri, "to": sides[1][1].iri}
     if lang:
         values["lang"] = lang
     rows = solutions_to_dicts(run_named(store, "release_diff", values))
@@ -91,24 +91,19 @@ def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Cha
     return list(changes.values())
 
 
-def _check_has_entries(store, name: str, iri: str, known) -> None:
-    """InputError when the store holds no entry of release `iri`: the vocabulary names every
-    release, but a store built from part of the corpus has entries of some only, and a diff
-    against an empty side would wrongly read "no changes"."""
-    import pyoxigraph as ox
-
+def _check_have_entries(store, sides) -> None:
+    """InputError when the store holds no entry of a release of `sides` ((name, Release)
+    pairs): the vocabulary names every release, but a store built from part of the corpus
+    has entries of some only, and a diff against an empty side would wrongly read "no changes"."""
     from kg.errors import InputError
-    from kg.namespaces import PREFIXES
+    from kg.lookups import store_runner
+    from kg.pagedata import release_names
 
-    def has_entries(release_iri: str) -> bool:  # the IRI comes from the store, as a checked term
-        return bool(store.query(f"PREFIX kg: <{PREFIXES['kg']}> PREFIX schema: <http://schema.org/> ASK {{ "
-                                f"?answer kg:release {ox.NamedNode(release_iri)} ; a schema:Answer }}"))
-
-    if has_entries(iri):
-        return
-    with_entries = [r.notation for r in known if has_entries(r.iri)]
-    raise InputError(f"the store holds no entries of release {name!r} (releases with entries: "
-                     f"{', '.join(with_entries) or 'none'})")
+    with_entries = release_names(store_runner(store))
+    for name, release in sides:
+        if release.notation not in with_entries:
+            raise InputError(f"the store holds no entries of release {name!r} (releases with entries: "
+                             f"{', '.join(with_entries) or 'none'})")
 
 
 def render_diff(changes: list[Change], old: str, new: str) -> str:
