@@ -37,8 +37,8 @@ def main():
 
 def _extraction_hook():
     """THE single place where the extraction stage joins `kg extract`: a function
-    entry -> Extraction (kg.records turns it into the record keys)."""
-    from kg.extraction import Extractor
+    entry -> Extraction (kg.extract.records turns it into the record keys)."""
+    from kg.extract.extractor import Extractor
 
     return Extractor().extract
 
@@ -60,7 +60,9 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
 
     Records go to stdout; warnings, errors and a closing `N files, M entries, K warnings`
     line go to stderr."""
-    from kg import corpus, parsing, records
+    from kg.parse import corpus
+    from kg.parse import markdown as parsing
+    from kg.extract import records
 
     stats = parsing.ParseStats()
     warn = lambda w: click.echo(f"kg: {w}", err=True)  # noqa: E731
@@ -112,7 +114,7 @@ def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min
     """Run the extraction on the files of GOLD (JSONL) and score it against GOLD."""
     import json
 
-    from kg.evaluation import enforce, evaluate
+    from kg.extract.evaluation import enforce, evaluate
 
     rep = evaluate(gold, root)
     if as_json:
@@ -140,7 +142,7 @@ def vocab_suggest_cmd(corpus, root, min_count, limit, as_json):
     """List feature candidates (derived from questions, not in the vocabulary) by frequency."""
     import json
 
-    from kg.suggestion import format_table, suggest_candidates
+    from kg.extract.suggestions import format_table, suggest_candidates
 
     rows = suggest_candidates(corpus, root=root or corpus[0], min_count=min_count)
     rows = rows[:limit] if limit else rows
@@ -169,7 +171,7 @@ def build_cmd(paths, output, fmt, root, release, no_validate):
 
     The graph is validated against ontology/shapes.ttl; a violation fails the build
     (exit 1) and leaves the previous store or file unchanged."""
-    from kg import graphs
+    from kg.graph import pipeline as graphs
 
     if fmt:
         result = graphs.write_files(paths, output, fmt, root=root, release=release,
@@ -186,7 +188,7 @@ def build_cmd(paths, output, fmt, root, release, no_validate):
 @click.argument("target", type=click.Path(exists=True, path_type=str))
 def validate_cmd(target):
     """Validate a store or an RDF file against ontology/shapes.ttl (exit 1 on a violation)."""
-    from kg.validation import validate_path
+    from kg.graph.shacl import validate_path
 
     click.echo(validate_path(target).summary())
 
@@ -198,7 +200,7 @@ def stats_cmd(store, as_json):
     """Triples, entries per release and language, features, statements per status."""
     import json
 
-    from kg.report import graph_stats
+    from kg.lookup.report import graph_stats
     from kg.store import open_store
 
     stats = graph_stats(open_store(store))
@@ -214,7 +216,7 @@ def stats_cmd(store, as_json):
 def diff_cmd(store, old, new, lang):
     """Features whose status (overall or per hardware) changed between releases OLD and NEW,
     with the evidence on both sides."""
-    from kg.report import release_diff, render_diff
+    from kg.lookup.report import release_diff, render_diff
     from kg.store import open_store
 
     click.echo(render_diff(release_diff(open_store(store), old, new, lang), old, new))
@@ -257,14 +259,14 @@ def query_cmd(args, fmt, timeout, name, params):
     if name is not None:
         if text is not None:
             raise click.UsageError("give either SPARQL text or --name, not both")
-        from kg.queries import answer_named, parse_param_options
+        from kg.query.catalogue import answer_named, parse_param_options
         answer = answer_named(store, name, parse_param_options(params), format=fmt, timeout=timeout)
     else:
         if text is None:
             raise click.UsageError("give the SPARQL text (or --name NAME) before STORE")
         if params:
             raise click.UsageError("--param needs --name")
-        from kg.execution import run_query
+        from kg.query.runner import run_query
         answer = run_query(store, text, format=fmt, timeout=timeout)
     click.echo(answer.body.decode("utf-8"), nl=False)
     if answer.truncated is not None and fmt != "table":
@@ -303,7 +305,7 @@ def load_cmd(files, store, append, fmt, graph):
               show_default=True, help="SPARQL engine (rdflib: the slow baseline of the benchmark)")
 def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine):
     """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default."""
-    from kg.server import serve
+    from kg.web.server import serve
     config = {"allow_update": True} if allow_update else {}
     config["engine"] = engine
     if cache_mb is not None:
@@ -332,7 +334,7 @@ def export_cmd(store, fmt, output, lang, release, include_entries, dynamic):
     """Export the graph of STORE for Gephi (GEXF 1.3 with a release timeline), yEd/Cytoscape
     (GraphML), spreadsheets (CSV) or as RDF files. STORE is a store built by `kg build`
     (or an RDF file, loaded into memory)."""
-    from kg.export import ExportOptions, export_to_path, get_format, open_export_store, render
+    from kg.export.writers import ExportOptions, export_to_path, get_format, open_export_store, render
     from kg.errors import InputError
 
     out_format = get_format(fmt, output)

@@ -12,7 +12,7 @@ CSV node/edge tables). Query answers use the rows with `query=True`; exports the
 `export=True`, each named by its file extension.
 
 This module stays light (no pyoxigraph) so the CLI can build its option choices from it;
-the writers live in kg.serializers (answers) and kg.export (exports).
+the writers live in kg.query.serializers (answers) and kg.export.writers (exports).
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class Format:
     aliases: tuple[str, ...] = ()
     extension: str = ""           # file extension; an export format is named by it
     iri: str = ""                 # the W3C format IRI (service descriptions name formats by it)
-    writer: str = ""              # results: a key of kg.serializers.RESULT_WRITERS
+    writer: str = ""              # results: a key of kg.query.serializers.RESULT_WRITERS
     syntax: str = ""              # graph: the pyoxigraph RdfFormat member
     comment: str | None = None    # graph: a comment line in this syntax (truncation note)
     query: bool = False           # offered for query answers (/sparql, /queries, kg query)
@@ -74,7 +74,7 @@ class Format:
         return getattr(ox.RdfFormat, self.syntax)
 
     def serialize(self, res: Results) -> bytes:
-        from kg.serializers import serialize
+        from kg.query.serializers import serialize
         return serialize(self, res)
 
 

@@ -42,9 +42,9 @@ def examples_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def full_build(corpus_dir, tmp_path_factory):
-    """The whole corpus built once per session into a store (kg.graphs.build_store, which
+    """The whole corpus built once per session into a store (kg.graph.pipeline.build_store, which
     validates the graph with SHACL): its BuildResult (`.output` is the store directory)."""
-    from kg.graphs import build_store
+    from kg.graph.pipeline import build_store
     store = tmp_path_factory.mktemp("full-corpus") / "store"
     return build_store([corpus_dir], store, root=corpus_dir)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import config
-from kg.iris import mint_iri
+from kg.terms.iris import mint_iri
 from kg.store import build_store_atomically, load_file
 
 FIXTURE = Path(__file__).parent / "data" / "api_fixture.ttl"
@@ -42,7 +42,7 @@ REAL_RELEASES = ("r1.1", "r1.2")
 def real_store_path(tmp_path_factory, corpus_dir) -> Path:
     """A store built by the real pipeline from the FAQ pages of two releases
     (r1.1 and r1.2: a few seconds), made once per test session and shared."""
-    from kg.graphs import build_store
+    from kg.graph.pipeline import build_store
 
     path = tmp_path_factory.getbasetemp() / ("real-store-" + "-".join(REAL_RELEASES))
     if not (path / "CURRENT").exists():

@@ -16,9 +16,9 @@ RELEASES = ("r1.1", "r1.2")
 
 @lru_cache(maxsize=1)
 def pages_store(corpus: Path) -> Path:
-    """Build RELEASES of the corpus into a temporary store (kg.graphs.build_store, the
+    """Build RELEASES of the corpus into a temporary store (kg.graph.pipeline.build_store, the
     code behind `kg build`) and return its path."""
-    from kg.graphs import build_store
+    from kg.graph.pipeline import build_store
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-pages-"))
     atexit.register(shutil.rmtree, tmp, True)

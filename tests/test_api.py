@@ -1,6 +1,6 @@
 """The REST lookups (/api/*), /openapi.json and the /queries blueprint.
 
-The app is the real one (kg.app.create_app) over a real on-disk store of the invented
+The app is the real one (kg.web.app.create_app) over a real on-disk store of the invented
 fixture graph, with the real query runner (worker processes); requests go through
 Flask's in-process test client. Every JSON answer is validated against the OpenAPI
 document the server publishes.
@@ -19,14 +19,14 @@ import pytest
 from conftest import PROJECT
 
 import fixture_graph
-from kg.api import openapi_document
+from kg.web.api import openapi_document
 
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from kg.app import create_app
+    from kg.web.app import create_app
 
     path = fixture_graph.write_fixture_store(tmp_path_factory.mktemp("api") / "store")
     app = create_app({"store": str(path), "workers": 1, "query_timeout": 20})
@@ -254,7 +254,7 @@ def test_named_query_answer_matches_the_lookup(client):
 @pytest.fixture(scope="module")
 def real_client(full_store):
     """The app over the full-corpus store (`full_store`, built once per session)."""
-    from kg.app import create_app
+    from kg.web.app import create_app
 
     app = create_app({"store": str(full_store), "workers": 1, "query_timeout": 30})
     yield app.test_client()

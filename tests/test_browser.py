@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kg.lookups import feature_id
+from kg.lookup.documents import feature_id
 from kgserver import kg_serve
 from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
 

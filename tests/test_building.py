@@ -1,4 +1,4 @@
-"""kg.building on hand-made entries: the graph shape of ontology/MODEL.md, identity across
+"""kg.graph.quads on hand-made entries: the graph shape of ontology/MODEL.md, identity across
 releases, translation pairing, SHACL validation and round trips through the file formats."""
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.building import build_quads, normalise_question, page_key
+from kg.graph.quads import build_quads, normalise_question, page_key
 from kg.errors import CheckFailed, InputError
-from kg.graphs import build_graph_quads, serialize_quads
-from kg.iris import mint_iri
+from kg.graph.pipeline import build_graph_quads, serialize_quads
+from kg.terms.iris import mint_iri
 from kg.model import Entry, Evidence, Extraction
-from kg.namespaces import KG
-from kg.validation import to_rdflib, validate_graph
+from kg.terms.namespaces import KG
+from kg.graph.shacl import to_rdflib, validate_graph
 
 SCHEMA = Namespace("http://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")

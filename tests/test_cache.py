@@ -1,4 +1,4 @@
-"""The answer cache (kg.cache) and conditional GETs: a repeat is answered from memory with
+"""The answer cache (kg.query.cache) and conditional GETs: a repeat is answered from memory with
 the same bytes, nothing stale survives an update or a worker replacement, errors are
 never kept, memory stays within the bound whatever clients send, and `ETag` /
 `If-None-Match` give 304."""
@@ -13,10 +13,10 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from kg.app import create_app
-from kg.cache import AnswerCache
+from kg.web.app import create_app
+from kg.query.cache import AnswerCache
 from kg.errors import QueryError, QueryTimeout
-from kg.execution import QueryRunner
+from kg.query.runner import QueryRunner
 from kg.store import load_files
 from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 

@@ -1,4 +1,4 @@
-"""Candidate features (kg.candidates): labels and keys of phrases written here, the alignment of
+"""Candidate features (kg.extract.candidates): labels and keys of phrases written here, the alignment of
 Chinese candidates with their English twins in a build, and the whole corpus: candidate
 concepts shared by translation pairs, English for most Chinese entries, stable IRIs."""
 from __future__ import annotations
@@ -9,16 +9,16 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.building import build_quads
-from kg.candidates import (align_streamed, assign_candidates, candidate_key, candidate_label,
+from kg.graph.quads import build_quads
+from kg.extract.candidates import (align_streamed, assign_candidates, candidate_key, candidate_label,
                            clean_text, is_english, load_terms, singular)
-from kg.cues import load_lexicon
+from kg.extract.lexicon import load_lexicon
 from kg.errors import InputError
-from kg.graphs import build_graph_quads
-from kg.iris import mint_iri
+from kg.graph.pipeline import build_graph_quads
+from kg.terms.iris import mint_iri
 from kg.model import Entry, Extraction
-from kg.namespaces import KG
-from kg.validation import to_rdflib
+from kg.terms.namespaces import KG
+from kg.graph.shacl import to_rdflib
 
 # --- the normaliser, on phrases written for this test ---------------------------------
 
@@ -182,10 +182,10 @@ SILENT_RELEASES = ("r1.2", "r2.3", "master")
 def silent(corpus_dir, tmp_path_factory):
     """(store path, pairs, translations): three releases built with no vocabulary features."""
     from kg import config
-    from kg.extraction import Extractor
-    from kg.graphs import build_store, read_pairs
-    from kg.translations import pair_translations
-    from kg.vocabulary import load_vocabulary
+    from kg.extract.extractor import Extractor
+    from kg.graph.pipeline import build_store, read_pairs
+    from kg.extract.pairing import pair_translations
+    from kg.terms.vocabulary import load_vocabulary
 
     d = tmp_path_factory.mktemp("silent-vocabulary")
     text = (config.ONTOLOGY_DIR / "vocabulary.ttl").read_text(encoding="utf-8")
@@ -218,7 +218,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 
 def rows(store, query):
-    from kg.queries import solutions_to_dicts
+    from kg.query.catalogue import solutions_to_dicts
     return solutions_to_dicts(store.query(PREFIX + query))
 
 
@@ -275,7 +275,7 @@ def test_corpus_chinese_entries_mostly_name_english_candidates(store, extracted)
 
 @pytest.mark.slow
 def test_corpus_aligned_candidates_read_in_both_languages_through_the_api(silent, store):
-    from kg.app import create_app
+    from kg.web.app import create_app
     both = rows(store, """
         SELECT ?c ?en ?zh WHERE { ?c a kg:CandidateFeature ;
           skos:prefLabel ?en FILTER(lang(?en) = "en") ?c skos:prefLabel ?zh FILTER(lang(?zh) = "zh") }""")

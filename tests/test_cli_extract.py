@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import cli, parsing
+from kg import cli
+from kg.parse import markdown as parsing
 from kg.cli import main
-from kg.extraction import record_of
-from kg.records import EXTRACTION_KEYS, FIRST_KEYS
+from kg.extract.extractor import record_of
+from kg.extract.records import EXTRACTION_KEYS, FIRST_KEYS
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""kg.corpus: finding FAQ files, reading them, and what their paths say."""
+"""kg.parse.corpus: finding FAQ files, reading them, and what their paths say."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import corpus
+from kg.parse import corpus
 from kg.errors import EncodingError, InputError
 
 
@@ -168,7 +168,7 @@ def test_corpus_components_cover_every_docs_folder(corpus_dir, corpus_files):
 def test_component_from_the_path_when_root_is_below_docs(corpus_dir):
     """A `--root` inside `docs/<product>/` leaves the product folder out of `source`: the
     component still comes from the file's path (MindSpore Lite, not the default)."""
-    from kg import parsing
+    from kg.parse import markdown as parsing
     lite = corpus_dir / "r2.3" / "docs" / "lite"
     f = lite / "faq" / "source_en" / "faq.md"
     entries = parsing.parse_file(f, root=lite)

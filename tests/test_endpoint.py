@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from kg import formats as fmts
-from kg.app import create_app
+from kg.web.app import create_app
 from kg.errors import InputError, NotAcceptable
 from kgserver import EX, N_ITEMS, fixture_store
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluation import check_thresholds, evaluate, read_gold
+from kg.extract.evaluation import check_thresholds, evaluate, read_gold
 from kg.errors import InputError
 
 FIXTURE = Path(__file__).parent / "data" / "extraction"

@@ -24,10 +24,10 @@ from lxml import etree
 
 import fixture_graph
 from kg.errors import InputError
-from kg.export import FORMATS, ExportOptions, export_to_path, get_format, render
-from kg.export_graph import list_releases, project_graph
-from kg.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
-from kg.iris import mint_iri
+from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
+from kg.export.projection import list_releases, project_graph
+from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
+from kg.terms.iris import mint_iri
 from kg.store import build_store_atomically, load_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -401,7 +401,7 @@ def test_format_from_extension():
 
 @pytest.fixture(scope="module")
 def client(store_dir):
-    from kg.app import create_app
+    from kg.web.app import create_app
     app = create_app({"store": str(store_dir), "workers": 1})
     yield app.test_client()
     app.extensions["kg"]["runner"].close()
@@ -504,7 +504,7 @@ def test_real_store_exports_a_valid_dynamic_gexf(real_store, tmp_path, conforman
 def test_real_filtered_rdf_export_is_a_valid_subset(real_store, tmp_path, options):
     """A filtered RDF export passes the check `kg validate FILE` runs, and holds only the
     chosen release's and language's answers."""
-    from kg.validation import validate_path
+    from kg.graph.shacl import validate_path
     path = tmp_path / "subset.ttl"
     export_to_path(real_store, FORMATS["ttl"], path, options)
     assert validate_path(path).conforms

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kg.extraction import Extractor, extract_entries, record_of
+from kg.extract.extractor import Extractor, extract_entries, record_of
 from kg.model import Entry
 
 
@@ -222,7 +222,7 @@ def test_code_lines_carry_no_claim(extractor):
     markdown = "```python\n" + code + "\n```\n\nOnce the cache is on, it cannot be switched to the off mode."
     q = "Why is an error message displayed when I call run twice?"
     assert extractor.extract(entry(q, answer, lang="en", markdown=markdown)).status == "unsupported"
-    from kg.blocks import code_spans
+    from kg.parse.blocks import code_spans
     assert code_spans(markdown, answer) == [(0, len(code))]
     assert code_spans("no code here", answer) == []
 
@@ -294,7 +294,7 @@ def test_empty_answer_is_not_an_error(extractor):
 
 @pytest.fixture(scope="session")
 def corpus_extractions(corpus_dir, extractor):
-    from kg.parsing import parse_paths
+    from kg.parse.markdown import parse_paths
 
     entries = list(parse_paths([corpus_dir], root=corpus_dir))
     t0 = time.perf_counter()

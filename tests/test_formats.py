@@ -14,9 +14,10 @@ from click.testing import CliRunner
 
 import fixture_graph
 from conftest import PROJECT
-from kg import export, formats
+from kg import formats
+from kg.export import writers as export
 from kg.cli import main
-from kg.serializers import RESULT_WRITERS
+from kg.query.serializers import RESULT_WRITERS
 from kg.store import build_store_atomically
 
 EXPORT_FIXTURE = Path(__file__).parent / "data" / "export_fixture.ttl"
@@ -25,7 +26,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from kg.app import create_app
+    from kg.web.app import create_app
     store = build_store_atomically(tmp_path_factory.mktemp("formats") / "store",
                                    lambda s: fixture_graph.fill_fixture(s, EXPORT_FIXTURE))
     app = create_app({"store": str(store), "workers": 1})
@@ -103,9 +104,9 @@ def test_cli_export_choices_are_the_registry():
 
 
 def test_build_file_formats_are_the_rdf_export_rows():
-    """`kg build --format` writes files with rdflib (kg.graphs); it offers the registry's RDF
-    export formats, and kg.graphs must know each of them."""
-    from kg import graphs
+    """`kg build --format` writes files with rdflib (kg.graph.pipeline); it offers the registry's RDF
+    export formats, and kg.graph.pipeline must know each of them."""
+    from kg.graph import pipeline as graphs
     option = next(p for p in main.commands["build"].params if p.name == "fmt")
     rdf_exports = [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]
     assert list(option.type.choices) == rdf_exports

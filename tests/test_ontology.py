@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from kg import config
-from kg.namespaces import KG, PREFIXES
+from kg.terms.namespaces import KG, PREFIXES
 
 KG_NS = PREFIXES["kg"]
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -31,11 +31,11 @@ def test_namespaces_module_has_exactly_the_ontology_terms(ontology):
     generated = set(KG.__annotations__)
     assert generated == declared(ontology), (
         f"only in kg.ttl: {declared(ontology) - generated}; only in namespaces.py: "
-        f"{generated - declared(ontology)} (run python -m kg.namespaces_gen)")
+        f"{generated - declared(ontology)} (run python -m kg.terms.generate)")
 
 
 def test_namespaces_file_is_what_the_generator_writes():
-    from kg import namespaces_gen
+    from kg.terms import generate as namespaces_gen
     assert namespaces_gen.main(["--check"]) == 0
 
 
@@ -104,7 +104,7 @@ def test_shapes_target_every_class_the_build_types_its_nodes_with():
 
 
 def test_ontology_quads_rebase_instances_but_not_the_ontology(monkeypatch):
-    from kg.ontology import ontology_quads
+    from kg.terms.ontology import ontology_quads
     monkeypatch.setenv("KG_BASE_IRI", "https://kg.invalid/ms/")
     iris = {t.value for q in ontology_quads() for t in (q.subject, q.object)
             if type(t).__name__ == "NamedNode"}
@@ -122,7 +122,7 @@ def test_the_ontology_has_no_blank_nodes(ontology):
 
 
 def test_release_order_matches_the_vocabulary():
-    from kg.ontology import release_orders
+    from kg.terms.ontology import release_orders
     orders = release_orders()
     assert orders["r0.2"] < orders["r1.2"] < orders["r2.0"] < orders["r2.6.0"] < orders["master"]
     assert len(set(orders.values())) == len(orders)

@@ -26,7 +26,7 @@ from kg import config
 PIP = [sys.executable, "-m", "pip"]
 NOT_BUILT = ("tests", "examples", "var", "build", "dist", "node_modules", ".venv", ".git",
              "*.egg-info", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
-IN_PACKAGE_DATA = ("templates", "static", "page_queries", "report_queries", "export_data")
+IN_PACKAGE_DATA = ("web/templates", "web/static", "lookup/queries", "export/queries")
 
 # a tiny FAQ corpus of our own (one English page of one release)
 FAQ_PAGE = """# Hardware questions
@@ -45,7 +45,7 @@ A: Dynamic shape is not supported on CPU yet.
 APP_CHECK = """
 import json, sys
 import kg
-from kg.app import create_app
+from kg.web.app import create_app
 app = create_app({"store": sys.argv[1], "workers": 1})
 client = app.test_client()
 out = {"kg": kg.__file__}

@@ -10,8 +10,8 @@ from urllib.parse import quote, unquote
 import pytest
 from lxml import html as lhtml
 
-from kg.app import create_app
-from kg.lookups import feature_id
+from kg.web.app import create_app
+from kg.lookup.documents import feature_id
 from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -256,7 +256,7 @@ def test_vendor_route_serves_only_known_files(client):
 # --- the SPARQL console ---------------------------------------------------------------------------
 
 def test_console_is_what_a_browser_gets_at_sparql(client):
-    from kg.queries import load_catalogue
+    from kg.query.catalogue import load_catalogue
 
     doc = page(client, "/sparql")
     check_accessible(doc)
@@ -321,7 +321,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def test_status_colours_have_enough_contrast():
-    from kg.pages import bp
+    from kg.web.pages import bp
 
     css = (bp.static_folder and open(f"{bp.static_folder}/kg.css", encoding="utf-8").read())
     var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))

@@ -1,4 +1,4 @@
-"""kg.parsing on the real corpus, on the gold annotations, on the example corpus and on
+"""kg.parse.markdown on the real corpus, on the gold annotations, on the example corpus and on
 small pages written here."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from kg import corpus, parsing
+from kg.parse import corpus
+from kg.parse import markdown as parsing
 from kg.errors import EncodingError
 
 # ---------------------------------------------------------------- whole corpus

@@ -1,4 +1,4 @@
-"""Named queries (queries/*.rq, kg.queries): headers, safe binding, answers.
+"""Named queries (queries/*.rq, kg.query.catalogue): headers, safe binding, answers.
 
 Every query runs on a store holding the vocabulary plus tests/data/api_fixture.ttl
 (invented, in the shape of ontology/MODEL.md), and on the real full-corpus store
@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import InputError, NotFound, QueryError
-from kg.iris import mint_iri
-from kg.queries import (CatalogueError, load_catalogue, parse_named_query, run_named,
+from kg.terms.iris import mint_iri
+from kg.query.catalogue import (CatalogueError, load_catalogue, parse_named_query, run_named,
                         solutions_to_dicts, to_term)
 
 import fixture_graph
@@ -225,7 +225,7 @@ def test_binding_errors_name_the_parameter():
 
 
 def test_unknown_release_hardware_status_are_refused_with_the_known_ones():
-    from kg.ontology import release_orders
+    from kg.terms.ontology import release_orders
     releases = sorted(release_orders(), key=release_orders().get)
     with pytest.raises(InputError) as e:
         CATALOGUE.get("release_diff").bind({"from": "foo"})
@@ -267,7 +267,7 @@ def test_terms_are_typed():
 
 def test_a_query_that_fails_reports_its_name(fixture_store):
     bad = parse_named_query("# title: t\nSELECT ?x WHERE { ?x ?y }", "broken", "broken.rq")
-    from kg.queries import Catalogue
+    from kg.query.catalogue import Catalogue
     with pytest.raises(QueryError, match="broken"):
         run_named(fixture_store, "broken", {}, Catalogue({"broken": bad}))
 

@@ -14,8 +14,8 @@ import pytest
 
 from kg import config
 from kg.errors import QueryError
-from kg.iris import mint_iri
-from kg.queries import load_catalogue, run_named, solutions_to_dicts
+from kg.terms.iris import mint_iri
+from kg.query.catalogue import load_catalogue, run_named, solutions_to_dicts
 
 import fixture_graph
 
@@ -196,8 +196,8 @@ def fixture_path(tmp_path_factory):
 
 
 def test_workers_send_the_rows_a_store_gives(fixture_path):
-    from kg.execution import QueryRunner
-    from kg.lookups import pool_runner, store_runner
+    from kg.query.runner import QueryRunner
+    from kg.lookup.documents import pool_runner, store_runner
     from kg.store import open_store
 
     q = CATALOGUE.get("feature_statements")
@@ -212,7 +212,7 @@ def test_workers_send_the_rows_a_store_gives(fixture_path):
 
 
 def test_read_only_store_is_copied_into_memory_up_to_the_limit(fixture_path, monkeypatch):
-    from kg import engines
+    from kg.query import engines
 
     query = PREFIXES + "SELECT (COUNT(*) AS ?n) { ?s kg:feature ?f }"
     copied = engines.OxigraphEngine(str(fixture_path))

@@ -14,9 +14,9 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from kg.app import create_app
+from kg.web.app import create_app
 from kg.errors import QueryError
-from kg.guard import check_query
+from kg.query.guard import check_query
 from kg.store import load_files
 from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 

@@ -8,11 +8,11 @@ from collections import defaultdict
 import pytest
 from click.testing import CliRunner
 
-from kg.building import normalise_question, page_key
+from kg.graph.quads import normalise_question, page_key
 from kg.cli import main
 from kg.errors import CheckFailed, InputError
-from kg.graphs import build_store
-from kg.iris import mint_iri
+from kg.graph.pipeline import build_store
+from kg.terms.iris import mint_iri
 from kg.store import open_store
 
 PREFIX = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
@@ -31,12 +31,12 @@ def store(full_store):
 
 @pytest.fixture(scope="module")
 def entries(corpus_dir):
-    from kg.parsing import parse_paths
+    from kg.parse.markdown import parse_paths
     return list(parse_paths([corpus_dir], root=corpus_dir))
 
 
 def rows(store, query: str) -> list[dict]:
-    from kg.queries import solutions_to_dicts
+    from kg.query.catalogue import solutions_to_dicts
     return solutions_to_dicts(store.query(PREFIX + query))
 
 
@@ -97,7 +97,7 @@ def test_translation_links_for_r12_supported_features_both_ways(store):
 
 @pytest.mark.slow
 def test_stats_count_what_the_store_holds(store, entries):
-    from kg.report import graph_stats
+    from kg.lookup.report import graph_stats
     stats = graph_stats(store)
     assert stats.triples == len(store)
     assert stats.totals["answers"] == len(entries) == sum(r["entries"] for r in stats.entries)
@@ -107,7 +107,7 @@ def test_stats_count_what_the_store_holds(store, entries):
 
 @pytest.mark.slow
 def test_diff_reports_real_changes_with_evidence_on_both_sides(store):
-    from kg.report import release_diff
+    from kg.lookup.report import release_diff
     changes = release_diff(store, "r0.7", "master")
     assert changes
     for c in changes:
@@ -153,13 +153,13 @@ def test_a_build_failing_half_way_leaves_the_previous_store_intact(examples_dir,
         written.append(done)
         raise RuntimeError("disk full")
 
-    import kg.graphs
-    chunk, kg.graphs.WRITE_CHUNK = kg.graphs.WRITE_CHUNK, 100   # several chunks on a small corpus
+    import kg.graph.pipeline
+    chunk, kg.graph.pipeline.WRITE_CHUNK = kg.graph.pipeline.WRITE_CHUNK, 100   # several chunks on a small corpus
     try:
         with pytest.raises(RuntimeError, match="disk full"):
             build_store([examples_dir], store, root=examples_dir, on_chunk=fail_after_first_chunk)
     finally:
-        kg.graphs.WRITE_CHUNK = chunk
+        kg.graph.pipeline.WRITE_CHUNK = chunk
     assert written == [100]          # it failed after writing part of the new store
     assert quads_of(store) == before  # the previous store is readable and unchanged
     assert not [p for p in tmp_path.iterdir() if p.name != "store"]  # no leftovers
@@ -192,7 +192,7 @@ def test_a_build_with_bad_input_or_a_violation_leaves_the_store_intact(examples_
 
 
 def test_cli_build_refuses_an_unknown_release_before_building(corpus_dir, tmp_path):
-    from kg.ontology import release_orders
+    from kg.terms.ontology import release_orders
     store = tmp_path / "store"
     for args in (["--release", "r9.9"], ["--release", "r9.9", "--format", "ttl"]):
         out = CliRunner().invoke(main, ["build", str(corpus_dir / "r1.2"), "--root",

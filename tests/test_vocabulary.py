@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import InputError
-from kg.iris import slugify
-from kg.vocabulary import DEFAULT_BASE, build_matcher, load_vocabulary, phrase_patterns
+from kg.terms.iris import slugify
+from kg.terms.vocabulary import DEFAULT_BASE, build_matcher, load_vocabulary, phrase_patterns
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +93,8 @@ COVERAGE_RELEASES = ("master", "r0.7", "r1.6")
 
 @pytest.fixture(scope="module")
 def release_extractions(corpus_dir):
-    from kg.extraction import Extractor, extract_entries
-    from kg.parsing import parse_paths
+    from kg.extract.extractor import Extractor, extract_entries
+    from kg.parse.markdown import parse_paths
 
     entries = list(parse_paths([corpus_dir / r for r in COVERAGE_RELEASES], root=corpus_dir))
     return list(extract_entries(entries, Extractor()))

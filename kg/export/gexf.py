@@ -1,4 +1,4 @@
-"""GEXF 1.3 writer (lxml) for the graphs of kg.export_graph.
+"""GEXF 1.3 writer (lxml) for the graphs of kg.export.projection.
 
 Written here rather than with networkx.write_gexf, whose 1.3 output does not validate (XML-Schema
 instance namespace without "www.", `z="None"`, `timeformat="long"`, a `name` attribute on
@@ -93,7 +93,7 @@ def _color(el, rgb) -> None:
 
 
 def build_gexf(G: nx.DiGraph) -> etree._ElementTree:
-    """The GEXF 1.3 document of a projected graph (see kg.export_graph.project_graph)."""
+    """The GEXF 1.3 document of a projected graph (see kg.export.projection.project_graph)."""
     dynamic = G.graph.get("mode") == "dynamic"
     node_attrs = G.graph.get("node_attributes", [])
     edge_attrs = G.graph.get("edge_attributes", [])

@@ -4,7 +4,7 @@ Nodes: features, hardware, products, releases (and, on request, FAQ entries = qu
 language). Edges: feature -support-> hardware (one edge per pair, its status per release),
 feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature.
 
-The projection knows nothing of file formats: kg.gexf and kg.export write it. The SPARQL it runs
+The projection knows nothing of file formats: kg.export.gexf and kg.export.writers write it. The SPARQL it runs
 and the colours it gives are data files in kg/export_data/.
 """
 from __future__ import annotations
@@ -20,8 +20,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.query.catalogue import load_catalogue
 
-DATA_DIR = Path(__file__).resolve().parent / "export_data"
+DATA_DIR = Path(__file__).resolve().parent / "queries"
 LANGUAGES = ("en", "zh")
 
 # Declared, typed attributes (name, GEXF type, dynamic?). Writers of every format use these lists.
@@ -56,12 +57,12 @@ class Release:
 
 @lru_cache(maxsize=None)
 def load_query(name: str) -> str:
-    return (DATA_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    return load_catalogue(DATA_DIR).get(name).text
 
 
 @lru_cache(maxsize=1)
 def load_style() -> dict:
-    return json.loads((DATA_DIR / "style.json").read_text(encoding="utf-8"))
+    return json.loads((DATA_DIR.parent / "style.json").read_text(encoding="utf-8"))
 
 
 def _value(term):

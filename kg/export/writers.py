@@ -2,7 +2,7 @@
 
 The formats are rows of the one registry, kg.formats (kind "network" or "graph", named by
 their file extension); `FORMATS` here is its export view, read by the `kg export` command and
-the `/export/graph.<ext>` endpoint. Graph formats write the networkx projection of kg.export_graph; RDF formats dump the
+the `/export/graph.<ext>` endpoint. Graph formats write the networkx projection of kg.export.projection; RDF formats dump the
 store itself (optionally one release, one language).
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ def open_export_store(path: str | os.PathLike) -> ox.Store:
 
 
 def project(store: ox.Store, options: ExportOptions):
-    from kg.export_graph import project_graph
+    from kg.export.projection import project_graph
     return project_graph(store, lang=options.lang or "en", release=options.release,
                          include_entries=options.include_entries, dynamic=options.dynamic)
 
@@ -216,7 +216,7 @@ def write_graphml(G, out) -> None:
 
 
 def _write_gexf(G, out) -> None:
-    from kg.gexf import write_gexf
+    from kg.export.gexf import write_gexf
     write_gexf(G, out)
 
 
@@ -226,8 +226,8 @@ GRAPH_WRITERS: dict[str, Callable] = {"gexf": _write_gexf, "graphml": write_grap
 # --- RDF formats --------------------------------------------------------------
 
 def rdf_prefixes() -> dict[str, str]:
-    from kg.iris import mint_iri
-    from kg.namespaces import PREFIXES
+    from kg.terms.iris import mint_iri
+    from kg.terms.namespaces import PREFIXES
     prefixes = dict(PREFIXES)
     for kind in ("feature", "hardware", "status", "release", "product", "scheme",
                  "page", "question", "answer", "statement"):
@@ -258,7 +258,7 @@ def excluded_nodes(store: ox.Store, options: ExportOptions) -> set:
         excluded |= {q.object for q in store.quads_for_pattern(None, schema["acceptedAnswer"], None)
                      if q.subject in excluded}
     if options.release:
-        from kg.export_graph import find_release, list_releases
+        from kg.export.projection import find_release, list_releases
         keep = ox.NamedNode(find_release(list_releases(store), options.release).iri)
         answer = ox.NamedNode(_SCHEMA + "Answer")
         excluded |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + "release"), None)

@@ -2,12 +2,12 @@
 candidate concept per thing across the two languages of the corpus.
 
 A candidate is what a question frame names when the question names no vocabulary feature
-("Does MindSpore support X?" -> X, see `kg.cues.Lexicon.candidate_of`). English texts are
+("Does MindSpore support X?" -> X, see `kg.extract.lexicon.Lexicon.candidate_of`). English texts are
 cleaned into a short noun phrase (`candidate_label`) and reduced to a key (`candidate_key`:
 lower case, determiners dropped, the head noun singular, a leading verb dropped) so that
 near-duplicates share one concept `candidate/<slug of key>`.
 
-In a build, a Chinese entry paired with its English twin (kg.translations) takes the twin's
+In a build, a Chinese entry paired with its English twin (kg.extract.pairing) takes the twin's
 English candidates; its own Chinese text becomes a zh label of that concept. A Chinese text
 once paired that way maps to the same English concept wherever else it occurs
 (`assign_candidates`). The word lists live in ontology/lexicon/candidate_terms.json.
@@ -229,8 +229,8 @@ def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[
     Pairs pass through in order. English entries are remembered per page and release
     (a sorted walk meets source_en before source_zh_cn); a zh file's entries are held until
     the file ends, then aligned with those and let go. Nothing else changes."""
-    from kg.building import neutral_page_key, page_key
-    from kg.translations import pair_translations
+    from kg.graph.quads import neutral_page_key, page_key
+    from kg.extract.pairing import pair_translations
 
     english: dict[tuple, list[tuple[Entry, Extraction]]] = {}
     held: list[tuple[Entry, Extraction]] = []

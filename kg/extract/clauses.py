@@ -1,5 +1,5 @@
 """Sentences, clauses and cues with character offsets, and the statuses they state: the
-data the cue lexicon (kg.cues) produces and the extraction (kg.extraction) reads.
+data the cue lexicon (kg.extract.lexicon) produces and the extraction (kg.extract.extractor) reads.
 
 Statuses combine by strength: planned > unsupported > partial > supported.
 """

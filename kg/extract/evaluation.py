@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.clauses import STATUSES
+from kg.extract.clauses import STATUSES
 from kg.errors import CheckFailed, InputError
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
@@ -136,8 +136,8 @@ def read_gold(path: str | Path) -> list[dict]:
 
 def evaluate(gold_path: str | Path, root: str | Path, extractor=None) -> Report:
     """Parse the gold entries' files under `root`, extract, and score against the gold."""
-    from kg.extraction import Extractor
-    from kg.parsing import parse_file
+    from kg.extract.extractor import Extractor
+    from kg.parse.markdown import parse_file
 
     gold = read_gold(gold_path)
     root = Path(root)

@@ -3,7 +3,7 @@ each fact with its evidence (the sentence of the answer, by character offsets).
 
 spaCy blank pipelines (`zh`: character segmentation, `en`) carry PhraseMatchers generated
 from the SKOS vocabulary (concept IRI as match id); the status logic applies the cue lexicon
-and question frames of `kg.cues` (data in `ontology/lexicon/`):
+and question frames of `kg.extract.lexicon` (data in `ontology/lexicon/`):
 
 - the question's frame says what kind of answer counts (`是否支持X` asks for a status,
   `如何X` is a how-to: only a strong negative/planned/restricted statement changes its n/a);
@@ -18,7 +18,7 @@ and question frames of `kg.cues` (data in `ontology/lexicon/`):
   when it is about the question's subject (shares a content term with it, or names no subject
   of its own): "the debug package is not provided" does not answer "how do I run one test?";
   a topic clause opening a sentence ("开启X，") carries the subject through the sentence;
-- lines of code blocks and tables carry no claim (`kg.blocks`); a table of support marks answers a
+- lines of code blocks and tables carry no claim (`kg.parse.blocks`); a table of support marks answers a
   yes/no question; a clause whose subject is a third-party package ("scipy only supports ...") is
   no statement about the product;
 - for questions that are not yes/no, a sentence opening with a continuation ("However, ...") is read
@@ -32,11 +32,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from kg.blocks import code_spans
-from kg.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
-from kg.cues import YES_NO_FRAMES, Lexicon, load_lexicon
+from kg.parse.blocks import code_spans
+from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
+from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.model import Entry, Evidence, Extraction
-from kg.vocabulary import Vocabulary, load_vocabulary
+from kg.terms.vocabulary import Vocabulary, load_vocabulary
 
 LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
 LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues only)
@@ -57,7 +57,7 @@ class Extractor:
     def __init__(self, vocabulary: Vocabulary | None = None, lexicon: Lexicon | None = None):
         import spacy
 
-        from kg.vocabulary import build_matcher
+        from kg.terms.vocabulary import build_matcher
 
         self.vocab = vocabulary or load_vocabulary()
         self.lexicon = lexicon or load_lexicon()

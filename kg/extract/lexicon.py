@@ -1,5 +1,5 @@
 """Cue lexicons and question frames (data in `ontology/lexicon/*.json`) and the text logic
-that applies them: an answer cut into sentences and clauses (kg.clauses) with the cues
+that applies them: an answer cut into sentences and clauses (kg.extract.clauses) with the cues
 each holds, the frame of a question and a candidate feature derived from it.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from kg import config
-from kg.candidates import candidate_label, clean_text
-from kg.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
+from kg.extract.candidates import candidate_label, clean_text
+from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
 from kg.errors import InputError
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
@@ -148,7 +148,7 @@ class Lexicon:
             for _ in range(3):
                 for s in self.candidate_strip.get(lang, []):
                     x = s.sub("", x).strip()
-            x = clean_text(x)    # kg.candidates: also drops the tail of an aside ("（计划）支持X")
+            x = clean_text(x)    # kg.extract.candidates: also drops the tail of an aside ("（计划）支持X")
             for _ in range(2):
                 for s in self.candidate_strip.get(lang, []):
                     x = s.sub("", x).strip()

@@ -75,7 +75,7 @@ def align(zh: Sequence[tuple], en: Sequence[tuple]) -> list[tuple[int, int]]:
 
 def pair_translations(pairs: Sequence[tuple[Entry, Extraction]]) -> list[tuple[int, int]]:
     """(index of zh entry, index of en entry) in `pairs` for every translation pair."""
-    from kg.building import neutral_page_key, page_key
+    from kg.graph.quads import neutral_page_key, page_key
 
     groups: dict[tuple, dict[str, list[int]]] = {}
     for k, (entry, _) in enumerate(pairs):

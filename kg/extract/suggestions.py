@@ -2,7 +2,7 @@
 
 A candidate is what the question frame names ("是否支持X" -> X) when no vocabulary concept is
 named in the question. Candidates are grouped by the key the build mints their concepts
-from (kg.candidates.candidate_key: case, articles, plurals and leading verbs do not
+from (kg.extract.candidates.candidate_key: case, articles, plurals and leading verbs do not
 count), so a row here is one candidate concept of the graph; rows are counted by entries,
 releases and languages, most frequent first.
 """
@@ -16,10 +16,10 @@ from typing import Iterable
 def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
                        extractor=None) -> list[dict]:
     """Rows {candidate, entries, releases, langs, example}, most entries (then releases) first."""
-    from kg.candidates import candidate_key
-    from kg.corpus import find_faq_files
-    from kg.extraction import Extractor
-    from kg.parsing import parse_paths
+    from kg.extract.candidates import candidate_key
+    from kg.parse.corpus import find_faq_files
+    from kg.extract.extractor import Extractor
+    from kg.parse.markdown import parse_paths
 
     find_faq_files(paths)  # none at all is bad input, not an empty list
     extractor = extractor or Extractor()

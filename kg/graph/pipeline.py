@@ -32,7 +32,7 @@ class BuildResult:
     quads: int            # data + ontology + vocabulary
     translations: int
     output: str
-    report: object = None  # kg.validation.Report
+    report: object = None  # kg.graph.shacl.Report
 
     def summary(self) -> str:
         return (f"{self.entries} entries, {self.quads} triples, {self.translations} translation "
@@ -40,15 +40,15 @@ class BuildResult:
 
 
 def default_extractor():
-    """The extraction stage (kg.extraction.Extractor)."""
-    from kg.extraction import Extractor
+    """The extraction stage (kg.extract.extractor.Extractor)."""
+    from kg.extract.extractor import Extractor
     return Extractor()
 
 
 def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
                extractor=None, release: str | None = None) -> list[tuple[Entry, Extraction]]:
     """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs."""
-    from kg.parsing import parse_paths
+    from kg.parse.markdown import parse_paths
 
     check_release(release)
     entries = list(parse_paths(paths, root=root, release=release))
@@ -64,7 +64,7 @@ def check_release(release: str | None, source: str | None = None) -> None:
     """InputError (exit 2) unless `release` is None or a release of ontology/vocabulary.ttl."""
     if release is None:
         return
-    from kg.ontology import release_orders
+    from kg.terms.ontology import release_orders
     known = release_orders()
     if release not in known:
         raise InputError(f"unknown release {release!r} (known: {', '.join(sorted(known, key=known.get))})",
@@ -75,8 +75,8 @@ def build_graph_quads(pairs: Sequence[tuple[Entry, Extraction]], *, validate: bo
                       root: str | os.PathLike | None = None, base: str | None = None):
     """(all quads: ontology + vocabulary + data, Built, validation report or None).
     Raises CheckFailed when the graph violates ontology/shapes.ttl."""
-    from kg.building import build_quads
-    from kg.ontology import ontology_quads
+    from kg.graph.quads import build_quads
+    from kg.terms.ontology import ontology_quads
 
     titles = None
     if root is not None:
@@ -86,7 +86,7 @@ def build_graph_quads(pairs: Sequence[tuple[Entry, Extraction]], *, validate: bo
     quads = ontology_quads(base) + built.quads
     report = None
     if validate:
-        from kg.validation import check_graph, to_rdflib
+        from kg.graph.shacl import check_graph, to_rdflib
         report = check_graph(to_rdflib(quads))
     return quads, built, report
 
@@ -114,8 +114,8 @@ def build_store(paths, store_path, *, root=".", extractor=None, release=None, va
 def to_rdflib_graph(quads):
     """An rdflib Graph of the quads with the project's prefixes bound (for serialising)."""
     from kg import config
-    from kg.namespaces import PREFIXES
-    from kg.validation import to_rdflib
+    from kg.terms.namespaces import PREFIXES
+    from kg.graph.shacl import to_rdflib
 
     g = to_rdflib(quads)
     for prefix, iri in PREFIXES.items():

@@ -1,9 +1,9 @@
 """Entries + extractions -> RDF quads, exactly in the shape of ontology/MODEL.md.
 
 Terms are pyoxigraph terms (fast to make, loaded into the store as they are);
-`kg.graphs` turns them into rdflib graphs for serialisation and validation.
-Every IRI of the data comes from `kg.iris.mint_iri`; the ontology's terms from
-`kg.namespaces.KG`.
+`kg.graph.pipeline` turns them into rdflib graphs for serialisation and validation.
+Every IRI of the data comes from `kg.terms.iris.mint_iri`; the ontology's terms from
+`kg.terms.namespaces.KG`.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.iris import mint_iri
+from kg.terms.iris import mint_iri
 from kg.model import Entry, Extraction
-from kg.namespaces import KG, PREFIXES
+from kg.terms.namespaces import KG, PREFIXES
 
 LANGUAGES = ("zh", "en")
 STATUSES = ("supported", "unsupported", "partial", "planned", "n/a")
@@ -114,9 +114,9 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool
     for entry, ex in pairs:
         _check(entry, ex)
     if translations:
-        from kg.translations import pair_translations
+        from kg.extract.pairing import pair_translations
         out.translations = pair_translations(pairs)
-    from kg.candidates import assign_candidates
+    from kg.extract.candidates import assign_candidates
     candidates = assign_candidates(pairs, out.translations)
     for k, (entry, ex) in enumerate(pairs):
         key = page_key(entry)
@@ -221,9 +221,9 @@ def _add_statements(add, a: ox.NamedNode, entry: Entry, ex: Extraction, features
 
 
 def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) -> None:
-    """One kg:CandidateFeature per key (kg.candidates): per language its most used text is the
+    """One kg:CandidateFeature per key (kg.extract.candidates): per language its most used text is the
     skos:prefLabel, the other texts skos:altLabel."""
-    from kg.candidates import preferred_labels
+    from kg.extract.candidates import preferred_labels
     if not candidates:
         return
     scheme = ox.NamedNode(mint_iri("scheme", "candidates", base=base))
@@ -243,7 +243,7 @@ def _release_ranks() -> dict[str, int]:
     """Release notation -> kg:releaseOrder, read from ontology/vocabulary.ttl (cached)."""
     global _RANKS
     if _RANKS is None:
-        from kg.ontology import release_orders
+        from kg.terms.ontology import release_orders
         _RANKS = release_orders()
     return _RANKS
 

@@ -16,8 +16,8 @@ from typing import Callable, Mapping
 
 from kg import config
 from kg.errors import InputError, NotFound
-from kg.iris import mint_iri
-from kg.queries import Catalogue, NamedQuery, load_catalogue, to_term
+from kg.terms.iris import mint_iri
+from kg.query.catalogue import Catalogue, NamedQuery, load_catalogue, to_term
 
 LANGS = ("en", "zh")
 # parameter -> vocabulary scheme whose notations it accepts
@@ -26,7 +26,7 @@ SCHEMES = {"hardware": "hardware", "status": "statuses", "release": "releases"}
 
 def store_runner(store) -> Callable:
     """A `run` callable answering on a pyoxigraph store in this process (tests, scripts)."""
-    from kg.queries import run_named, solutions_to_dicts
+    from kg.query.catalogue import run_named, solutions_to_dicts
 
     def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
         return solutions_to_dicts(run_named(store, query.name, values, _single(query)))

@@ -1,6 +1,6 @@
 """What the feature page and the graph page show, as plain Python data (no Flask here).
 
-Same conventions as `kg.pagedata`: each function takes a `run` callable and runs
+Same conventions as `kg.lookup.pages`: each function takes a `run` callable and runs
 named queries (feature_history, feature_docs, support_matrix from `queries/`; labels
 and entry texts from `kg/page_queries/`).
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
-from kg.iris import mint_iri
-from kg.pagedata import (OVERALL, STATUS_ORDER, _run, check_lang, check_release, display_label,
+from kg.terms.iris import mint_iri
+from kg.lookup.pages import (OVERALL, STATUS_ORDER, _run, check_lang, check_release, display_label,
                          excerpt, hardware_columns, local_id, release_names, status_class)
-from kg.queries import to_term
+from kg.query.catalogue import to_term
 
 # graph legend and colours (kg/static/graph.js reads them from the page's data)
 NODE_TYPES = {  # node type -> (legend, colour)

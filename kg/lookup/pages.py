@@ -1,12 +1,12 @@
 """What the web pages show, as plain Python data (no Flask here).
 
-Each function takes `run`, the callable of `kg.lookups` (run(NamedQuery, substitutions)
--> kg.formats.Results: `kg.lookups.store_runner` in tests, the server's query workers in
+Each function takes `run`, the callable of `kg.lookup.documents` (run(NamedQuery, substitutions)
+-> kg.formats.Results: `kg.lookup.documents.store_runner` in tests, the server's query workers in
 the app), and returns dicts/lists for a template. The
 SPARQL lives in `.rq` files: the public named queries of `queries/` (support_matrix,
 feature_statements, feature_history, feature_docs) and a few page-only ones in
 `kg/page_queries/` (overview counts, entry texts, labels); both are run through
-`kg.queries` with parameters bound as typed terms, never spliced into the text.
+`kg.query.catalogue` with parameters bound as typed terms, never spliced into the text.
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, NotFound
-from kg.lookups import feature_id as local_id
-from kg.queries import load_catalogue
+from kg.lookup.documents import feature_id as local_id
+from kg.query.catalogue import load_catalogue
 
-PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "page_queries"
+PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 LANGUAGES = ("en", "zh")
 STATUS_ORDER = ("supported", "partial", "planned", "unsupported", "n/a")
 OVERALL = ""   # the matrix column of statements without hardware

@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-QUERIES = Path(__file__).resolve().parent / "report_queries"
+QUERIES = Path(__file__).resolve().parent / "queries"
 
 
 def _select(store, name: str) -> list[dict]:
-    from kg.queries import solutions_to_dicts
-    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-    return solutions_to_dicts(store.query(text))
+    from kg.query.catalogue import load_catalogue, solutions_to_dicts
+    return solutions_to_dicts(store.query(load_catalogue(QUERIES).get(name).text))
 
 
 @dataclass
@@ -67,8 +66,8 @@ class Change:
 def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Change]:
     """Features whose status (overall or per hardware) changed from release `old` to `new`,
     with the evidence of both sides (runs the named query `release_diff`)."""
-    from kg.export_graph import find_release, list_releases
-    from kg.queries import run_named, solutions_to_dicts
+    from kg.export.projection import find_release, list_releases
+    from kg.query.catalogue import run_named, solutions_to_dicts
 
     known = list_releases(store)  # an unknown release is bad input, not "no changes"
     sides = [(old, find_release(known, old)), (new, find_release(known, new))]
@@ -96,8 +95,8 @@ def _check_have_entries(store, sides) -> None:
     pairs): the vocabulary names every release, but a store built from part of the corpus
     has entries of some only, and a diff against an empty side would wrongly read "no changes"."""
     from kg.errors import InputError
-    from kg.lookups import store_runner
-    from kg.pagedata import release_names
+    from kg.lookup.documents import store_runner
+    from kg.lookup.pages import release_names
 
     with_entries = release_names(store_runner(store))
     for name, release in sides:

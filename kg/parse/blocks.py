@@ -1,6 +1,6 @@
 """Spans of an answer's plain text (`Entry.answer`) that come from the fenced code blocks and the
 HTML tables of its Markdown (`Entry.answer_markdown`): the extraction reads no claim in them
-(a table is read by its support marks instead, `kg.cues.Lexicon.table_status`)."""
+(a table is read by its support marks instead, `kg.extract.lexicon.Lexicon.table_status`)."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,6 @@
 """Find FAQ Markdown files and read what their paths say: release, language, component.
 
-Nothing here parses Markdown; `kg.parsing` does that.
+Nothing here parses Markdown; `kg.parse.markdown` does that.
 """
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from kg import corpus, plaintext
+from kg.parse import corpus
+from kg.parse import plaintext
 from kg.errors import KgError
 from kg.model import Entry
 

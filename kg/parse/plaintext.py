@@ -1,6 +1,6 @@
 """Plain text and link targets of markdown-it token streams.
 
-Used by `kg.parsing`: markup is removed (emphasis, HTML tags, link syntax), link text and
+Used by `kg.parse.markdown`: markup is removed (emphasis, HTML tags, link syntax), link text and
 code text are kept; link targets follow shared/gold/GUIDELINES.md (`urls`).
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ query says what it is and which of its variables are parameters:
 
 `param NAME KIND [= DEFAULT | required]: HELP`. NAME is a variable of the query
 (`?NAME`/`$NAME`), KIND says how a value given as text becomes an RDF term
-(an IRI minted by `kg.iris.mint_iri` for vocabulary kinds, a typed literal otherwise).
+(an IRI minted by `kg.terms.iris.mint_iri` for vocabulary kinds, a typed literal otherwise).
 
 Values are never spliced into the query text: they are bound as typed terms through
 the engine's substitution (pyoxigraph `substitutions`, SEP-0007), which replaces the
@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, KgError, NotFound
-from kg.iris import mint_iri
+from kg.terms.iris import mint_iri
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -154,7 +154,7 @@ def to_term(kind: str, value: str, name: str = "value"):
 def _check_known(kind: str, term, value: str, name: str):
     """`term` when the vocabulary knows it (for release/hardware/status), else InputError
     naming the parameter and listing the known notations."""
-    from kg.ontology import CLOSED_KINDS, known_concepts
+    from kg.terms.ontology import CLOSED_KINDS, known_concepts
 
     if kind not in CLOSED_KINDS:
         return term
@@ -380,7 +380,7 @@ def answer_named(store_path, name: str, values: Mapping[str, str] | None = None,
                  directory: str | Path | None = None):
     """Run named query `name` on the store at `store_path` the way the server does
     (guard, worker process, timeout, result cap); an execution.Answer in `format`."""
-    from kg.execution import run_query
+    from kg.query.runner import run_query
 
     query, substitutions = prepare(load_catalogue(directory), name, values)
     return run_query(store_path, query.text, format=format, timeout=timeout,

@@ -8,11 +8,11 @@ the other workers keep answering meanwhile. Workers serialize the answer
 themselves (kg.formats), so only bytes cross the pipe; for the REST lookups and pages
 (`rows()`) they send plain Python rows instead, which neither side has to write or parse.
 
-Answers are kept in a bounded cache (kg.cache) while the store cannot change, so a
+Answers are kept in a bounded cache (kg.query.cache) while the store cannot change, so a
 repeated query is answered without a worker; updates and worker replacements empty it.
 
-Before a query reaches a worker, kg.guard refuses SERVICE, LOAD and remote FROM.
-The worker side (kg.worker) also drops its network access when the kernel allows it.
+Before a query reaches a worker, kg.query.guard refuses SERVICE, LOAD and remote FROM.
+The worker side (kg.query.worker) also drops its network access when the kernel allows it.
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg import formats as fmts
-from kg.cache import AnswerCache
+from kg.query.cache import AnswerCache
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
-from kg.guard import check_query
+from kg.query.guard import check_query
 
 log = logging.getLogger(__name__)
 _ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError)}
@@ -57,9 +57,9 @@ class _Worker:
     def __init__(self, args: tuple):
         self.store_id = _store_id(args[0])  # which store directory it is about to open
         parent_sock, child_sock = socket.socketpair()
-        code = f"from kg.worker import worker_entry; worker_entry({child_sock.fileno()}, {args!r})"
+        code = f"from kg.query.worker import worker_entry; worker_entry({child_sock.fileno()}, {args!r})"
         env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
+        root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child_sock.fileno(),),
                                      stdin=subprocess.DEVNULL, env=env)
@@ -97,7 +97,7 @@ class QueryRunner:
 
     engine: "oxigraph" (the store's own engine) or "rdflib" (rdflib's SPARQL engine
     over a copy of the store in memory; the benchmark baseline).
-    cache_bytes: size of the answer cache (kg.cache); 0 turns it off.
+    cache_bytes: size of the answer cache (kg.query.cache); 0 turns it off.
     """
 
     def __init__(self, store_path, *, engine: str = "oxigraph", workers: int = 2,

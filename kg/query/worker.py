@@ -1,4 +1,4 @@
-"""The query worker: a child process of the server's query runner (kg.execution).
+"""The query worker: a child process of the server's query runner (kg.query.runner).
 
 It opens the store (read-only, or the one read-write handle when updates are on),
 then answers jobs from its socket until the parent goes away: queries serialized in
@@ -6,7 +6,7 @@ the asked format (kg.formats), plain rows for the REST lookups and pages, update
 The parent kills it at a query's deadline and starts another.
 
 Before anything else it moves into a fresh, empty network namespace when the kernel
-allows it (every connect() fails), so even a query that slipped past kg.guard could
+allows it (every connect() fails), so even a query that slipped past kg.query.guard could
 not reach the network.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
     isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
     _die_with_parent()
     try:
-        from kg.engines import open_engine
+        from kg.query.engines import open_engine
         engine_obj = open_engine(engine, store_path, writable=writable)
         conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
     except KgError as e:
@@ -110,8 +110,8 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
 
 
 def _plain_rows(engine_obj, job: dict) -> list[dict]:
-    """The rows of a SELECT as plain values (kg.queries.term_value), capped at max_results."""
-    from kg.queries import term_value
+    """The rows of a SELECT as plain values (kg.query.catalogue.term_value), capped at max_results."""
+    from kg.query.catalogue import term_value
     res, form = engine_obj.query(job["text"], substitutions=job["substitutions"],
                                  max_results=job["max_results"])
     if res.rows is None:

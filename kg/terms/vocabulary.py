@@ -4,7 +4,7 @@
 notation, preferred/alternative/hidden labels per language). `phrase_patterns()` turns them
 into EntityRuler-style patterns (`{"label", "pattern", "id"}` with the concept IRI as `id`)
 and `build_matcher()` into a spaCy PhraseMatcher keyed by the concept IRI. spaCy and rdflib
-are imported inside the functions: `import kg.vocabulary` stays cheap.
+are imported inside the functions: `import kg.terms.vocabulary` stays cheap.
 """
 from __future__ import annotations
 

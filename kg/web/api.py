@@ -1,8 +1,8 @@
 """The REST lookups (`/api/*`) and their OpenAPI description (`/openapi.json`).
 
-Thin HTTP over kg.lookups: each view checks its query-string parameters, calls one
+Thin HTTP over kg.lookup.documents: each view checks its query-string parameters, calls one
 Lookups method and returns its JSON. Errors (KgError) become JSON bodies through the
-app's error handler (kg.app): 400 for a bad parameter, naming it; 404 for an unknown
+app's error handler (kg.web.app): 400 for a bad parameter, naming it; 404 for an unknown
 id. The OpenAPI 3.1 document is a data file, kg/static/openapi.json; tests validate
 responses against it.
 """
@@ -34,8 +34,8 @@ def openapi_document() -> dict:
 def get_lookups():
     """The Lookups of the running app, made once over its query runner (worker
     processes, timeout, result cap) and kept in app.extensions["kg"]."""
-    from kg.lookups import Lookups, pool_runner
-    from kg.queries_bp import get_catalogue
+    from kg.lookup.documents import Lookups, pool_runner
+    from kg.web.named_queries import get_catalogue
 
     ext = current_app.extensions["kg"]
     lookups = ext.get("lookups")
@@ -58,7 +58,7 @@ def _args(*allowed: str) -> dict[str, str]:
 
 
 def _answer(view: str, args: dict, compute) -> Response:
-    """The JSON document `compute()` makes, kept in the server's answer cache (kg.cache:
+    """The JSON document `compute()` makes, kept in the server's answer cache (kg.query.cache:
     exact while the store cannot change) under the view and its parameters; errors are
     raised, never kept. `KG-Cache: hit|miss` says which it was when the cache is on."""
     cache = current_app.extensions["kg"]["runner"].cache

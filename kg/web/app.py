@@ -19,7 +19,7 @@ from kg import config as kgconfig
 from kg.errors import KgError, StoreError
 
 # one blueprint per concern; each module exposes `bp`. Other areas add theirs here.
-BLUEPRINTS = ["kg.endpoint", "kg.queries_bp", "kg.api", "kg.pages", "kg.web_export"]
+BLUEPRINTS = ["kg.web.sparql", "kg.web.named_queries", "kg.web.api", "kg.web.pages", "kg.web.exports"]
 EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, KG-Cache, ETag, Vary"
 
 
@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     if runner is None:
         if not cfg["store"]:
             raise StoreError("no store given: create_app({'store': PATH})")
-        from kg.execution import QueryRunner
+        from kg.query.runner import QueryRunner
         runner = QueryRunner(cfg["store"], engine=cfg["engine"], workers=int(cfg["workers"]),
                              timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
                              allow_update=bool(cfg["allow_update"]),

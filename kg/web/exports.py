@@ -42,7 +42,7 @@ def _flag(name: str) -> bool:
 
 
 def options_from_request():
-    from kg.export import ExportOptions
+    from kg.export.writers import ExportOptions
     mode = request.args.get("mode")
     if mode not in (None, "dynamic", "static"):
         raise InputError(f"query parameter mode={mode!r}: give dynamic or static")
@@ -62,7 +62,7 @@ def options_from_request():
 
 @bp.get("/export/graph.<fmt>")
 def export_graph(fmt: str):
-    from kg.export import CSV_TABLES, render
+    from kg.export.writers import CSV_TABLES, render
     from kg.formats import EXPORT_FORMATS
     export_format = EXPORT_FORMATS.get(fmt)
     if export_format is None:

@@ -16,7 +16,7 @@ bp = Blueprint("queries", __name__)
 
 def get_catalogue():
     """The app's named-query catalogue, loaded once into app.extensions["kg"]."""
-    from kg.queries import load_catalogue
+    from kg.query.catalogue import load_catalogue
 
     ext = current_app.extensions["kg"]
     catalogue = ext.get("catalogue")
@@ -60,7 +60,7 @@ def run_query(name: str):
 
 
 def answer_response(answer, runner) -> Response:
-    """The HTTP response of a query answer (kg.execution.Answer): its bytes in its format,
+    """The HTTP response of a query answer (kg.query.runner.Answer): its bytes in its format,
     Vary: Accept, the truncation marker when the result cap was hit, and whether the
     answer cache had it (`KG-Cache: hit|miss`, when the cache is on)."""
     from kg.formats import TRUNCATED_HEADER

@@ -1,6 +1,6 @@
 """The web pages: home, support matrix, feature, graph, and the SPARQL console.
 
-Thin views over `kg.pagedata` / `kg.featuredata` (plain data from named queries) and
+Thin views over `kg.lookup.pages` / `kg.lookup.feature_page` (plain data from named queries) and
 Jinja templates in kg/templates/. Pages work without JavaScript (forms, links and
 CSS `:target`); the graph page needs it for cytoscape.js, served from the project's
 own node_modules (installed by `make install` from the npm registry; never a CDN).
@@ -17,7 +17,9 @@ import json
 from flask import (Blueprint, abort, current_app, render_template, request, send_from_directory,
                    url_for)
 
-from kg import config, featuredata, pagedata
+from kg import config
+from kg.lookup import feature_page as featuredata
+from kg.lookup import pages as pagedata
 from kg.errors import InputError, KgError
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -47,7 +49,7 @@ LIMIT 50"""
 
 def _run():
     """The named-query `run` callable of the app (its query workers, or its store)."""
-    from kg.api import get_lookups
+    from kg.web.api import get_lookups
 
     return get_lookups().run
 
@@ -169,7 +171,7 @@ def console():
     """The console page. With `query`, runs it (through the same workers, guard and
     limits as the endpoint) and shows the result as a table; with `name`, runs that named
     query with its default parameters (bound as typed terms) and shows its text."""
-    from kg.queries import load_catalogue
+    from kg.query.catalogue import load_catalogue
 
     catalogue = load_catalogue(config.QUERIES_DIR)
     query, name = request.args.get("query"), request.args.get("name")

@@ -11,7 +11,7 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     """Serve the store at http://host:port/ until interrupted."""
     import waitress
 
-    from kg.app import create_app
+    from kg.web.app import create_app
     from kg.errors import InputError
     if not 0 <= port <= 65535:
         raise InputError(f"port {port} is not a TCP port (0-65535; 0: any free port)")

@@ -13,9 +13,9 @@ import hmac
 from flask import Blueprint, Response, current_app, request
 
 from kg import formats as fmts
-from kg.description import describe_service
+from kg.web.description import describe_service
 from kg.errors import ForbiddenError, InputError, QueryError
-from kg.queries_bp import answer_response
+from kg.web.named_queries import answer_response
 
 bp = Blueprint("sparql", __name__)
 

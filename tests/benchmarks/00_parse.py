@@ -14,7 +14,7 @@ def parse_corpus(ctx: dict) -> dict:
     r = run_isolated(f"""
         import sys
         sys.path.insert(0, {str(ctx["project"])!r})
-        from kg import parsing
+        from kg.parse import markdown as parsing
         stats = parsing.ParseStats()
         entries = list(parsing.parse_paths([{str(ctx["corpus"])!r}], root={str(ctx["corpus"])!r},
                                            stats=stats))  # held in memory, as the build does

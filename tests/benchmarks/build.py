@@ -17,7 +17,7 @@ def build_store(ctx: dict) -> dict:
     r = run_isolated(f"""
         import sys
         sys.path.insert(0, {str(ctx["project"])!r})
-        from kg.graphs import build_store
+        from kg.graph.pipeline import build_store
         result = build_store([{str(ctx["corpus"])!r}], {store!r}, root={str(ctx["corpus"])!r})
         RESULT = {{"note": result.summary() + "; SHACL: " + result.report.summary()}}
     """)

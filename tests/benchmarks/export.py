@@ -20,7 +20,7 @@ def export_gexf(ctx: dict, include_entries: bool = False) -> dict:
     r = run_isolated(f"""
         import sys
         sys.path.insert(0, {str(ctx["project"])!r})
-        from kg.export import FORMATS, ExportOptions, export_to_path
+        from kg.export.writers import FORMATS, ExportOptions, export_to_path
         from kg.store import open_store
         s = export_to_path(open_store({str(store)!r}), FORMATS["gexf"], {str(out)!r},
                            ExportOptions(include_entries={include_entries!r}))

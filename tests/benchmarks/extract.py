@@ -12,8 +12,8 @@ def extract_corpus(ctx: dict) -> dict:
     r = run_isolated(f"""
         import sys
         sys.path.insert(0, {str(ctx["project"])!r})
-        from kg.parsing import parse_paths
-        from kg.extraction import Extractor
+        from kg.parse.markdown import parse_paths
+        from kg.extract.extractor import Extractor
         entries = list(parse_paths([{str(ctx['corpus'])!r}], root={str(ctx['corpus'])!r}))
         t = time.perf_counter()
         x = Extractor()

@@ -1,0 +1,1 @@
+"""Graph stage: entries + facts -> quads, the build pipeline behind `kg build`, SHACL validation."""
