@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# the languages of the corpus (an entry's `lang`, label languages, the `lang` parameters): the one list
+LANGUAGES = ("en", "zh")
+
 
 @dataclass
 class Entry:
