@@ -43,3 +43,12 @@ def mint_iri(kind: str, *key: str, base: str | None = None) -> str:
     else:
         local = "/".join(slugify(k) for k in key)
     return f"{base}{kind}/{local}"
+
+
+def rebase_iri(iri: str, base: str) -> str:
+    """An IRI of the shipped Turtle (written with the default base) moved to `base`; the
+    ontology namespace (…/ontology#) is the schema and stays as it is."""
+    default = config.SETTINGS["base_iri"].default
+    if base == default or not iri.startswith(default) or iri.startswith(default + "ontology#"):
+        return iri
+    return base + iri[len(default):]
