@@ -62,7 +62,7 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
     line go to stderr."""
     from kg.parse import corpus
     from kg.parse import markdown as parsing
-    from kg.extract import records
+    from kg.extract import pipeline, records
 
     stats = parsing.ParseStats()
     warn = lambda w: click.echo(f"kg: {w}", err=True)  # noqa: E731
@@ -73,7 +73,7 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
         show_bar = len(files) >= 20 and sys.stderr.isatty()
         with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
                                hidden=not show_bar) as bar:
-            recs = records.extract_records(
+            recs = pipeline.extract_records(
                 files, root=root, release=release, keep_going=keep_going,
                 extract=_extraction_hook(), stats=stats, on_warning=warn, on_error=fail,
                 on_file=lambda _path: bar.update(1))

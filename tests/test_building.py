@@ -6,7 +6,9 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.graph.quads import build_quads, normalise_question, page_key
+from kg.extract.pipeline import link_entries
+from kg.graph.quads import build_quads
+from kg.parse.identity import normalise_question, page_key
 from kg.errors import CheckFailed, InputError
 from kg.graph.pipeline import build_graph_quads, serialize_quads
 from kg.terms.iris import mint_iri
@@ -43,7 +45,7 @@ def facts(status="partial", hardware=None, candidates=()) -> Extraction:
 
 
 def graph_of(pairs) -> Graph:
-    return to_rdflib(build_quads(pairs).quads)
+    return to_rdflib(build_quads(pairs, link_entries(pairs)).quads)
 
 
 def test_one_entry_follows_the_model():
@@ -123,7 +125,7 @@ def test_translations_pair_by_position_words_and_links():
     for e in en:
         e.answer = e.question
     pairs = [(e, facts(status="n/a", hardware={})) for e in zh + en]
-    built = build_quads(pairs)
+    built = build_quads(pairs, link_entries(pairs))
     assert sorted(built.translations) == [(0, 3), (2, 4)]
     g = to_rdflib(built.quads)
     for i, j in built.translations:
@@ -141,14 +143,15 @@ def test_bad_input_names_the_entry(change, message):
     e, x = entry(), facts()
     change(e, x)
     with pytest.raises(InputError) as info:
-        build_quads([(entry(n=2), facts()), (e, x)])
+        bad = [(entry(n=2), facts()), (e, x)]
+        build_quads(bad, link_entries(bad))
     assert message in str(info.value) and f"{e.source}:{e.line}" in str(info.value)
 
 
 def test_two_builds_give_the_same_quads():
     pairs = [(entry(r, lang=l, n=n), facts()) for r in ("r1.2", "r2.0") for l in ("zh", "en")
              for n in (1, 2)]
-    assert set(build_quads(pairs).quads) == set(build_quads(pairs).quads)
+    assert set(build_quads(pairs, link_entries(pairs)).quads) == set(build_quads(pairs, link_entries(pairs)).quads)
 
 
 def test_a_graph_of_entries_is_valid_and_a_broken_one_is_not():
@@ -208,5 +211,5 @@ def test_neighbours_swapped_on_one_side_are_not_paired_with_each_other():
     for e in zh + en:
         e.answer, e.urls = e.question, []
     pairs = [(e, facts(status="n/a", hardware={})) for e in zh + en]
-    got = build_quads(pairs).translations
+    got = build_quads(pairs, link_entries(pairs)).translations
     assert got and set(got) <= {(0, 3), (1, 2)}      # only true translations, as many as order allows

@@ -9,8 +9,9 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from kg.extract.pipeline import align_streamed, link_entries
 from kg.graph.quads import build_quads
-from kg.extract.candidates import (align_streamed, assign_candidates, candidate_key, candidate_label,
+from kg.extract.candidates import (assign_candidates, candidate_key, candidate_label,
                            clean_text, is_english, load_terms, singular)
 from kg.extract.lexicon import load_lexicon
 from kg.errors import InputError
@@ -130,7 +131,7 @@ def test_chinese_entries_take_the_candidate_of_their_english_twin():
         # a zh text never aligned keeps its Chinese candidate
         (entry("zh", 2, "MindSpore是否支持格点采样？", release="r2.0"), facts("格点采样")),
     ]
-    built = build_quads(pairs)
+    built = build_quads(pairs, link_entries(pairs))
     assert sorted(built.translations) == [(0, 3), (1, 4), (2, 5)]
     g = to_rdflib(built.quads)
 
@@ -153,7 +154,7 @@ def test_near_duplicate_candidates_are_one_concept_with_alt_labels():
     pairs = [(entry("en", 1, "q1", page="a.md"), facts("Lattice Samplers")),
              (entry("en", 1, "q2", page="b.md"), facts("lattice sampler")),
              (entry("en", 1, "q3", page="c.md"), facts("lattice sampler"))]
-    g = to_rdflib(build_quads(pairs).quads)
+    g = to_rdflib(build_quads(pairs, link_entries(pairs)).quads)
     c = URIRef(mint_iri("candidate", "lattice sampler"))
     assert list(g.subjects(RDF.type, KG.CandidateFeature)) == [c]
     assert g.value(c, SKOS.prefLabel) == Literal("lattice sampler", lang="en")   # named by most entries
@@ -166,7 +167,8 @@ def test_the_aligned_graph_is_shacl_valid_and_deterministic():
              (entry("zh", 2, "是否支持格点采样？"), facts("格点采样"))]
     quads, built, report = build_graph_quads(pairs)
     assert report.conforms, report.violations
-    assert set(build_quads(list(reversed(pairs))).quads) == set(built.quads)
+    backwards = list(reversed(pairs))
+    assert set(build_quads(backwards, link_entries(backwards)).quads) == set(built.quads)
 
 
 # --- real text where the vocabulary is silent ------------------------------------------------

@@ -8,7 +8,7 @@ from collections import defaultdict
 import pytest
 from click.testing import CliRunner
 
-from kg.graph.quads import normalise_question, page_key
+from kg.parse.identity import normalise_question, page_key
 from kg.cli import main
 from kg.errors import CheckFailed, InputError
 from kg.graph.pipeline import build_store

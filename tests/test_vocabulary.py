@@ -5,7 +5,8 @@ import pytest
 
 from kg.errors import InputError
 from kg.terms.iris import slugify
-from kg.terms.vocabulary import DEFAULT_BASE, build_matcher, load_vocabulary, phrase_patterns
+from kg.extract.matching import build_matcher
+from kg.terms.vocabulary import DEFAULT_BASE, load_vocabulary, phrase_patterns
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,26 @@ def test_status_bearing_entries_name_a_known_feature(release_extractions):
     assert set(counts) == {"en", "zh"} and all(n > 100 for n, _ in counts.values()), counts
     for lang, (n, with_feature) in counts.items():
         assert with_feature / n >= 0.95, f"{lang}: {with_feature}/{n} status-bearing entries name a feature"
+
+
+def test_the_vocabulary_snapshot_is_current_and_equals_the_turtle_file():
+    """The extraction reads kg/terms/vocabulary.json (no RDF library); it must say exactly what
+    ontology/vocabulary.ttl says, and a file that is not the snapshot's is parsed instead."""
+    from kg.terms import vocabulary as v
+
+    assert v.main(["--check"]) == 0, "run python -m kg.terms.vocabulary"
+    snap = v._snapshot_concepts(str(v.VOCABULARY_FILE))
+    assert snap is not None and len(snap) > 100
+    assert snap == v._parse_concepts(str(v.VOCABULARY_FILE))
+
+
+def test_an_edited_vocabulary_file_is_read_from_its_turtle(tmp_path):
+    from kg.terms import vocabulary as v
+
+    text = v.VOCABULARY_FILE.read_text(encoding="utf-8")
+    edited = tmp_path / "vocabulary.ttl"
+    edited.write_text(text.replace('"graph mode"@en', '"graph execution mode"@en', 1), encoding="utf-8")
+    assert '"graph mode"@en' in text
+    assert v._snapshot_concepts(str(edited)) is None
+    labels = {c.pref.get("en") for c in load_vocabulary(edited, base=DEFAULT_BASE).concepts.values()}
+    assert "graph execution mode" in labels and "graph mode" not in labels

@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Sequence
 
 from kg import config
-from kg.errors import InputError, KgError
+from kg.errors import InputError
 from kg.model import Entry, Extraction
 
 TERMS_FILE = config.LEXICON_DIR / "candidate_terms.json"
@@ -219,59 +219,3 @@ def preferred_labels(texts: Counter) -> list[tuple[str, str, bool]]:
         ranked = sorted(by_lang[lang])
         out.extend((text, lang, i == 0) for i, (_, _, text) in enumerate(ranked))
     return out
-
-
-def align_streamed(pairs: Iterable[tuple[Entry, Extraction]]) -> Iterator[tuple[Entry, Extraction]]:
-    """`kg extract`'s stream of (entry, extraction) with the candidates of Chinese entries
-    aligned as the build aligns them (assign_candidates): a zh entry paired with its English
-    twin lists the twin's English candidates among its `features`, not its Chinese text.
-
-    Pairs pass through in order. English entries are remembered per page and release
-    (a sorted walk meets source_en before source_zh_cn); a zh file's entries are held until
-    the file ends, then aligned with those and let go. Nothing else changes."""
-    from kg.graph.quads import neutral_page_key, page_key
-    from kg.extract.pairing import pair_translations
-
-    english: dict[tuple, list[tuple[Entry, Extraction]]] = {}
-    held: list[tuple[Entry, Extraction]] = []
-
-    def page(entry: Entry) -> tuple:
-        return entry.release or "", neutral_page_key(page_key(entry))
-
-    def release_held() -> Iterator[tuple[Entry, Extraction]]:
-        twins = english.get(page(held[0][0]), [])
-        if twins and any(ex.candidates for _, ex in held):
-            both = twins + held
-            assignment = assign_candidates(both, pair_translations(both))
-            for k, (entry, ex) in enumerate(held, start=len(twins)):
-                _rename_candidates(ex, assignment.keys[k], assignment)
-        yield from held
-        held.clear()
-
-    try:
-        for entry, ex in pairs:
-            if held and entry.source != held[0][0].source:
-                yield from release_held()
-            if entry.lang == "zh":
-                held.append((entry, ex))
-                continue
-            english.setdefault(page(entry), []).append((entry, ex))
-            yield entry, ex
-    except KgError:     # a later file is bad input: the zh file already read still comes out
-        if held:
-            yield from release_held()
-        raise
-    if held:
-        yield from release_held()
-
-
-def _rename_candidates(ex: Extraction, keys: list[str], assignment: Assignment) -> None:
-    """Replace the candidate texts among `ex.features` by the English labels of `keys`: the
-    English label the build would prefer (preferred_labels of the texts naming each key)."""
-    english = [text for key in keys
-               for text, lang, preferred in preferred_labels(assignment.texts.get(key, Counter()))
-               if lang == "en" and preferred]
-    if not english:
-        return
-    known = [f for f in ex.features if f not in ex.candidates]
-    ex.features = known + [label for label in english if label not in known]

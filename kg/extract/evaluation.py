@@ -14,8 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.extract.clauses import STATUSES
 from kg.errors import CheckFailed, InputError
+from kg.extract.clauses import STATUSES
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import extract_entries
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
 OPTIONAL_KEYS = ("question", "urls")
@@ -136,27 +138,24 @@ def read_gold(path: str | Path) -> list[dict]:
 
 def evaluate(gold_path: str | Path, root: str | Path, extractor=None) -> Report:
     """Parse the gold entries' files under `root`, extract, and score against the gold."""
-    from kg.extract.extractor import Extractor
-    from kg.parse.markdown import parse_file
-
     gold = read_gold(gold_path)
     root = Path(root)
     by_source = defaultdict(list)
     for g in gold:
         by_source[g["source"]].append(g)
-    extractor = extractor or Extractor()
+    extractor = extractor or Extractor()  # one for every file (its pipelines are costly to make)
     rep = Report(total=len(gold))
     for source, recs in by_source.items():
         path = root / source
         if not path.is_file():
             raise InputError("file of gold entries not found under --root", path=str(path))
-        entries = {e.n: e for e in parse_file(path, root=root)}
+        extracted = {e.n: (e, ex) for e, ex in extract_entries([path], root=root, extractor=extractor)}
         for g in recs:
-            score_entry(rep, g, entries.get(g["n"]), extractor)
+            score_entry(rep, g, *extracted.get(g["n"], (None, None)))
     return rep
 
 
-def score_entry(rep: Report, g: dict, entry, extractor) -> None:
+def score_entry(rep: Report, g: dict, entry, ex) -> None:
     problems = []
     lang = g["lang"]
     c_t = rep.status_by_lang.setdefault(lang, [0, 0])
@@ -174,7 +173,6 @@ def score_entry(rep: Report, g: dict, entry, extractor) -> None:
             rep.questions_equal += 1
         else:
             problems.append(f"question {entry.question[:60]!r}")
-    ex = extractor.extract(entry)
     rep.confusion[(g["status"], ex.status)] += 1
     if ex.status == g["status"]:
         c_t[0] += 1

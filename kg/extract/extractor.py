@@ -36,6 +36,7 @@ from kg.parse.blocks import code_spans
 from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.model import Entry, Evidence, Extraction
+from kg.extract.matching import blank_pipelines, build_matcher
 from kg.terms.vocabulary import Vocabulary, load_vocabulary
 
 LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
@@ -55,13 +56,9 @@ class Extractor:
     """Built once (vocabulary, lexicon, both pipelines); `extract(entry)` is cheap."""
 
     def __init__(self, vocabulary: Vocabulary | None = None, lexicon: Lexicon | None = None):
-        import spacy
-
-        from kg.terms.vocabulary import build_matcher
-
         self.vocab = vocabulary or load_vocabulary()
         self.lexicon = lexicon or load_lexicon()
-        self.nlp = {"zh": spacy.blank("zh"), "en": spacy.blank("en")}
+        self.nlp = blank_pipelines()
         # hardware and products are names: case matters; features are phrases: case-insensitive
         self.matchers = {lang: (build_matcher(nlp, self.vocab, lang, ("hardware", "products"), attr="ORTH"),
                                 build_matcher(nlp, self.vocab, lang, ("features",), attr="LOWER"))

@@ -13,6 +13,7 @@ import re
 from typing import Sequence
 
 from kg.model import Entry, Extraction
+from kg.parse.identity import neutral_page_key, page_key
 
 THRESHOLD = 0.3
 WEIGHTS = {"position": 0.35, "words": 0.35, "urls": 0.2, "hardware": 0.1}
@@ -75,12 +76,12 @@ def align(zh: Sequence[tuple], en: Sequence[tuple]) -> list[tuple[int, int]]:
 
 def pair_translations(pairs: Sequence[tuple[Entry, Extraction]]) -> list[tuple[int, int]]:
     """(index of zh entry, index of en entry) in `pairs` for every translation pair."""
-    from kg.graph.quads import neutral_page_key, page_key
-
     groups: dict[tuple, dict[str, list[int]]] = {}
     for k, (entry, _) in enumerate(pairs):
         key = (entry.release or "", neutral_page_key(page_key(entry)))
-        groups.setdefault(key, {"zh": [], "en": []})[entry.lang].append(k)
+        side = groups.setdefault(key, {"zh": [], "en": []})
+        if entry.lang in side:  # an entry of another language has no twin (the builder refuses it)
+            side[entry.lang].append(k)
     out: list[tuple[int, int]] = []
     for key in sorted(groups):
         side = groups[key]

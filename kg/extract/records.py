@@ -74,21 +74,3 @@ FORMATS = {f.name: f for f in [
     RecordFormat("json", "application/json", write_json),
     RecordFormat("table", "text/plain", write_table),
 ]}
-
-
-def extract_records(paths, root=".", release=None, keep_going=False, extract=None, **callbacks):
-    """Records of every entry under `paths` (see `kg.parse.markdown.parse_paths` for the callbacks:
-    on_warning, on_error, on_file, stats). `extract(entry) -> Extraction` adds the extraction
-    keys (kg.extract.extractor.record_of), with the candidate features of Chinese entries aligned
-    with their English twins as the build aligns them (kg.extract.candidates.align_streamed)."""
-    from kg.parse import markdown as parsing
-    entries = parsing.parse_paths(paths, root=root, release=release, keep_going=keep_going,
-                                  **callbacks)
-    if extract is None:
-        for entry in entries:
-            yield to_record(entry)
-        return
-    from kg.extract.candidates import align_streamed
-    from kg.extract.extractor import record_of
-    for entry, ex in align_streamed((entry, extract(entry)) for entry in entries):
-        yield to_record(entry, record_of(entry, ex))

@@ -12,21 +12,19 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from kg.extract.candidates import candidate_key
+from kg.extract.pipeline import extract_entries
+from kg.parse.corpus import find_faq_files
+
 
 def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
                        extractor=None) -> list[dict]:
     """Rows {candidate, entries, releases, langs, example}, most entries (then releases) first."""
-    from kg.extract.candidates import candidate_key
-    from kg.parse.corpus import find_faq_files
-    from kg.extract.extractor import Extractor
-    from kg.parse.markdown import parse_paths
-
     find_faq_files(paths)  # none at all is bad input, not an empty list
-    extractor = extractor or Extractor()
     groups: dict[str, dict] = defaultdict(lambda: {"entries": 0, "releases": set(), "langs": set(),
                                                    "example": None, "forms": defaultdict(int)})
-    for entry in parse_paths(paths, root=root):
-        for cand in extractor.extract(entry).candidates:
+    for entry, ex in extract_entries(paths, root=root, extractor=extractor):
+        for cand in ex.candidates:
             g = groups[candidate_key(cand)]
             g["entries"] += 1
             g["releases"].add(entry.release or "")

@@ -7,14 +7,25 @@ previous store as it was.
 from __future__ import annotations
 
 import os
-import re
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from rdflib import Dataset
+
+from kg import config
 from kg.errors import InputError
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import extract_entries, link_entries
+from kg.graph.quads import build_quads
+from kg.graph.shacl import check_graph, to_rdflib
 from kg.model import Entry, Extraction
+from kg.parse.identity import read_title
+from kg.store import build_store_atomically
+from kg.terms.namespaces import PREFIXES
+from kg.terms.ontology import ontology_quads, release_orders
 
 # --format name -> (rdflib serializer plugin, file extension)
 EXPORT_FORMATS = {
@@ -39,32 +50,24 @@ class BuildResult:
                 f"pairs -> {self.output}")
 
 
-def default_extractor():
-    """The extraction stage (kg.extract.extractor.Extractor)."""
-    from kg.extract.extractor import Extractor
-    return Extractor()
-
-
 def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
                extractor=None, release: str | None = None) -> list[tuple[Entry, Extraction]]:
     """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs."""
-    from kg.parse.markdown import parse_paths
-
     check_release(release)
-    entries = list(parse_paths(paths, root=root, release=release))
-    if not entries:
+    pairs = []
+    for entry, ex in extract_entries(paths, root=root, release=release,
+                                     extractor=extractor or Extractor()):
+        check_release(entry.release, entry.source)  # a release read from a path (r9.9/...) too
+        pairs.append((entry, ex))
+    if not pairs:
         raise InputError("no FAQ entries found in " + ", ".join(str(p) for p in paths))
-    for e in entries:  # a release read from a path segment (r9.9/...) must be known too
-        check_release(e.release, e.source)
-    extractor = extractor or default_extractor()
-    return [(e, extractor.extract(e)) for e in entries]
+    return pairs
 
 
 def check_release(release: str | None, source: str | None = None) -> None:
     """InputError (exit 2) unless `release` is None or a release of ontology/vocabulary.ttl."""
     if release is None:
         return
-    from kg.terms.ontology import release_orders
     known = release_orders()
     if release not in known:
         raise InputError(f"unknown release {release!r} (known: {', '.join(sorted(known, key=known.get))})",
@@ -75,18 +78,14 @@ def build_graph_quads(pairs: Sequence[tuple[Entry, Extraction]], *, validate: bo
                       root: str | os.PathLike | None = None, base: str | None = None):
     """(all quads: ontology + vocabulary + data, Built, validation report or None).
     Raises CheckFailed when the graph violates ontology/shapes.ttl."""
-    from kg.graph.quads import build_quads
-    from kg.terms.ontology import ontology_quads
-
     titles = None
     if root is not None:
         titles = {s: t for s in {e.source for e, _ in pairs}
                   if (t := read_title(Path(root) / s)) is not None}
-    built = build_quads(pairs, titles=titles, base=base)
+    built = build_quads(pairs, link_entries(pairs), titles=titles, base=base)
     quads = ontology_quads(base) + built.quads
     report = None
     if validate:
-        from kg.graph.shacl import check_graph, to_rdflib
         report = check_graph(to_rdflib(quads))
     return quads, built, report
 
@@ -103,8 +102,6 @@ def fill_store(store, quads: Sequence, on_chunk: Callable[[int, int], None] | No
 def build_store(paths, store_path, *, root=".", extractor=None, release=None, validate=True,
                 on_chunk: Callable[[int, int], None] | None = None) -> BuildResult:
     """`kg build PATH... -o STORE`: the whole pipeline into a fresh store swapped in at the end."""
-    from kg.store import build_store_atomically
-
     pairs = read_pairs(paths, root=root, extractor=extractor, release=release)
     quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
     build_store_atomically(store_path, lambda store: fill_store(store, quads, on_chunk))
@@ -113,10 +110,6 @@ def build_store(paths, store_path, *, root=".", extractor=None, release=None, va
 
 def to_rdflib_graph(quads):
     """An rdflib Graph of the quads with the project's prefixes bound (for serialising)."""
-    from kg import config
-    from kg.terms.namespaces import PREFIXES
-    from kg.graph.shacl import to_rdflib
-
     g = to_rdflib(quads)
     for prefix, iri in PREFIXES.items():
         g.bind(prefix, iri, replace=True)
@@ -141,7 +134,6 @@ def serialize_quads(quads, fmt: str) -> bytes:
     with warnings.catch_warnings():  # rdflib's TriG writer uses its own deprecated API
         warnings.simplefilter("ignore", DeprecationWarning)
         if plugin == "trig":  # the triples go to TriG's default graph
-            from rdflib import Dataset
             dataset = Dataset()
             for prefix, ns in g.namespaces():
                 dataset.bind(prefix, ns, replace=True)
@@ -160,7 +152,6 @@ def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", 
     quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
     data = serialize_quads(quads, fmt)
     if output in (None, "-"):
-        import sys
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         out = "stdout"
@@ -175,16 +166,3 @@ def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", 
             raise InputError(f"cannot write: {e.strerror or e}", path=str(target)) from None
         out = str(target)
     return BuildResult(len(pairs), len(set(quads)), len(built.translations), out, report)
-
-
-def read_title(path: str | os.PathLike) -> str | None:
-    """The page title: its first level-1 Markdown heading."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"#\s+(.+?)\s*#*\s*$", line)
-                if m:
-                    return m.group(1)
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None

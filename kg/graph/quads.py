@@ -7,8 +7,6 @@ Every IRI of the data comes from `kg.terms.iris.mint_iri`; the ontology's terms 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -16,13 +14,13 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.extract.pipeline import Links
+from kg.extract.candidates import preferred_labels
+from kg.model import LANGUAGES, Entry, Extraction
+from kg.parse.identity import normalise_question, page_key
 from kg.terms.iris import mint_iri
-from kg.model import Entry, Extraction
 from kg.terms.namespaces import KG, PREFIXES
-
-LANGUAGES = ("zh", "en")
-STATUSES = ("supported", "unsupported", "partial", "planned", "n/a")
-HARDWARE = ("Ascend", "Ascend910", "Ascend310", "GPU", "CPU", "NPU")
+from kg.terms.ontology import known_concepts, release_orders
 
 
 def _ns(prefix: str):
@@ -45,27 +43,6 @@ S = {name: _schema(name) for name in (
     "FAQPage", "Question", "Answer", "name", "text", "inLanguage", "isPartOf", "acceptedAnswer")}
 SKOS = {name: _skos(name) for name in ("Concept", "ConceptScheme", "inScheme", "prefLabel", "altLabel")}
 
-_LANG_SEGMENT = re.compile(r"(?<=[_/])(zh_cn|zh-CN|zh|en)(?=[/._])")
-
-
-def page_key(entry: Entry) -> str:
-    """The source path with the release segment removed: one page for all releases."""
-    parts = entry.source.split("/")
-    if entry.release and entry.release in parts:
-        parts.remove(entry.release)
-    return "/".join(parts)
-
-
-def neutral_page_key(key: str) -> str:
-    """The page key with its language segment replaced, so zh and en pages meet."""
-    return _LANG_SEGMENT.sub("*", key)
-
-
-def normalise_question(text: str) -> str:
-    t = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
-    return t.rstrip("?.。 ")
-
-
 @dataclass
 class Built:
     """The quads of a build and what it minted (for tests, stats and translation pairing)."""
@@ -79,16 +56,21 @@ class Built:
 
 
 def _check(entry: Entry, ex: Extraction) -> None:
+    """InputError unless the entry's language and the extraction's statuses and hardware are
+    the corpus languages and closed lists of ontology/vocabulary.ttl."""
+    statuses = tuple(known_concepts("status").values())
+    hardware_known = tuple(known_concepts("hardware").values())
+
     def bad(msg: str) -> InputError:
         return InputError(msg, path=entry.source, line=entry.line)
     if entry.lang not in LANGUAGES:
         raise bad(f"unknown language {entry.lang!r} (known: {', '.join(LANGUAGES)})")
-    if ex.status not in STATUSES:
-        raise bad(f"unknown status {ex.status!r} (known: {', '.join(STATUSES)})")
+    if ex.status not in statuses:
+        raise bad(f"unknown status {ex.status!r} (known: {', '.join(statuses)})")
     for hw, st in ex.hardware.items():
-        if hw not in HARDWARE:
-            raise bad(f"unknown hardware {hw!r} (known: {', '.join(HARDWARE)})")
-        if st not in STATUSES:
+        if hw not in hardware_known:
+            raise bad(f"unknown hardware {hw!r} (known: {', '.join(hardware_known)})")
+        if st not in statuses:
             raise bad(f"unknown status {st!r} for hardware {hw}")
 
 
@@ -99,25 +81,24 @@ def _named(iri: str, entry: Entry) -> ox.NamedNode:
         raise InputError(f"not a valid IRI {iri!r}: {e}", path=entry.source, line=entry.line) from e
 
 
-def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool = True,
+def build_quads(pairs: Sequence[tuple[Entry, Extraction]], links: Links, *,
                 titles: Mapping[str, str] | None = None, base: str | None = None) -> Built:
     """The RDF of `pairs` (entry, its extraction) as default-graph quads, deterministic:
-    the same input gives the same IRIs and the same set of quads. `titles` maps an
-    entry's source to its page title (schema:name of the page, from its latest release)."""
+    the same input gives the same IRIs and the same set of quads. `links` are the
+    translation pairs and candidate features of the entries (kg.extract.pipeline.link_entries);
+    `titles` maps an entry's source to its page title (schema:name of the page, from its
+    latest release)."""
     out = Built()
     q = out.quads
     add = lambda s, p, o: q.append(ox.Quad(s, p, o))  # noqa: E731
     pages: dict[str, tuple] = {}        # page IRI -> (release order key, entry) of its latest entry
     questions: dict[str, tuple] = {}    # question IRI -> (release order key, entry)
     seen_answers: dict[str, int] = {}
-    release_rank = _release_ranks()
+    release_rank = release_orders()
     for entry, ex in pairs:
         _check(entry, ex)
-    if translations:
-        from kg.extract.pairing import pair_translations
-        out.translations = pair_translations(pairs)
-    from kg.extract.candidates import assign_candidates
-    candidates = assign_candidates(pairs, out.translations)
+    out.translations = list(links.translations)
+    candidates = links.candidates
     for k, (entry, ex) in enumerate(pairs):
         key = page_key(entry)
         qtext = normalise_question(entry.question)
@@ -188,11 +169,10 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], *, translations: bool
         add(qn, S["inLanguage"], ox.Literal(entry.lang))
         add(qn, S["isPartOf"], ox.NamedNode(mint_iri("page", page_key(entry), base=base)))
     _add_candidates(add, candidates.texts, base)
-    if translations:
-        for i, j in out.translations:
-            zh, en = ox.NamedNode(out.answers[i]), ox.NamedNode(out.answers[j])
-            add(zh, K["translation"], en)
-            add(en, K["translation"], zh)
+    for i, j in out.translations:
+        zh, en = ox.NamedNode(out.answers[i]), ox.NamedNode(out.answers[j])
+        add(zh, K["translation"], en)
+        add(en, K["translation"], zh)
     return out
 
 
@@ -223,7 +203,6 @@ def _add_statements(add, a: ox.NamedNode, entry: Entry, ex: Extraction, features
 def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) -> None:
     """One kg:CandidateFeature per key (kg.extract.candidates): per language its most used text is the
     skos:prefLabel, the other texts skos:altLabel."""
-    from kg.extract.candidates import preferred_labels
     if not candidates:
         return
     scheme = ox.NamedNode(mint_iri("scheme", "candidates", base=base))
@@ -237,16 +216,3 @@ def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) ->
         add(c, SKOS["inScheme"], scheme)
         for text, lang, preferred in preferred_labels(texts):
             add(c, SKOS["prefLabel" if preferred else "altLabel"], ox.Literal(text, language=lang))
-
-
-def _release_ranks() -> dict[str, int]:
-    """Release notation -> kg:releaseOrder, read from ontology/vocabulary.ttl (cached)."""
-    global _RANKS
-    if _RANKS is None:
-        from kg.terms.ontology import release_orders
-        _RANKS = release_orders()
-    return _RANKS
-
-
-_RANKS: dict[str, int] | None = None
-

@@ -12,8 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import SH, BNode, Graph, Literal, URIRef
+
 from kg import config
 from kg.errors import CheckFailed, InputError
+from kg.store import open_store, rdf_format_for
 
 SHAPES = config.ONTOLOGY_DIR / "shapes.ttl"
 MAX_SHOWN = 20
@@ -37,15 +42,11 @@ class Report:
 
 @lru_cache(maxsize=1)
 def shapes_graph():
-    from rdflib import Graph
     return Graph().parse(SHAPES, format="turtle")
 
 
 def to_rdflib(quads: Iterable):
     """An rdflib Graph holding the (default-graph) quads or triples of pyoxigraph."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Graph, Literal, URIRef
-
     cache: dict = {}
 
     def term(t):
@@ -73,10 +74,7 @@ def to_rdflib(quads: Iterable):
 
 def validate_graph(data) -> Report:
     """Validate an rdflib Graph; never raises on violations (see `check_graph`)."""
-    from pyshacl import validate
-    from rdflib import SH
-
-    conforms, results, _ = validate(data, shacl_graph=shapes_graph(), inference="none",
+    conforms, results, _ = shacl_validate(data, shacl_graph=shapes_graph(), inference="none",
                                     abort_on_first=False, allow_infos=True, allow_warnings=True,
                                     advanced=False, js=False)
     violations = []
@@ -103,13 +101,10 @@ def load_target(path: str | os.PathLike):
     """An rdflib Graph from a store directory or an RDF file (format from the extension)."""
     p = Path(path)
     if p.is_dir():
-        from kg.store import open_store
         store = open_store(p)
         return to_rdflib(store.quads_for_pattern(None, None, None, None))
     if not p.is_file():
         raise InputError("no such store or file", path=str(p))
-    import pyoxigraph as ox
-    from kg.store import rdf_format_for
     fmt = rdf_format_for(p)
     try:
         return to_rdflib(ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from markdown_it import MarkdownIt
+
 from kg.parse import corpus
 from kg.parse import plaintext
 from kg.errors import KgError
@@ -29,7 +31,6 @@ def markdown():
     """The shared markdown-it parser: CommonMark + tables, link targets kept as written."""
     global _md
     if _md is None:
-        from markdown_it import MarkdownIt
         md = MarkdownIt("commonmark").enable("table")
         md.normalizeLink = lambda url: url
         md.normalizeLinkText = lambda url: url

@@ -1,23 +1,34 @@
 """The SKOS vocabulary of `ontology/vocabulary.ttl` as label tables and phrase patterns.
 
-`load_vocabulary()` reads the Turtle file with rdflib into `Concept` records (IRI, scheme,
-notation, preferred/alternative/hidden labels per language). `phrase_patterns()` turns them
-into EntityRuler-style patterns (`{"label", "pattern", "id"}` with the concept IRI as `id`)
-and `build_matcher()` into a spaCy PhraseMatcher keyed by the concept IRI. spaCy and rdflib
-are imported inside the functions: `import kg.terms.vocabulary` stays cheap.
+`load_vocabulary()` reads it into `Concept` records (IRI, scheme, notation,
+preferred/alternative/hidden labels per language). `phrase_patterns()` turns them into
+EntityRuler-style patterns (`{"label", "pattern", "id"}` with the concept IRI as `id`;
+kg.extract.matching makes spaCy PhraseMatchers of them).
+
+The extraction reads the shipped vocabulary without an RDF library: `vocabulary.json` beside
+this module is a snapshot of the concepts, stamped with the SHA-256 of the Turtle file it was
+made from (`python -m kg.terms.vocabulary` writes it, `--check` tells whether it is current;
+a test keeps it so). A vocabulary file that is not the snapshot's (edited, or another path)
+is parsed with rdflib instead, so the answer is always the Turtle file's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from kg import config
 from kg.errors import InputError
+from kg.model import LANGUAGES
+from kg.terms.iris import rebase_iri
 
-DEFAULT_BASE = "https://w3id.org/mindspore-kg/"
+DEFAULT_BASE = config.SETTINGS["base_iri"].default
 VOCABULARY_FILE = config.ONTOLOGY_DIR / "vocabulary.ttl"
-LANGS = ("en", "zh")
+SNAPSHOT_FILE = Path(__file__).resolve().parent / "vocabulary.json"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 # scheme local name -> the label a matched span gets (EntityRuler `label`)
@@ -67,13 +78,9 @@ class Vocabulary:
         for c in self.concepts.values():
             if scheme and c.scheme != scheme:
                 continue
-            if any(t == lab.lower() for lang in LANGS for lab in c.labels(lang)):
+            if any(t == lab.lower() for lang in LANGUAGES for lab in c.labels(lang)):
                 return c
         return None
-
-
-def _rebase(iri: str, base: str) -> str:
-    return base + iri[len(DEFAULT_BASE):] if base != DEFAULT_BASE and iri.startswith(DEFAULT_BASE) else iri
 
 
 def load_vocabulary(path: str | Path | None = None, base: str | None = None) -> Vocabulary:
@@ -85,8 +92,38 @@ def load_vocabulary(path: str | Path | None = None, base: str | None = None) -> 
 
 @lru_cache(maxsize=4)
 def _load(path: str, base: str) -> Vocabulary:
-    import rdflib
-    from rdflib.namespace import RDF
+    concepts = _snapshot_concepts(path)
+    if concepts is None:
+        concepts = _parse_concepts(path)
+    rebased = {}
+    for c in concepts:
+        c.iri = rebase_iri(c.iri, base)
+        rebased[c.iri] = c
+    return Vocabulary(concepts=dict(sorted(rebased.items())), path=path)
+
+
+def _digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _snapshot_concepts(path: str) -> list[Concept] | None:
+    """The snapshot's concepts when it was made from exactly the file at `path`, else None."""
+    try:
+        snap = json.loads(SNAPSHOT_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if snap.get("sha256") != _digest(path):
+        return None
+    return [Concept(**c) for c in snap["concepts"]]
+
+
+def _parse_concepts(path: str) -> list[Concept]:
+    """The concepts of a SKOS Turtle file, read with rdflib (IRIs as written)."""
+    import rdflib  # noqa: PLC0415 - only when the file is not the snapshot's (see the docstring)
+    from rdflib.namespace import RDF  # noqa: PLC0415
 
     sk = rdflib.Namespace(SKOS)
     g = rdflib.Graph()
@@ -101,7 +138,7 @@ def _load(path: str, base: str) -> Vocabulary:
         scheme_iri = g.value(s, sk.inScheme)
         scheme = str(scheme_iri).rstrip("/").rsplit("/", 1)[-1] if scheme_iri else ""
         notation = g.value(s, sk.notation)
-        c = Concept(iri=_rebase(str(s), base), scheme=scheme, notation=str(notation) if notation else None)
+        c = Concept(iri=str(s), scheme=scheme, notation=str(notation) if notation else None)
         for prop, attr in ((sk.prefLabel, "pref"), (sk.altLabel, "alt"), (sk.hiddenLabel, "hidden")):
             for lit in sorted(g.objects(s, prop), key=str):
                 lang = getattr(lit, "language", None) or "en"
@@ -110,7 +147,31 @@ def _load(path: str, base: str) -> Vocabulary:
                 else:
                     getattr(c, attr).setdefault(lang, []).append(str(lit))
         concepts[c.iri] = c
-    return Vocabulary(concepts=dict(sorted(concepts.items())), path=path)
+    return [concepts[k] for k in sorted(concepts)]
+
+
+def snapshot_text(path: Path = VOCABULARY_FILE) -> str:
+    """The snapshot of the vocabulary file at `path`, as `vocabulary.json` holds it."""
+    concepts = [asdict(c) for c in _parse_concepts(str(path))]
+    doc = {"source": "ontology/vocabulary.ttl", "sha256": _digest(str(path)), "concepts": concepts}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m kg.terms.vocabulary [--check]`: write (or check) the snapshot."""
+    parser = argparse.ArgumentParser(prog="python -m kg.terms.vocabulary", description=main.__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the snapshot is stale")
+    args = parser.parse_args(argv)
+    text = snapshot_text()
+    current = SNAPSHOT_FILE.read_text(encoding="utf-8") if SNAPSHOT_FILE.exists() else ""
+    if args.check:
+        if current != text:
+            print(f"{SNAPSHOT_FILE} is stale: run python -m kg.terms.vocabulary", file=sys.stderr)
+            return 1
+        return 0
+    SNAPSHOT_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {SNAPSHOT_FILE}")
+    return 0
 
 
 def phrase_patterns(vocab: Vocabulary, lang: str, schemes=tuple(SCHEME_LABELS)) -> list[dict]:
@@ -128,14 +189,5 @@ def phrase_patterns(vocab: Vocabulary, lang: str, schemes=tuple(SCHEME_LABELS)) 
     return out
 
 
-def build_matcher(nlp, vocab: Vocabulary, lang: str, schemes=tuple(SCHEME_LABELS), attr: str = "LOWER"):
-    """A PhraseMatcher over `nlp`'s vocab whose match ids are concept IRIs."""
-    from spacy.matcher import PhraseMatcher
-
-    matcher = PhraseMatcher(nlp.vocab, attr=attr)
-    by_id: dict[str, list] = {}
-    for p in phrase_patterns(vocab, lang, schemes):
-        by_id.setdefault(p["id"], []).append(nlp.make_doc(p["pattern"]))
-    for iri, docs in by_id.items():
-        matcher.add(iri, docs)
-    return matcher
+if __name__ == "__main__":
+    sys.exit(main())
