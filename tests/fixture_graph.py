@@ -35,17 +35,3 @@ def fixture_store() -> ox.Store:
 def write_fixture_store(path) -> Path:
     return build_store_atomically(path, fill_fixture)
 
-
-REAL_RELEASES = ("r1.1", "r1.2")
-
-
-def real_store_path(tmp_path_factory, corpus_dir) -> Path:
-    """A store built by the real pipeline from the FAQ pages of two releases
-    (r1.1 and r1.2: a few seconds), made once per test session and shared."""
-    from kg.graph.pipeline import build_store
-
-    path = tmp_path_factory.getbasetemp() / ("real-store-" + "-".join(REAL_RELEASES))
-    if not (path / "CURRENT").exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        build_store([corpus_dir / r for r in REAL_RELEASES], path, root=corpus_dir)
-    return path

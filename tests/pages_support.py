@@ -1,30 +1,11 @@
-"""Test helpers for the web pages: one real store built (once per test process) by the
-real pipeline from two releases of the real corpus, and page parsing helpers."""
+"""Test helpers for the web pages: independent SPARQL on a store (the pages tests use
+conftest's `two_release_store`), and what the matrix must show, asked without the app."""
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-
-# two consecutive releases: enough for the release selector and "compare with release"
-RELEASES = ("r1.1", "r1.2")
-
-
-@lru_cache(maxsize=1)
-def pages_store(corpus: Path) -> Path:
-    """Build RELEASES of the corpus into a temporary store (kg.graph.pipeline.build_store, the
-    code behind `kg build`) and return its path."""
-    from kg.graph.pipeline import build_store
-
-    tmp = Path(tempfile.mkdtemp(prefix="kg-pages-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    store = tmp / "store"
-    build_store([corpus / r for r in RELEASES], store, root=corpus)
-    return store
 
 
 @lru_cache(maxsize=4)

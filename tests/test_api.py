@@ -25,18 +25,9 @@ SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    from kg.web.app import create_app
-
+def app(make_app, tmp_path_factory):
     path = fixture_graph.write_fixture_store(tmp_path_factory.mktemp("api") / "store")
-    app = create_app({"store": str(path), "workers": 1, "query_timeout": 20})
-    yield app
-    app.extensions["kg"]["runner"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+    return make_app(path, query_timeout=20)
 
 
 def checked(resp, template: str, status: int = 200) -> dict:
@@ -252,13 +243,9 @@ def test_named_query_answer_matches_the_lookup(client):
 # --- on real data --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_client(full_store):
+def real_client(make_app, full_store):
     """The app over the full-corpus store (`full_store`, built once per session)."""
-    from kg.web.app import create_app
-
-    app = create_app({"store": str(full_store), "workers": 1, "query_timeout": 30})
-    yield app.test_client()
-    app.extensions["kg"]["runner"].close()
+    return make_app(full_store, query_timeout=30).test_client()
 
 
 def test_real_ascend_lookup_in_chinese(real_client):

@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
+from conftest import RELEASES
 from kg.lookup.documents import feature_id
 from kgserver import kg_serve
-from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
+from pages_support import PREFIXES, select, statement_cells
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,8 +44,9 @@ def _need_browser():
 
 
 @pytest.fixture(scope="module")
-def store(corpus_dir):
-    return pages_store(corpus_dir)
+def store(two_release_store):
+    """The store `kg serve` serves, asked independently by the checks."""
+    return two_release_store
 
 
 @pytest.fixture(scope="module")

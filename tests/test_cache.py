@@ -13,7 +13,6 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from kg.web.app import create_app
 from kg.query.cache import AnswerCache
 from kg.errors import QueryError, QueryTimeout
 from kg.query.runner import QueryRunner
@@ -169,10 +168,8 @@ def test_many_distinct_queries_stay_within_the_bound(store):
 # --- over HTTP ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def client(store):
-    app = create_app({"store": str(store), "workers": 1})
-    yield app.test_client()
-    app.extensions["kg"]["runner"].close()
+def app(make_app, store):
+    return make_app(store)
 
 
 @pytest.mark.parametrize("path", [

@@ -181,11 +181,11 @@ SILENT_RELEASES = ("r1.2", "r2.3", "master")
 
 
 @pytest.fixture(scope="module")
-def silent(corpus_dir, tmp_path_factory):
+def silent(build_releases, corpus_dir, tmp_path_factory):
     """(store path, pairs, translations): three releases built with no vocabulary features."""
     from kg import config
     from kg.extract.extractor import Extractor
-    from kg.graph.pipeline import build_store, read_pairs
+    from kg.graph.pipeline import read_pairs
     from kg.extract.pairing import pair_translations
     from kg.terms.vocabulary import load_vocabulary
 
@@ -194,10 +194,9 @@ def silent(corpus_dir, tmp_path_factory):
     start, end = text.index("# FEATURES-BEGIN"), text.index("# FEATURES-END")
     (d / "vocabulary.ttl").write_text(text[:start] + text[end:], encoding="utf-8")
     extractor = Extractor(vocabulary=load_vocabulary(d / "vocabulary.ttl"))
-    paths = [corpus_dir / r for r in SILENT_RELEASES]
-    result = build_store(paths, d / "store", root=corpus_dir, extractor=extractor)
+    result = build_releases(SILENT_RELEASES, d / "store", extractor=extractor)
     assert result.report.conforms
-    pairs = read_pairs(paths, root=corpus_dir, extractor=extractor)
+    pairs = read_pairs([corpus_dir / r for r in SILENT_RELEASES], root=corpus_dir, extractor=extractor)
     return d / "store", pairs, pair_translations(pairs)
 
 
@@ -276,27 +275,22 @@ def test_corpus_chinese_entries_mostly_name_english_candidates(store, extracted)
 
 
 @pytest.mark.slow
-def test_corpus_aligned_candidates_read_in_both_languages_through_the_api(silent, store):
-    from kg.web.app import create_app
+def test_corpus_aligned_candidates_read_in_both_languages_through_the_api(make_app, silent, store):
     both = rows(store, """
         SELECT ?c ?en ?zh WHERE { ?c a kg:CandidateFeature ;
           skos:prefLabel ?en FILTER(lang(?en) = "en") ?c skos:prefLabel ?zh FILTER(lang(?zh) = "zh") }""")
     assert both
-    app = create_app({"store": str(silent[0]), "workers": 1, "query_timeout": 30})
-    try:
-        client = app.test_client()
-        for r in both[:3]:
-            fid = "candidate/" + r["c"].rsplit("/", 1)[1]
-            zh = client.get(f"/api/features?feature={fid}&lang=zh").get_json()
-            en = client.get(f"/api/features?feature={fid}&lang=en").get_json()
-            assert [f["label"] for f in zh["features"]] == [r["zh"]]
-            assert [f["label"] for f in en["features"]] == [r["en"]]
-            answers = {e["entry"] for e in zh["features"][0]["evidence"]}
-            langs = {x["lang"] for x in rows(store, "SELECT ?lang WHERE { VALUES ?a { %s } ?a schema:inLanguage ?lang }"
-                                              % " ".join(f"<{a}>" for a in answers))}
-            assert langs == {"zh", "en"}     # one concept for the entries of both languages
-    finally:
-        app.extensions["kg"]["runner"].close()
+    client = make_app(silent[0], query_timeout=30).test_client()
+    for r in both[:3]:
+        fid = "candidate/" + r["c"].rsplit("/", 1)[1]
+        zh = client.get(f"/api/features?feature={fid}&lang=zh").get_json()
+        en = client.get(f"/api/features?feature={fid}&lang=en").get_json()
+        assert [f["label"] for f in zh["features"]] == [r["zh"]]
+        assert [f["label"] for f in en["features"]] == [r["en"]]
+        answers = {e["entry"] for e in zh["features"][0]["evidence"]}
+        langs = {x["lang"] for x in rows(store, "SELECT ?lang WHERE { VALUES ?a { %s } ?a schema:inLanguage ?lang }"
+                                          % " ".join(f"<{a}>" for a in answers))}
+        assert langs == {"zh", "en"}     # one concept for the entries of both languages
 
 
 # --- the same alignment in `kg extract`'s stream -------------------------------------------

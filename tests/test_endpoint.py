@@ -11,7 +11,6 @@ import pytest
 import rdflib
 
 from kg import formats as fmts
-from kg.web.app import create_app
 from kg.errors import InputError, NotAcceptable
 from kgserver import EX, N_ITEMS, fixture_store
 
@@ -27,15 +26,8 @@ def store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app(store):
-    app = create_app({"store": str(store), "workers": 1, "query_timeout": 10, "max_results": 1000})
-    yield app
-    app.extensions["kg"]["runner"].close()
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
+def app(make_app, store):
+    return make_app(store, query_timeout=10, max_results=1000)
 
 
 def rows(resp):

@@ -400,11 +400,8 @@ def test_format_from_extension():
 # --- over HTTP -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def client(store_dir):
-    from kg.web.app import create_app
-    app = create_app({"store": str(store_dir), "workers": 1})
-    yield app.test_client()
-    app.extensions["kg"]["runner"].close()
+def app(make_app, store_dir):
+    return make_app(store_dir)
 
 
 def test_http_gexf_is_the_cli_gexf(client, store_dir, tmp_path):
@@ -470,8 +467,8 @@ def test_real_server_serves_a_gexf_graphology_reads(store_dir, tmp_path, conform
 # --- on a store built from real releases -------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_store(tmp_path_factory, corpus_dir):
-    return ox.Store.read_only(str(fixture_graph.real_store_path(tmp_path_factory, corpus_dir)))
+def real_store(two_release_store):
+    return ox.Store.read_only(str(two_release_store))
 
 
 def test_real_store_exports_a_valid_dynamic_gexf(real_store, tmp_path, conformance_dir):

@@ -25,13 +25,10 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    from kg.web.app import create_app
+def app(make_app, tmp_path_factory):
     store = build_store_atomically(tmp_path_factory.mktemp("formats") / "store",
                                    lambda s: fixture_graph.fill_fixture(s, EXPORT_FIXTURE))
-    app = create_app({"store": str(store), "workers": 1})
-    yield app.test_client()
-    app.extensions["kg"]["runner"].close()
+    return make_app(store)
 
 
 # --- the rows ------------------------------------------------------------------

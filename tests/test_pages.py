@@ -10,23 +10,17 @@ from urllib.parse import quote, unquote
 import pytest
 from lxml import html as lhtml
 
-from kg.web.app import create_app
+from conftest import RELEASES
 from kg.lookup.documents import feature_id
-from pages_support import PREFIXES, RELEASES, pages_store, select, statement_cells
+from pages_support import PREFIXES, select, statement_cells
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture(scope="module")
-def store(corpus_dir):
-    return pages_store(corpus_dir)
-
-
-@pytest.fixture(scope="module")
-def client(store):
-    app = create_app({"store": str(store), "workers": 1, "query_timeout": 5.0})
-    yield app.test_client()
-    app.extensions["kg"]["runner"].close()
+def store(two_release_store):
+    """The store `client` serves (conftest's `app`), asked independently by the checks."""
+    return two_release_store
 
 
 def page(client, url, status=200, headers=None):

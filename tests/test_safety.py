@@ -14,7 +14,6 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from kg.web.app import create_app
 from kg.errors import QueryError
 from kg.query.guard import check_query
 from kg.store import load_files
@@ -90,22 +89,19 @@ def ssrf_queries(url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_no_connection_for_service_or_remote_from_whatever_engine(store, listener, engine):
+def test_no_connection_for_service_or_remote_from_whatever_engine(make_app, store, listener, engine):
     # network isolation of the workers off: the guard alone must stop every one of these
-    app = create_app({"store": str(store), "workers": 1, "engine": engine, "isolate_network": False})
-    try:
-        client = app.test_client()
-        for q in ssrf_queries(listener.url):
-            r = client.post("/sparql", data={"query": q})
-            assert r.status_code == 400, (q, r.data)
-            assert b"never" in r.data or b"ambiguous" in r.data, r.data
-        # the same words where they are no keywords are fine
-        ok = client.get("/sparql", query_string={"query": (
-            f'SELECT ?service ?from WHERE {{ BIND("SERVICE <{listener.url}>" AS ?service) '
-            f'BIND(<{EX}load/from> AS ?from) }} # FROM <{listener.url}>')})
-        assert ok.status_code == 200, ok.data
-    finally:
-        app.extensions["kg"]["runner"].close()
+    app = make_app(store, engine=engine, isolate_network=False)
+    client = app.test_client()
+    for q in ssrf_queries(listener.url):
+        r = client.post("/sparql", data={"query": q})
+        assert r.status_code == 400, (q, r.data)
+        assert b"never" in r.data or b"ambiguous" in r.data, r.data
+    # the same words where they are no keywords are fine
+    ok = client.get("/sparql", query_string={"query": (
+        f'SELECT ?service ?from WHERE {{ BIND("SERVICE <{listener.url}>" AS ?service) '
+        f'BIND(<{EX}load/from> AS ?from) }} # FROM <{listener.url}>')})
+    assert ok.status_code == 200, ok.data
     listener.close()
     assert listener.connections == 0
 
@@ -118,48 +114,38 @@ def test_from_naming_a_graph_of_the_store_is_allowed(store):
         check_query(f"LOAD <{EX}x> INTO GRAPH <{EX}g>")
 
 
-def test_load_is_refused_even_with_updates_enabled(tmp_path, listener):
+def test_load_is_refused_even_with_updates_enabled(make_app, tmp_path, listener):
     load_files([write_fixture(tmp_path)], tmp_path / "store")
-    app = create_app({"store": str(tmp_path / "store"), "allow_update": True, "update_token": "s3cret",
-                      "isolate_network": False})
-    try:
-        r = app.test_client().post("/sparql", data={"update": f"LOAD <{listener.url}data.ttl>"},
-                                   headers={"Authorization": "Bearer s3cret"})
-        assert r.status_code == 400 and b"LOAD is not allowed" in r.data
-    finally:
-        app.extensions["kg"]["runner"].close()
+    app = make_app(tmp_path / "store", allow_update=True, update_token="s3cret", isolate_network=False)
+    r = app.test_client().post("/sparql", data={"update": f"LOAD <{listener.url}data.ttl>"},
+                               headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 400 and b"LOAD is not allowed" in r.data
     listener.close()
     assert listener.connections == 0
 
 
-def test_updates_need_the_switch_and_the_token(tmp_path):
+def test_updates_need_the_switch_and_the_token(make_app, tmp_path):
     load_files([write_fixture(tmp_path)], tmp_path / "store")
     insert = {"update": f"INSERT DATA {{ <{EX}new> <{EX}p> 1 }}"}
     ask = {"query": f"ASK {{ <{EX}new> <{EX}p> 1 }}"}
-    app = create_app({"store": str(tmp_path / "store"), "allow_update": True, "update_token": "s3cret"})
-    try:
-        c = app.test_client()
-        assert c.post("/sparql", data=insert).status_code == 403
-        assert c.post("/sparql", data=insert, headers={"Authorization": "Bearer wrong"}).status_code == 403
-        assert json.loads(c.get("/sparql", query_string=ask).data)["boolean"] is False
-        r = c.post("/sparql", data=insert, headers={"Authorization": "Bearer s3cret"})
-        assert r.status_code == 200, r.data
-        assert json.loads(c.get("/sparql", query_string=ask).data)["boolean"] is True
-    finally:
-        app.extensions["kg"]["runner"].close()
-    app = create_app({"store": str(tmp_path / "store"), "allow_update": True, "update_token": ""})
-    try:  # enabled without a token configured: still refused
-        r = app.test_client().post("/sparql", data=insert, headers={"Authorization": "Bearer "})
-        assert r.status_code == 403
-    finally:
-        app.extensions["kg"]["runner"].close()
+    app = make_app(tmp_path / "store", allow_update=True, update_token="s3cret")
+    c = app.test_client()
+    assert c.post("/sparql", data=insert).status_code == 403
+    assert c.post("/sparql", data=insert, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert json.loads(c.get("/sparql", query_string=ask).data)["boolean"] is False
+    r = c.post("/sparql", data=insert, headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 200, r.data
+    assert json.loads(c.get("/sparql", query_string=ask).data)["boolean"] is True
+    app.extensions["kg"]["runner"].close()  # the store's one writer: free it for the next app
+    app = make_app(tmp_path / "store", allow_update=True, update_token="")
+    # enabled without a token configured: still refused
+    r = app.test_client().post("/sparql", data=insert, headers={"Authorization": "Bearer "})
+    assert r.status_code == 403
 
 
 @pytest.fixture(scope="module")
-def small_app(store):
-    app = create_app({"store": str(store), "workers": 1, "max_results": 5, "max_body": 2000})
-    yield app
-    app.extensions["kg"]["runner"].close()
+def small_app(make_app, store):
+    return make_app(store, max_results=5, max_body=2000)
 
 
 def test_result_cap_has_a_clear_marker_in_every_format(small_app):
