@@ -107,15 +107,37 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
               help="exit 1 when the URL exact-match rate is below this")
 @click.option("--min-found", type=float, default=0.0, show_default=True,
               help="exit 1 when the share of gold entries found is below this")
+@click.option("--judged", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="claim gold: JSONL of subject pairs a reader judged {gold, pred, same}")
+@click.option("--min-claim-precision", type=float, default=0.0, show_default=True,
+              help="claim gold: exit 1 when the claim precision is below this")
+@click.option("--min-claim-recall", type=float, default=0.0, show_default=True,
+              help="claim gold: exit 1 when the claim recall is below this")
+@click.option("--min-negative-precision", type=float, default=0.0, show_default=True,
+              help="claim gold: exit 1 when the unsupported/planned claim precision is below this")
 @click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
 @click.option("--no-mismatches", is_flag=True, help="do not list the mismatching entries")
-def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min_found,
-             as_json, no_mismatches):
-    """Run the extraction on the files of GOLD (JSONL) and score it against GOLD."""
+def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min_found, judged,
+             min_claim_precision, min_claim_recall, min_negative_precision, as_json, no_mismatches):
+    """Run the extraction on the files of GOLD (JSONL) and score it against GOLD.
+
+    GOLD holds entry labels (status, hardware: shared/gold/GUIDELINES.md) or claims
+    (shared/gold/CLAIMS.md): claims are scored fact by fact, overall, per language, with and
+    without hardware, and for unsupported/planned claims alone."""
     import json
 
-    from kg.extract.evaluation import enforce, evaluate
+    from kg.extract.claim_scoring import enforce_claims, is_claim_gold
+    from kg.extract.evaluation import enforce, evaluate, evaluate_claims
 
+    if is_claim_gold(gold):
+        claims = evaluate_claims(gold, root, judgements=judged)
+        if as_json:
+            click.echo(json.dumps(claims.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(claims.format(show=0 if no_mismatches else 20))
+        enforce_claims(claims, min_precision=min_claim_precision, min_recall=min_claim_recall,
+                       min_negative_precision=min_negative_precision)
+        return
     rep = evaluate(gold, root)
     if as_json:
         click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=2))

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import CheckFailed, InputError
+from kg.extract.claim_scoring import (ClaimReport, derived_claims, read_claim_gold, read_judgements,
+                                      score_claims)
 from kg.extract.clauses import STATUSES
 from kg.extract.extractor import Extractor
-from kg.extract.pipeline import extract_entries
+from kg.extract.pipeline import extract_entries, extract_records
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
 OPTIONAL_KEYS = ("question", "urls")
@@ -217,3 +219,29 @@ def enforce(rep: Report, **thresholds) -> None:
     fails = check_thresholds(rep, **thresholds)
     if fails:
         raise CheckFailed("below thresholds: " + "; ".join(fails))
+
+
+def evaluate_claims(gold_path: str | Path, root: str | Path, judgements: str | Path | None = None,
+                    extractor=None) -> ClaimReport:
+    """Extract the claim gold's files under `root` as `kg extract` does and score the claims of
+    each gold entry (kg.extract.claim_scoring)."""
+    gold = read_claim_gold(gold_path)
+    judged = read_judgements(judgements)
+    root = Path(root)
+    files = []
+    for source in dict.fromkeys(g["source"] for g in gold):
+        path = root / source
+        if not path.is_file():
+            raise InputError("file of gold entries not found under --root", path=str(path))
+        files.append(path)
+    extract = (extractor or Extractor()).extract
+    records = {(r["source"], r["n"]): r for r in extract_records(files, root=root, extract=extract)}
+    rep = ClaimReport()
+    for g in gold:
+        rec = records.get((g["source"], g["n"]))
+        system = None
+        if rec is not None:
+            system = rec["claims"] if isinstance(rec.get("claims"), list) else derived_claims(
+                rec["features"], rec["status"], rec["hardware"])
+        score_claims(rep, g, system, judged)
+    return rep
