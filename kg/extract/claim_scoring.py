@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import CheckFailed, InputError
+from kg.extract.records import read_jsonl
 
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
 NEGATIVE = ("unsupported", "planned")
@@ -38,20 +39,7 @@ def normalise_subject(text: str | None) -> str:
 def read_claim_gold(path: str | Path) -> list[dict]:
     """Claim gold lines; InputError naming the line for a malformed one."""
     out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", path=str(path)) from None
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg}", path=str(path), line=i) from None
-        for key in ("source", "n", "lang", "claims"):
-            if key not in rec:
-                raise InputError(f"claim gold line without `{key}`", path=str(path), line=i)
+    for i, rec in read_jsonl(path, ("source", "n", "lang", "claims"), what="claim gold"):
         for c in rec["claims"]:
             if not isinstance(c, dict) or not c.get("subject") or c.get("status") not in CLAIM_STATUSES:
                 raise InputError("a claim needs a `subject` and a `status` of "
@@ -65,13 +53,8 @@ def read_judgements(path: str | Path | None) -> dict[tuple[str, str], bool]:
     if not path:
         return {}
     out = {}
-    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                j = json.loads(line)
-                out[(normalise_subject(j["gold"]), normalise_subject(j["pred"]))] = bool(j["same"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InputError("a judgement is {gold, pred, same}", path=str(path), line=i) from None
+    for _, j in read_jsonl(path, ("gold", "pred", "same"), what="judgements"):
+        out[(normalise_subject(j["gold"]), normalise_subject(j["pred"]))] = bool(j["same"])
     return out
 
 

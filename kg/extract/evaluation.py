@@ -20,6 +20,7 @@ from kg.extract.claim_scoring import (ClaimReport, derived_claims, read_claim_go
 from kg.extract.clauses import STATUSES
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, extract_records
+from kg.extract.records import read_jsonl
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
 OPTIONAL_KEYS = ("question", "urls")
@@ -110,23 +111,8 @@ class Report:
 def read_gold(path: str | Path) -> list[dict]:
     """Gold records; a malformed line is an InputError naming the file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError("gold file not found", path=str(path)) from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8: {e.reason}", path=str(path)) from None
     out = []
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg}", path=str(path), line=i) from None
-        missing = [k for k in GOLD_KEYS if k not in rec] if isinstance(rec, dict) else list(GOLD_KEYS)
-        if missing:
-            raise InputError(f"gold record lacks {', '.join(missing)}", path=str(path), line=i)
+    for i, rec in read_jsonl(path, GOLD_KEYS):
         if rec["status"] not in STATUSES:
             raise InputError(f"unknown status {rec['status']!r}", path=str(path), line=i)
         if not isinstance(rec["hardware"], dict) or any(v not in STATUSES[:4] for v in rec["hardware"].values()):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Callable, Iterable, TextIO
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TextIO
 
+from kg.errors import InputError
 from kg.model import Entry
 
 # Gold keys first (GUIDELINES.md), then the rest of the entry's provenance.
@@ -74,3 +76,29 @@ FORMATS = {f.name: f for f in [
     RecordFormat("json", "application/json", write_json),
     RecordFormat("table", "text/plain", write_table),
 ]}
+
+
+def read_jsonl(path: str | Path, required: Iterable[str] = (), what: str = "gold"
+               ) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of each non-blank line of a JSONL file (gold, judgements); a
+    missing file, bad UTF-8, bad JSON or an object without a `required` key is an InputError
+    naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError(f"{what} file not found", path=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8: {e.reason}", path=str(path)) from None
+    required = tuple(required)
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"invalid JSON: {e.msg}", path=str(path), line=i) from None
+        missing = [k for k in required if k not in rec] if isinstance(rec, dict) else list(required)
+        if missing:
+            raise InputError(f"{what} record lacks {', '.join(missing)}", path=str(path), line=i)
+        yield i, rec
