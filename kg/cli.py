@@ -180,8 +180,7 @@ def vocab_suggest_cmd(corpus, root, min_count, limit, as_json):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("-o", "--output", default=None,
               help="store directory to (re)build; with --format the file to write (default stdout)")
-@click.option("--format", "fmt", type=click.Choice(
-    [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(list(formats.rdf_exports())), default=None,
               help="write the graph as a file in this format instead of building a store")
 @click.option("--root", default=".", show_default=True, type=click.Path(file_okay=False),
               help="folder the sources of the entries are relative to (a file outside it: from its release folder on)")
@@ -281,7 +280,8 @@ def query_cmd(args, fmt, timeout, name, params):
     if name is not None:
         if text is not None:
             raise click.UsageError("give either SPARQL text or --name, not both")
-        from kg.query.catalogue import answer_named, parse_param_options
+        from kg.query.catalogue import parse_param_options
+        from kg.query.runner import answer_named
         answer = answer_named(store, name, parse_param_options(params), format=fmt, timeout=timeout)
     else:
         if text is None:

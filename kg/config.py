@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent           # the source tree, when kg runs from one
 SHIPPED_DIR = PACKAGE_DIR / "_data"        # where a wheel carries ontology/ and queries/ (setup.py)
@@ -51,7 +53,6 @@ class Setting:
             except ValueError:
                 number = None
             if number is None or not (number >= 0 if self.zero_ok else number > 0):
-                from kg.errors import InputError
                 what = "a non-negative" if self.zero_ok else "a positive"
                 raise InputError(f"KG_{self.name.upper()}={raw!r}: expected {what} "
                                  f"{'integer' if kind is int else 'number'} ({self.help})")

@@ -7,12 +7,14 @@ user reads it from here: content negotiation for /sparql and /queries, `kg query
 is a new row (plus its writer).
 
 Kinds: "results" (SELECT bindings and ASK booleans), "graph" (RDF: CONSTRUCT, DESCRIBE, the
-service description, RDF exports) and "network" (the networkx projection: GEXF, GraphML,
-CSV node/edge tables). Query answers use the rows with `query=True`; exports the rows with
-`export=True`, each named by its file extension.
+service description, RDF exports, files loaded into a store) and "network" (the networkx
+projection: GEXF, GraphML, CSV node/edge tables). Query answers use the rows with
+`query=True`; exports (`kg export`, `kg build --format`) the rows with `export=True`, each
+named by its file extension; every "graph" row can be loaded (`kg load`, by extension).
 
 This module stays light (no pyoxigraph) so the CLI can build its option choices from it;
-the writers live in kg.query.serializers (answers) and kg.export.writers (exports).
+the writers live in kg.query.serializers (answers), kg.store (RDF files) and kg.export.writers
+(network exports), and each reads its rows from here.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ class Format:
     comment: str | None = None    # graph: a comment line in this syntax (truncation note)
     query: bool = False           # offered for query answers (/sparql, /queries, kg query)
     export: bool = False          # offered by kg export and /export/graph.<extension>
-    suffixes: tuple[str, ...] = ()  # other file extensions `kg export -o` reads as this format
+    suffixes: tuple[str, ...] = ()  # other file extensions read as this format (kg export -o, kg load)
     text: bool = True             # send `; charset=utf-8`
 
     @property
@@ -66,16 +68,9 @@ class Format:
         return self.mime + ("; charset=utf-8" if self.text else "")
 
     @property
-    def rdf_format(self):
-        """The pyoxigraph RdfFormat of a graph format (None for the others)."""
-        if not self.syntax:
-            return None
-        import pyoxigraph as ox
-        return getattr(ox.RdfFormat, self.syntax)
-
-    def serialize(self, res: Results) -> bytes:
-        from kg.query.serializers import serialize
-        return serialize(self, res)
+    def extensions(self) -> tuple[str, ...]:
+        """Every file extension read as this format: its own, then the other ones."""
+        return (self.extension, *self.suffixes) if self.extension else self.suffixes
 
 
 def truncation_note(res: Results) -> str:
@@ -107,20 +102,48 @@ FORMATS: list[Format] = [
            "ttl", _W3C + "Turtle", syntax="TURTLE", comment="# {}", query=True, export=True,
            suffixes=("turtle",)),
     Format("ntriples", "graph", ("application/n-triples", "text/plain"), ("ntriples", "nt"),
-           "nt", _W3C + "N-Triples", syntax="N_TRIPLES", comment="# {}", query=True, export=True),
+           "nt", _W3C + "N-Triples", syntax="N_TRIPLES", comment="# {}", query=True, export=True,
+           suffixes=("ntriples",)),
     Format("rdfxml", "graph", ("application/rdf+xml", "application/xml", "text/xml"),
            ("rdfxml", "rdf", "xml"), "rdf", _W3C + "RDF_XML", syntax="RDF_XML",
-           comment="<!-- {} -->", query=True),
+           comment="<!-- {} -->", query=True, suffixes=("owl", "xml")),
     Format("jsonld", "graph", ("application/ld+json", "application/json"), ("jsonld", "json"),
            "jsonld", "https://www.w3.org/ns/formats/data/JSON-LD", syntax="JSON_LD", query=True,
            export=True, suffixes=("json",)),
     Format("trig", "graph", ("application/trig",), ("trig",), "trig", _W3C + "TriG",
            syntax="TRIG", comment="# {}", export=True),
+    # RDF files a store loads (kg load), never written
+    Format("nquads", "graph", ("application/n-quads",), ("nquads", "nq"), "nq", _W3C + "N-Quads",
+           syntax="N_QUADS", suffixes=("nquads",)),
+    Format("n3", "graph", ("text/n3",), ("n3",), "n3", _W3C + "N3", syntax="N3"),
 ]
 DEFAULT = {"results": "json", "graph": "turtle"}
 BY_NAME = {(f.kind, f.name): f for f in FORMATS if f.query}
 # export formats by file extension, in registry order (kg export -f, /export/graph.<ext>)
 EXPORT_FORMATS: dict[str, Format] = {f.extension: f for f in FORMATS if f.export}
+
+
+def rdf_exports() -> dict[str, Format]:
+    """The RDF rows of EXPORT_FORMATS (`kg build --format`, RDF files of `kg export`)."""
+    return {ext: f for ext, f in EXPORT_FORMATS.items() if f.kind == "graph"}
+
+
+def rdf_file_format(key: str, extension_only: bool = False) -> Format | None:
+    """The graph format a file extension names (or, unless `extension_only`, a format name,
+    alias or MIME type); None if none does."""
+    key = key.strip().lower().lstrip(".")
+    for f in FORMATS:
+        if f.kind == "graph" and key in f.extensions:
+            return f
+    if extension_only:
+        return None
+    return next((f for f in FORMATS if f.kind == "graph"
+                 and (key == f.name or key in f.aliases or key in f.mimes)), None)
+
+
+def rdf_file_extensions() -> list[str]:
+    """Every file extension a store loads, sorted (the `known:` list of errors)."""
+    return sorted({e for f in FORMATS if f.kind == "graph" for e in f.extensions})
 
 
 def query_formats() -> list[Format]:

@@ -17,17 +17,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-
-# file extension -> format; the registry in kg.formats names the same formats by MIME type
-_EXTENSIONS = {
-    "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS, "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML, "owl": ox.RdfFormat.RDF_XML, "xml": ox.RdfFormat.RDF_XML,
-    "n3": ox.RdfFormat.N3,
-}
+from kg.formats import Format, rdf_file_extensions, rdf_file_format
 
 
 def _marker(path: Path) -> bool:
@@ -46,22 +36,51 @@ def open_store(path: str | os.PathLike, read_only: bool = True) -> ox.Store:
         raise StoreError(f"cannot open store: {e}", path=str(p)) from e
 
 
+def rdf_format(fmt: Format) -> ox.RdfFormat:
+    """The pyoxigraph syntax of a graph format of the registry (kg.formats)."""
+    return getattr(ox.RdfFormat, fmt.syntax)
+
+
 def rdf_format_for(path: str | os.PathLike, fmt: str | None = None) -> ox.RdfFormat:
     """The RDF format of a file, from an explicit name/MIME type or from its extension."""
+    known = ", ".join(rdf_file_extensions())
     if fmt:
-        found = _EXTENSIONS.get(fmt.lower().lstrip(".")) or ox.RdfFormat.from_media_type(fmt)
+        found = rdf_file_format(fmt)
         if found is None:
-            raise InputError(f"unknown RDF format {fmt!r} (known: {', '.join(sorted(_EXTENSIONS))})")
-        return found
+            raise InputError(f"unknown RDF format {fmt!r} (known: {known})")
+        return rdf_format(found)
     name = Path(path).name.lower()
     if name.endswith(".gz"):
         raise InputError("compressed files are not supported; decompress first", path=str(path))
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    found = _EXTENSIONS.get(ext)
+    found = rdf_file_format(ext, extension_only=True)
     if found is None:
         raise InputError(f"cannot tell the RDF format from the extension {ext!r} "
-                         f"(known: {', '.join(sorted(_EXTENSIONS))})", path=str(path))
-    return found
+                         f"(known: {known})", path=str(path))
+    return rdf_format(found)
+
+
+def serialize_rdf(quads: Iterable[ox.Quad], out, fmt: Format, prefixes: dict[str, str]) -> int:
+    """Write `quads` to `out` (a path, a binary file, or None for bytes returned) in the RDF
+    syntax of `fmt`: TriG and N-Quads keep every quad, the others the default graph's triples.
+    Returns the number written (or the bytes when `out` is None)."""
+    syntax = rdf_format(fmt)
+    count = 0
+
+    def counted(items):
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
+    if syntax in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        items = counted(quads)
+    else:
+        items = counted(ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                        if q.graph_name == ox.DefaultGraph())
+    target = str(out) if isinstance(out, Path) else out
+    data = ox.serialize(items, target, syntax, prefixes=prefixes)
+    return data if out is None else count
 
 
 def load_file(store: ox.Store, path: str | os.PathLike, fmt: str | None = None,

@@ -85,7 +85,7 @@ def make_app():
     directory `store`, with one query worker unless `config` says otherwise (any other
     create_app key: query_timeout, max_results, engine, allow_update, ...). Every app made is
     closed (its query workers stopped) when the module's tests are done; a test that needs
-    its workers gone sooner closes `app.extensions["kg"]["runner"]` itself."""
+    its workers gone sooner closes `app.extensions["kg"].runner` itself."""
     from kg.web.app import create_app
 
     made = []
@@ -96,7 +96,7 @@ def make_app():
         return app
     yield make
     for app in made:
-        app.extensions["kg"]["runner"].close()
+        app.extensions["kg"].runner.close()
 
 
 @pytest.fixture(scope="module")

@@ -277,7 +277,7 @@ def test_kg_query_runs_a_named_query(app):
     from click.testing import CliRunner
     from kg.cli import main
 
-    store = app.extensions["kg"]["store"]
+    store = app.extensions["kg"].store
     r = CliRunner().invoke(main, ["query", "--name", "features_on_hardware", "--param",
                                   "hardware=Ascend910", "--format", "csv", store])
     assert r.exit_code == 0, r.output

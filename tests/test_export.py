@@ -28,7 +28,7 @@ from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format
 from kg.export.projection import list_releases, project_graph
 from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
 from kg.terms.iris import mint_iri
-from kg.store import build_store_atomically, load_file
+from kg.store import build_store_atomically, load_file, rdf_format
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "data" / "export_fixture.ttl"
@@ -319,7 +319,7 @@ def test_csv_is_two_tables_for_gephi(store, tmp_path, order):
 # --- RDF files -------------------------------------------------------------------------
 
 def _parse(data: bytes, fmt: str) -> set:
-    return {(q.subject, q.predicate, q.object) for q in ox.parse(data, FORMATS[fmt].rdf_format)}
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(data, rdf_format(FORMATS[fmt]))}
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig"])

@@ -17,8 +17,8 @@ from conftest import PROJECT
 from kg import formats
 from kg.export import writers as export
 from kg.cli import main
-from kg.query.serializers import RESULT_WRITERS
-from kg.store import build_store_atomically
+from kg.query.serializers import RESULT_WRITERS, serialize
+from kg.store import build_store_atomically, rdf_format
 
 EXPORT_FIXTURE = Path(__file__).parent / "data" / "export_fixture.ttl"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -52,9 +52,9 @@ def test_every_name_alias_and_mime_of_a_query_format_finds_that_format(fmt):
 def test_rdf_rows_agree_with_pyoxigraph():
     for f in formats.FORMATS:
         if f.kind != "graph":
-            assert f.rdf_format is None and not f.comment
+            assert not f.syntax and not f.comment
             continue
-        rdf = f.rdf_format
+        rdf = rdf_format(f)
         assert rdf.media_type == f.mime and rdf.file_extension == f.extension, f.name
         assert rdf.iri == f.iri, f.name
     results = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -73,9 +73,9 @@ def test_every_format_has_a_writer():
             assert f.name in export.GRAPH_WRITERS or f.name == "csv", f.name
     res = formats.Results(variables=["x"], rows=[[ox.Literal("a")]])
     for f in formats.formats_for("results"):
-        assert f.serialize(res), f.name
+        assert serialize(f, res), f.name
     with pytest.raises(TypeError, match="export format"):
-        formats.EXPORT_FORMATS["gexf"].serialize(res)
+        serialize(formats.EXPORT_FORMATS["gexf"], res)
 
 
 # --- every user reads the registry ---------------------------------------------------
@@ -101,14 +101,13 @@ def test_cli_export_choices_are_the_registry():
 
 
 def test_build_file_formats_are_the_rdf_export_rows():
-    """`kg build --format` writes files with rdflib (kg.graph.pipeline); it offers the registry's RDF
-    export formats, and kg.graph.pipeline must know each of them."""
+    """`kg build --format` offers the registry's RDF export formats and writes each of them
+    with the writer of `kg export` (kg.store.serialize_rdf)."""
     from kg.graph import pipeline as graphs
     option = next(p for p in main.commands["build"].params if p.name == "fmt")
     rdf_exports = [ext for ext, f in formats.EXPORT_FORMATS.items() if f.kind == "graph"]
-    assert list(option.type.choices) == rdf_exports
-    assert {ext: graphs.EXPORT_FORMATS[ext][1] for ext in rdf_exports} == \
-        {ext: formats.EXPORT_FORMATS[ext].extension for ext in rdf_exports}
+    assert list(option.type.choices) == rdf_exports == list(formats.rdf_exports())
+    assert all(graphs.export_format(ext) is formats.EXPORT_FORMATS[ext] for ext in rdf_exports)
 
 
 def test_cli_query_help_names_every_query_format():

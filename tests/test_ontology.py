@@ -9,7 +9,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from kg import config
-from kg.terms.namespaces import KG, PREFIXES
+from kg.terms.namespaces import KG
+from kg.terms.prefixes import PREFIXES
 
 KG_NS = PREFIXES["kg"]
 SH = Namespace("http://www.w3.org/ns/shacl#")

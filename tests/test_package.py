@@ -52,7 +52,7 @@ out = {"kg": kg.__file__}
 for path in sys.argv[2:]:
     r = client.get(path)
     out[path] = [r.status_code, r.mimetype, r.get_data(as_text=True)]
-app.extensions["kg"]["runner"].close()
+app.extensions["kg"].runner.close()
 print(json.dumps(out))
 """
 PAGES = ("/", "/matrix", "/graph", "/features/graph-mode", "/openapi.json", "/api/features",

@@ -136,7 +136,7 @@ def test_updates_need_the_switch_and_the_token(make_app, tmp_path):
     r = c.post("/sparql", data=insert, headers={"Authorization": "Bearer s3cret"})
     assert r.status_code == 200, r.data
     assert json.loads(c.get("/sparql", query_string=ask).data)["boolean"] is True
-    app.extensions["kg"]["runner"].close()  # the store's one writer: free it for the next app
+    app.extensions["kg"].runner.close()  # the store's one writer: free it for the next app
     app = make_app(tmp_path / "store", allow_update=True, update_token="")
     # enabled without a token configured: still refused
     r = app.test_client().post("/sparql", data=insert, headers={"Authorization": "Bearer "})

@@ -5,7 +5,7 @@ language). Edges: feature -support-> hardware (one edge per pair, its status per
 feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature.
 
 The projection knows nothing of file formats: kg.export.gexf and kg.export.writers write it. The SPARQL it runs
-and the colours it gives are data files in kg/export_data/.
+and the colours it gives are data files in kg/export/.
 """
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
+from kg.query.releases import Release, find_release, list_releases
 
 DATA_DIR = Path(__file__).resolve().parent / "queries"
-LANGUAGES = ("en", "zh")
 
 # Declared, typed attributes (name, GEXF type, dynamic?). Writers of every format use these lists.
 NODE_ATTRIBUTES = [
@@ -46,13 +47,6 @@ EDGE_ATTRIBUTES = [
     ("doc_url_count", "integer", False),
     ("status_history", "string", False),  # "r1.0:unsupported r1.1:planned ..." for static readers
 ]
-
-
-@dataclass(frozen=True)
-class Release:
-    iri: str
-    notation: str
-    order: int
 
 
 @lru_cache(maxsize=None)
@@ -80,28 +74,11 @@ def _value(term):
 
 
 def select(store: ox.Store, name: str, **bindings) -> list[dict]:
-    """Run kg/export_data/<name>.rq; bindings are substituted as typed terms, never spliced."""
+    """Run kg/export/queries/<name>.rq; bindings are substituted as typed terms, never spliced."""
     subs = {ox.Variable(k): v for k, v in bindings.items()}
     solutions = store.query(load_query(name), substitutions=subs or None)
     variables = [v.value for v in solutions.variables]
     return [{v: s[v] for v in variables} for s in solutions]
-
-
-def list_releases(store: ox.Store) -> list[Release]:
-    out = []
-    for row in select(store, "releases"):
-        iri = row["release"].value
-        notation = _value(row["notation"]) or iri.rsplit("/", 1)[-1]
-        out.append(Release(iri, notation, _value(row["order"])))
-    return out
-
-
-def find_release(releases: list[Release], wanted: str) -> Release:
-    for r in releases:
-        if wanted in (r.notation, r.iri, r.iri.rsplit("/", 1)[-1], str(r.order)):
-            return r
-    known = ", ".join(r.notation for r in releases) or "none: the store has no kg:Release"
-    raise InputError(f"unknown release {wanted!r} (known: {known})")
 
 
 def runs(orders) -> list[tuple[int, int]]:

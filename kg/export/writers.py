@@ -14,10 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.export.gexf import write_gexf
+from kg.export.projection import project_graph
 from kg.formats import EXPORT_FORMATS, Format
+from kg.query.releases import find_release, list_releases
+from kg.store import load_file, open_store, serialize_rdf
+from kg.terms.iris import prefix_map
 
 
 # the export formats, by file extension: a view of the one registry (kg.formats)
@@ -53,18 +59,15 @@ def open_export_store(path: str | os.PathLike) -> ox.Store:
     """A built store directory (read-only), or an RDF file loaded into memory."""
     p = Path(path)
     if p.is_dir():
-        from kg.store import open_store
         return open_store(p)
     if not p.exists():
         raise InputError("no such store or RDF file", path=str(p))
-    from kg.store import load_file
     store = ox.Store()
     load_file(store, p)
     return store
 
 
 def project(store: ox.Store, options: ExportOptions):
-    from kg.export.projection import project_graph
     return project_graph(store, lang=options.lang or "en", release=options.release,
                          include_entries=options.include_entries, dynamic=options.dynamic)
 
@@ -204,7 +207,6 @@ def write_csv_table(G, table: str, text_out) -> None:
 
 def write_graphml(G, out) -> None:
     """GraphML (yEd, Cytoscape) with the same attributes as the GEXF, flattened."""
-    import networkx as nx
     H = nx.DiGraph()
     for r in node_records(G):
         H.add_node(r.pop("id"), **{k: v for k, v in r.items() if v is not None})
@@ -215,25 +217,10 @@ def write_graphml(G, out) -> None:
     nx.write_graphml_lxml(H, out, encoding="utf-8", prettyprint=True)
 
 
-def _write_gexf(G, out) -> None:
-    from kg.export.gexf import write_gexf
-    write_gexf(G, out)
-
-
-GRAPH_WRITERS: dict[str, Callable] = {"gexf": _write_gexf, "graphml": write_graphml}
+GRAPH_WRITERS: dict[str, Callable] = {"gexf": write_gexf, "graphml": write_graphml}
 
 
 # --- RDF formats --------------------------------------------------------------
-
-def rdf_prefixes() -> dict[str, str]:
-    from kg.terms.iris import mint_iri
-    from kg.terms.namespaces import PREFIXES
-    prefixes = dict(PREFIXES)
-    for kind in ("feature", "hardware", "status", "release", "product", "scheme",
-                 "page", "question", "answer", "statement"):
-        prefixes[kind] = mint_iri(kind, "x").rsplit("/", 1)[0] + "/"
-    return prefixes
-
 
 _SCHEMA = "http://schema.org/"
 _KG = "https://w3id.org/mindspore-kg/ontology#"
@@ -258,7 +245,6 @@ def excluded_nodes(store: ox.Store, options: ExportOptions) -> set:
         excluded |= {q.object for q in store.quads_for_pattern(None, schema["acceptedAnswer"], None)
                      if q.subject in excluded}
     if options.release:
-        from kg.export.projection import find_release, list_releases
         keep = ox.NamedNode(find_release(list_releases(store), options.release).iri)
         answer = ox.NamedNode(_SCHEMA + "Answer")
         excluded |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + "release"), None)
@@ -292,20 +278,4 @@ def select_quads(store: ox.Store, options: ExportOptions):
 
 def write_rdf(store: ox.Store, fmt: Format, out, options: ExportOptions) -> int:
     """Serialize the (filtered) store; returns the number of triples/quads written."""
-    count = 0
-
-    def counted(items):
-        nonlocal count
-        for item in items:
-            count += 1
-            yield item
-
-    quads = select_quads(store, options)
-    if fmt.rdf_format == ox.RdfFormat.TRIG:
-        items = counted(quads)
-    else:
-        items = counted(ox.Triple(q.subject, q.predicate, q.object) for q in quads
-                        if q.graph_name == ox.DefaultGraph())
-    target = str(out) if isinstance(out, Path) else out
-    ox.serialize(items, target, fmt.rdf_format, prefixes=rdf_prefixes())
-    return count
+    return serialize_rdf(select_quads(store, options), out, fmt, prefix_map())

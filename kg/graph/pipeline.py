@@ -8,32 +8,22 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from rdflib import Dataset
-
-from kg import config
 from kg.errors import InputError
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, link_entries
 from kg.graph.quads import build_quads
+from kg.formats import Format, rdf_exports
 from kg.graph.shacl import check_graph, to_rdflib
 from kg.model import Entry, Extraction
 from kg.parse.identity import read_title
-from kg.store import build_store_atomically
-from kg.terms.namespaces import PREFIXES
+from kg.store import build_store_atomically, serialize_rdf
+from kg.terms.iris import prefix_map
 from kg.terms.ontology import ontology_quads, release_orders
 
-# --format name -> (rdflib serializer plugin, file extension)
-EXPORT_FORMATS = {
-    "ttl": ("turtle", "ttl"),
-    "nt": ("nt", "nt"),
-    "jsonld": ("json-ld", "jsonld"),
-    "trig": ("trig", "trig"),
-}
 WRITE_CHUNK = 100_000  # quads per write to the store (progress is reported per chunk)
 
 
@@ -108,38 +98,18 @@ def build_store(paths, store_path, *, root=".", extractor=None, release=None, va
     return BuildResult(len(pairs), len(set(quads)), len(built.translations), str(store_path), report)
 
 
-def to_rdflib_graph(quads):
-    """An rdflib Graph of the quads with the project's prefixes bound (for serialising)."""
-    g = to_rdflib(quads)
-    for prefix, iri in PREFIXES.items():
-        g.bind(prefix, iri, replace=True)
-    base = config.base_iri()
-    for kind in ("feature", "hardware", "status", "release", "product", "scheme", "candidate",
-                 "page", "question", "answer", "statement"):
-        g.bind(kind, base + kind + "/", replace=True)
-    return g
-
-
-def export_format(fmt: str) -> tuple[str, str]:
+def export_format(fmt: str) -> Format:
     key = fmt.lower().lstrip(".")
-    if key not in EXPORT_FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
-    return EXPORT_FORMATS[key]
+    choices = rdf_exports()
+    if key not in choices:
+        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(choices)}")
+    return choices[key]
 
 
 def serialize_quads(quads, fmt: str) -> bytes:
-    """The graph in `fmt` (ttl, nt, jsonld, trig), written by rdflib."""
-    plugin, _ = export_format(fmt)
-    g = to_rdflib_graph(quads)
-    with warnings.catch_warnings():  # rdflib's TriG writer uses its own deprecated API
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if plugin == "trig":  # the triples go to TriG's default graph
-            dataset = Dataset()
-            for prefix, ns in g.namespaces():
-                dataset.bind(prefix, ns, replace=True)
-            dataset.default_graph.addN((s, p, o, dataset.default_graph) for s, p, o in g)
-            g = dataset
-        return g.serialize(format=plugin, encoding="utf-8")
+    """The graph in `fmt` (ttl, nt, jsonld, trig) as `kg export` writes it (kg.store.serialize_rdf,
+    the one prefix map)."""
+    return serialize_rdf(quads, None, export_format(fmt), prefix_map())
 
 
 def write_files(paths, output: str | os.PathLike | None, fmt: str, *, root=".", extractor=None,

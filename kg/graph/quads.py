@@ -19,7 +19,8 @@ from kg.extract.candidates import preferred_labels
 from kg.model import LANGUAGES, Entry, Extraction
 from kg.parse.identity import normalise_question, page_key
 from kg.terms.iris import mint_iri
-from kg.terms.namespaces import KG, PREFIXES
+from kg.terms.namespaces import KG
+from kg.terms.prefixes import PREFIXES
 from kg.terms.ontology import known_concepts, release_orders
 
 

@@ -16,18 +16,17 @@ from typing import Callable, Mapping
 
 from kg import config
 from kg.errors import InputError, NotFound
+from kg.model import LANGUAGES
 from kg.terms.iris import mint_iri
-from kg.query.catalogue import Catalogue, NamedQuery, load_catalogue, to_term
+from kg.query.catalogue import (Catalogue, NamedQuery, load_catalogue, run_named,
+                                solutions_to_dicts, to_term)
 
-LANGS = ("en", "zh")
 # parameter -> vocabulary scheme whose notations it accepts
 SCHEMES = {"hardware": "hardware", "status": "statuses", "release": "releases"}
 
 
 def store_runner(store) -> Callable:
     """A `run` callable answering on a pyoxigraph store in this process (tests, scripts)."""
-    from kg.query.catalogue import run_named, solutions_to_dicts
-
     def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
         return solutions_to_dicts(run_named(store, query.name, values, _single(query)))
 
@@ -97,9 +96,9 @@ class Lookups:
     def check_lang(value: str | None) -> str:
         if value is None or value == "":
             return "en"
-        if value.lower() not in LANGS:
+        if value.lower() not in LANGUAGES:
             raise InputError(f"parameter 'lang': {value!r} is not a language of the graph "
-                             f"(use one of: {', '.join(LANGS)})")
+                             f"(use one of: {', '.join(LANGUAGES)})")
         return value.lower()
 
     # --- /api/features -------------------------------------------------------------

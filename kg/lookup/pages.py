@@ -17,11 +17,11 @@ from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, NotFound
+from kg.model import LANGUAGES
 from kg.lookup.documents import feature_id as local_id
 from kg.query.catalogue import load_catalogue
 
 PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-LANGUAGES = ("en", "zh")
 STATUS_ORDER = ("supported", "partial", "planned", "unsupported", "n/a")
 OVERALL = ""   # the matrix column of statements without hardware
 EXCERPT = 280  # characters of answer text shown around the evidence

@@ -1,6 +1,6 @@
 """`kg stats` and `kg diff`: what a built store holds, and what changed between two releases.
 
-Both are SPARQL over the store: the stats queries live in kg/report_queries/*.rq, the
+Both are SPARQL over the store: the stats queries live in kg/lookup/queries/*.rq, the
 diff is the named query queries/release_diff.rq (served by the endpoint as well).
 """
 from __future__ import annotations
@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.errors import InputError
+from kg.lookup.documents import store_runner
+from kg.lookup.pages import release_names
+from kg.query.catalogue import load_catalogue, run_named, solutions_to_dicts
+from kg.query.releases import find_release, list_releases
+
 QUERIES = Path(__file__).resolve().parent / "queries"
 
 
 def _select(store, name: str) -> list[dict]:
-    from kg.query.catalogue import load_catalogue, solutions_to_dicts
     return solutions_to_dicts(store.query(load_catalogue(QUERIES).get(name).text))
 
 
@@ -66,9 +71,6 @@ class Change:
 def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Change]:
     """Features whose status (overall or per hardware) changed from release `old` to `new`,
     with the evidence of both sides (runs the named query `release_diff`)."""
-    from kg.export.projection import find_release, list_releases
-    from kg.query.catalogue import run_named, solutions_to_dicts
-
     known = list_releases(store)  # an unknown release is bad input, not "no changes"
     sides = [(old, find_release(known, old)), (new, find_release(known, new))]
     _check_have_entries(store, sides)
@@ -94,10 +96,6 @@ def _check_have_entries(store, sides) -> None:
     """InputError when the store holds no entry of a release of `sides` ((name, Release)
     pairs): the vocabulary names every release, but a store built from part of the corpus
     has entries of some only, and a diff against an empty side would wrongly read "no changes"."""
-    from kg.errors import InputError
-    from kg.lookup.documents import store_runner
-    from kg.lookup.pages import release_names
-
     with_entries = release_names(store_runner(store))
     for name, release in sides:
         if release.notation not in with_entries:

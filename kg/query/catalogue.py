@@ -29,9 +29,13 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote
 
+import pyoxigraph as ox
+
 from kg import config
-from kg.errors import InputError, KgError, NotFound
+from kg.errors import InputError, KgError, NotFound, QueryError
+from kg.formats import Results
 from kg.terms.iris import mint_iri
+from kg.terms.ontology import CLOSED_KINDS, known_concepts
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -121,8 +125,6 @@ class NamedQuery:
 
 def to_term(kind: str, value: str, name: str = "value"):
     """The RDF term for a parameter value given as text (raises InputError naming `name`)."""
-    import pyoxigraph as ox
-
     if not isinstance(value, str):
         raise InputError(f"parameter {name!r}: expected text, got {type(value).__name__}")
     value = value.strip()
@@ -154,8 +156,6 @@ def to_term(kind: str, value: str, name: str = "value"):
 def _check_known(kind: str, term, value: str, name: str):
     """`term` when the vocabulary knows it (for release/hardware/status), else InputError
     naming the parameter and listing the known notations."""
-    from kg.terms.ontology import CLOSED_KINDS, known_concepts
-
     if kind not in CLOSED_KINDS:
         return term
     known = known_concepts(kind)
@@ -294,10 +294,6 @@ def run_named(store, name: str, values: Mapping[str, str] | None = None,
               catalogue: Catalogue | None = None):
     """Run a named query directly on a pyoxigraph store (in this process; the server
     runs them through its query runner instead). Returns pyoxigraph's result object."""
-    import pyoxigraph as ox
-
-    from kg.errors import QueryError
-
     catalogue = catalogue or load_catalogue()
     query, substitutions = prepare(catalogue, name, values)
     try:
@@ -338,11 +334,6 @@ def term_value(term):
 def results_on_store(store, query: NamedQuery, substitutions: dict, max_results: int = 10000):
     """A named query's answer on a pyoxigraph store in this process, as kg.formats.Results
     (capped at `max_results`, `truncated` set when the cap was hit)."""
-    import pyoxigraph as ox
-
-    from kg.errors import QueryError
-    from kg.formats import Results
-
     try:
         r = store.query(query.text,
                         substitutions={ox.Variable(k): v for k, v in substitutions.items()})
@@ -373,15 +364,3 @@ def parse_param_options(pairs) -> dict[str, str]:
             raise InputError(f"--param {name!r} given twice")
         values[name] = value
     return values
-
-
-def answer_named(store_path, name: str, values: Mapping[str, str] | None = None, *,
-                 format: str = "table", timeout: float | None = None,
-                 directory: str | Path | None = None):
-    """Run named query `name` on the store at `store_path` the way the server does
-    (guard, worker process, timeout, result cap); an execution.Answer in `format`."""
-    from kg.query.runner import run_query
-
-    query, substitutions = prepare(load_catalogue(directory), name, values)
-    return run_query(store_path, query.text, format=format, timeout=timeout,
-                     substitutions=substitutions)

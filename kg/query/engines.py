@@ -5,22 +5,17 @@ write either engine's answer. rdflib is here as the benchmark baseline only.
 """
 from __future__ import annotations
 
+import os
+
 import re
 
 import pyoxigraph as ox
 
 from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
+from kg.store import open_store
+from kg.terms.iris import prefix_map
 
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "http://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
 
 
 def _syntax_error(e: SyntaxError) -> QueryError:
@@ -43,7 +38,6 @@ MEMORY_COPY_MAX_BYTES = 128 * 1024 * 1024
 
 def store_bytes(path) -> int:
     """Size of a store directory on disk (its files, not recursing)."""
-    import os
     total = 0
     with os.scandir(path) as entries:
         for e in entries:
@@ -68,7 +62,6 @@ class OxigraphEngine:
     are copied into memory (`in_memory=None` decides by size), writable ones never."""
 
     def __init__(self, path: str, writable: bool = False, in_memory: bool | None = None):
-        from kg.store import open_store
         store = open_store(path, read_only=not writable)
         if in_memory is None:
             in_memory = store_bytes(path) <= MEMORY_COPY_MAX_BYTES
@@ -112,7 +105,7 @@ class OxigraphEngine:
                     truncated = max_results
                     break
                 triples.append(t)
-            return Results(triples=triples, truncated=truncated, prefixes=PREFIXES), "CONSTRUCT"
+            return Results(triples=triples, truncated=truncated, prefixes=prefix_map()), "CONSTRUCT"
         except SyntaxError as e:
             raise _syntax_error(e) from None
         except (ValueError, TypeError) as e:
@@ -132,9 +125,9 @@ class RdflibEngine:
     """rdflib's pure-Python SPARQL engine over an in-memory copy of the store."""
 
     def __init__(self, path: str, writable: bool = False):
-        import rdflib
-        from rdflib.plugins import sparql
-        from kg.store import open_store
+        # rdflib is slow to import and serves only the engine comparison (make bench)
+        import rdflib  # noqa: PLC0415
+        from rdflib.plugins import sparql  # noqa: PLC0415
         sparql.SPARQL_LOAD_GRAPHS = False  # never dereference FROM IRIs
         store = open_store(path)
         data = store.dump(format=ox.RdfFormat.N_QUADS)
@@ -163,7 +156,7 @@ class RdflibEngine:
 
     def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
               substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
-        from pyparsing import ParseException
+        from pyparsing import ParseException  # noqa: PLC0415 - rdflib's parser (see __init__)
         if default_graphs is not None or named_graphs is not None:
             raise QueryError("the rdflib engine does not take default-graph-uri/named-graph-uri")
         init = {k: self._rdflib_term(v) for k, v in (substitutions or {}).items()}
@@ -185,7 +178,7 @@ class RdflibEngine:
         triples = [ox.Triple(self._term(s), self._term(p), self._term(o))
                    for s, p, o in list(r.graph)[:max_results]]
         truncated = max_results if len(r.graph) > max_results else None
-        return Results(triples=triples, truncated=truncated, prefixes=PREFIXES), r.type
+        return Results(triples=triples, truncated=truncated, prefixes=prefix_map()), r.type
 
     def _rdflib_term(self, t):
         rdflib = self.rdflib

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from kg import config
 from kg import formats as fmts
 from kg.query.cache import AnswerCache
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
+from kg.query.catalogue import load_catalogue, prepare
 from kg.query.guard import check_query
 
 log = logging.getLogger(__name__)
@@ -304,8 +306,17 @@ def run_query(store_path, text: str, *, format: str = "table", timeout: float | 
               engine: str = "oxigraph", substitutions: dict | None = None) -> Answer:
     """Run one query on a store with the server's guard, timeout and result cap
     (one worker process), answered in `format` (any kg.formats name or alias)."""
-    from kg import config
     with QueryRunner(store_path, engine=engine, workers=1,
                      timeout=config.get("query_timeout") if timeout is None else timeout,
                      max_results=config.get("max_results")) as runner:
         return runner.query(text, format=format, substitutions=substitutions)
+
+
+def answer_named(store_path, name: str, values: Mapping[str, str] | None = None, *,
+                 format: str = "table", timeout: float | None = None,
+                 directory: str | Path | None = None):
+    """Run named query `name` on the store at `store_path` the way the server does
+    (guard, worker process, timeout, result cap); an execution.Answer in `format`."""
+    query, substitutions = prepare(load_catalogue(directory), name, values)
+    return run_query(store_path, query.text, format=format, timeout=timeout,
+                     substitutions=substitutions)

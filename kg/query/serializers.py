@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.formats import Format, Results, truncation_note
+from kg.store import rdf_format as syntax_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -156,7 +157,7 @@ def write_table(res: Results) -> bytes:
 def write_rdf(res: Results, fmt: Format) -> bytes:
     """Triples in the RDF syntax of `fmt`; a truncated answer starts with a comment saying so
     (in the syntax's comment form `fmt.comment`; JSON-LD has none)."""
-    rdf_format = fmt.rdf_format
+    rdf_format = syntax_of(fmt)
     body = ox.serialize(res.triples, format=rdf_format,
                         prefixes=res.prefixes if rdf_format in (ox.RdfFormat.TURTLE,
                                                                 ox.RdfFormat.RDF_XML) else None)

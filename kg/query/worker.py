@@ -11,6 +11,7 @@ not reach the network.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 import time
@@ -18,12 +19,14 @@ from multiprocessing.connection import Connection
 
 from kg import formats as fmts
 from kg.errors import KgError, QueryError
+from kg.query.catalogue import term_value
+from kg.query.engines import open_engine
+from kg.query.serializers import serialize
 
 
 def _drop_network() -> bool:
     """Move this process into a new, empty network namespace (no interface but a
     down loopback): every connect() fails. Needs unprivileged user namespaces."""
-    import ctypes
     clone_newuser, clone_newnet = 0x10000000, 0x40000000
     uid, gid = os.getuid(), os.getgid()
     try:
@@ -68,7 +71,6 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
     isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
     _die_with_parent()
     try:
-        from kg.query.engines import open_engine
         engine_obj = open_engine(engine, store_path, writable=writable)
         conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
     except KgError as e:
@@ -102,7 +104,7 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
             fmt = fmts.BY_NAME[(kind, job["format"])]
             count = len(res.rows) if res.rows is not None else (
                 len(res.triples) if res.triples is not None else None)
-            conn.send(("ok", fmt.serialize(res), form, res.truncated, count))
+            conn.send(("ok", serialize(fmt, res), form, res.truncated, count))
         except KgError as e:
             conn.send(("error", type(e).__name__, e.message, e.offset))
         except Exception as e:  # noqa: BLE001
@@ -111,7 +113,6 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
 
 def _plain_rows(engine_obj, job: dict) -> list[dict]:
     """The rows of a SELECT as plain values (kg.query.catalogue.term_value), capped at max_results."""
-    from kg.query.catalogue import term_value
     res, form = engine_obj.query(job["text"], substitutions=job["substitutions"],
                                  max_results=job["max_results"])
     if res.rows is None:

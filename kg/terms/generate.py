@@ -1,16 +1,23 @@
-"""Generate kg/namespaces.py from ontology/kg.ttl: `python -m kg.terms.generate [--check]`.
+"""The generated files of kg.terms, made from ontology/: `python -m kg.terms.generate [--check]`.
 
-The output is stable (terms sorted, no timestamps) so regenerating an unchanged
-ontology changes nothing; `--check` exits 1 when the file on disk is stale.
+- kg/terms/namespaces.py from ontology/kg.ttl: the ontology's terms as a checked namespace;
+- kg/terms/vocabulary.json from ontology/vocabulary.ttl: the snapshot the extraction reads
+  (kg.terms.vocabulary).
+
+The output is stable (terms sorted, no timestamps) so regenerating an unchanged ontology
+changes nothing; `--check` exits 1 when a file on disk is stale.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from kg import config
+from rdflib import RDF, RDFS, Graph, URIRef
 
-KG_NS = "https://w3id.org/mindspore-kg/ontology#"
+from kg import config
+from kg.terms import vocabulary
+from kg.terms.prefixes import KG_NS
+
 TARGET = Path(__file__).resolve().parent / "namespaces.py"
 SOURCE = config.ONTOLOGY_DIR / "kg.ttl"
 
@@ -32,8 +39,6 @@ class KG(DefinedNamespace):
 
 def read_terms(path: Path = SOURCE) -> dict[str, str]:
     """{local name: English label} of every kg: term the ontology declares."""
-    from rdflib import RDF, RDFS, Graph, URIRef
-
     g = Graph().parse(path, format="turtle")
     terms: dict[str, str] = {}
     for s in set(g.subjects(RDF.type, None)):
@@ -47,38 +52,27 @@ def render(terms: dict[str, str]) -> str:
     out = [HEADER.format(label="Classes and properties of ontology/kg.ttl.", ns=KG_NS)]
     for name in sorted(terms, key=lambda n: (not n[0].isupper(), n)):
         out.append(f"    {name}: URIRef  # {terms[name]}\n")
-    out.append("\n\nPREFIXES = {\n")
-    for prefix, iri in sorted(PREFIXES.items()):
-        out.append(f"    {prefix!r}: {iri!r},\n")
-    out.append("}\n")
     return "".join(out)
 
 
-PREFIXES = {
-    "kg": KG_NS,
-    "schema": "http://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+def generated() -> dict[Path, str]:
+    """Every generated file and the text it should hold."""
+    return {TARGET: render(read_terms()),
+            vocabulary.SNAPSHOT_FILE: vocabulary.snapshot_text()}
 
 
 def main(argv: list[str]) -> int:
-    text = render(read_terms())
-    if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is stale: run python -m kg.terms.generate", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    stale = 0
+    for target, text in generated().items():
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if "--check" in argv:
+            if current != text:
+                print(f"{target} is stale: run python -m kg.terms.generate", file=sys.stderr)
+                stale = 1
+        elif current != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+    return stale
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import unicodedata
 from urllib.parse import quote
 
 from kg import config
+from kg.terms.prefixes import PREFIXES
 
 KINDS = ("feature", "hardware", "product", "status", "release", "page", "question",
          "answer", "statement", "component", "scheme", "candidate")
@@ -52,3 +53,10 @@ def rebase_iri(iri: str, base: str) -> str:
     if base == default or not iri.startswith(default) or iri.startswith(default + "ontology#"):
         return iri
     return base + iri[len(default):]
+
+
+def prefix_map(base: str | None = None) -> dict[str, str]:
+    """The one prefix map of every RDF writer: the ontology's prefixes (ontology/kg.ttl), then
+    one per IRI kind (`feature:` = <base>feature/ ...) under `base` (default: the configured one)."""
+    base = base or config.base_iri()
+    return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in KINDS}}

@@ -42,17 +42,3 @@ class KG(DefinedNamespace):
     topic: URIRef  # topic
     translation: URIRef  # translation
     upstream: URIRef  # upstream line
-
-
-PREFIXES = {
-    'dcterms': 'http://purl.org/dc/terms/',
-    'kg': 'https://w3id.org/mindspore-kg/ontology#',
-    'owl': 'http://www.w3.org/2002/07/owl#',
-    'prov': 'http://www.w3.org/ns/prov#',
-    'rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-    'rdfs': 'http://www.w3.org/2000/01/rdf-schema#',
-    'schema': 'http://schema.org/',
-    'sh': 'http://www.w3.org/ns/shacl#',
-    'skos': 'http://www.w3.org/2004/02/skos/core#',
-    'xsd': 'http://www.w3.org/2001/XMLSchema#',
-}

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 
 from kg import config
 from kg.errors import InputError
-from kg.terms.namespaces import KG, PREFIXES
+from kg.terms.namespaces import KG
+from kg.terms.prefixes import PREFIXES
 
 DEFAULT_BASE = config.SETTINGS["base_iri"].default
 ONTOLOGY_FILES = ("kg.ttl", "vocabulary.ttl")

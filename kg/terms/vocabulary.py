@@ -7,16 +7,14 @@ kg.extract.matching makes spaCy PhraseMatchers of them).
 
 The extraction reads the shipped vocabulary without an RDF library: `vocabulary.json` beside
 this module is a snapshot of the concepts, stamped with the SHA-256 of the Turtle file it was
-made from (`python -m kg.terms.vocabulary` writes it, `--check` tells whether it is current;
+made from (`python -m kg.terms.generate` writes it, `--check` tells whether it is current;
 a test keeps it so). A vocabulary file that is not the snapshot's (edited, or another path)
 is parsed with rdflib instead, so the answer is always the Turtle file's.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import sys
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -157,23 +155,6 @@ def snapshot_text(path: Path = VOCABULARY_FILE) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m kg.terms.vocabulary [--check]`: write (or check) the snapshot."""
-    parser = argparse.ArgumentParser(prog="python -m kg.terms.vocabulary", description=main.__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the snapshot is stale")
-    args = parser.parse_args(argv)
-    text = snapshot_text()
-    current = SNAPSHOT_FILE.read_text(encoding="utf-8") if SNAPSHOT_FILE.exists() else ""
-    if args.check:
-        if current != text:
-            print(f"{SNAPSHOT_FILE} is stale: run python -m kg.terms.vocabulary", file=sys.stderr)
-            return 1
-        return 0
-    SNAPSHOT_FILE.write_text(text, encoding="utf-8")
-    print(f"wrote {SNAPSHOT_FILE}")
-    return 0
-
-
 def phrase_patterns(vocab: Vocabulary, lang: str, schemes=tuple(SCHEME_LABELS)) -> list[dict]:
     """EntityRuler-style phrase patterns for texts of `lang`, the concept IRI as `id`.
 
@@ -187,7 +168,3 @@ def phrase_patterns(vocab: Vocabulary, lang: str, schemes=tuple(SCHEME_LABELS)) 
             for text in c.labels(la):
                 out.append({"label": SCHEME_LABELS[c.scheme], "pattern": text, "id": c.iri})
     return out
-
-
-if __name__ == "__main__":
-    sys.exit(main())

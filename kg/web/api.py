@@ -3,7 +3,7 @@
 Thin HTTP over kg.lookup.documents: each view checks its query-string parameters, calls one
 Lookups method and returns its JSON. Errors (KgError) become JSON bodies through the
 app's error handler (kg.web.app): 400 for a bad parameter, naming it; 404 for an unknown
-id. The OpenAPI 3.1 document is a data file, kg/static/openapi.json; tests validate
+id. The OpenAPI 3.1 document is a data file, kg/web/static/openapi.json; tests validate
 responses against it.
 """
 from __future__ import annotations
@@ -12,9 +12,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from kg import __version__
 from kg.errors import InputError
+from kg.web.state import get_state
 
 OPENAPI_PATH = Path(__file__).resolve().parent / "static" / "openapi.json"
 
@@ -23,25 +25,16 @@ bp = Blueprint("api", __name__)
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    """The OpenAPI description of /api/* (kg/static/openapi.json), version filled in."""
-    from kg import __version__
-
+    """The OpenAPI description of /api/* (kg/web/static/openapi.json), version filled in."""
     doc = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
     doc["info"]["version"] = __version__
     return doc
 
 
 def get_lookups():
-    """The Lookups of the running app, made once over its query runner (worker
-    processes, timeout, result cap) and kept in app.extensions["kg"]."""
-    from kg.lookup.documents import Lookups, pool_runner
-    from kg.web.named_queries import get_catalogue
-
-    ext = current_app.extensions["kg"]
-    lookups = ext.get("lookups")
-    if lookups is None:
-        lookups = ext["lookups"] = Lookups(pool_runner(ext["runner"]), get_catalogue())
-    return lookups
+    """The Lookups of the running app, over its query runner (worker processes, timeout,
+    result cap), made once by create_app."""
+    return get_state().lookups
 
 
 def _args(*allowed: str) -> dict[str, str]:
@@ -61,7 +54,7 @@ def _answer(view: str, args: dict, compute) -> Response:
     """The JSON document `compute()` makes, kept in the server's answer cache (kg.query.cache:
     exact while the store cannot change) under the view and its parameters; errors are
     raised, never kept. `KG-Cache: hit|miss` says which it was when the cache is on."""
-    cache = current_app.extensions["kg"]["runner"].cache
+    cache = get_state().runner.cache
     key = ("api", view, tuple(sorted(args.items())))
     body = cache.get(key)
     if body is None:
@@ -86,8 +79,6 @@ def features():
 
 def _with_next(doc: dict, args: dict) -> dict:
     """`next`: the URL of the following page, when a `limit` leaves features out."""
-    from flask import url_for
-
     if "limit" in doc and doc["offset"] + doc["count"] < doc["total"]:
         doc["next"] = url_for("api.features", **{**args, "offset": doc["offset"] + doc["count"]})
     return doc

@@ -4,22 +4,25 @@
 (`query_timeout`, `max_results`, `max_body`, `workers`, `cache_mb`, `allow_update`,
 `update_token`) plus `store` (the store directory), `engine` ("oxigraph" or
 "rdflib") and `isolate_network`; anything missing comes from kg.config. The
-runner lives in `app.extensions["kg"]["runner"]`; a test may pass a ready one as
-`config["runner"]`.
+app's state (kg.web.state.KgState: runner, catalogue, lookups, settings) lives in
+`app.extensions["kg"]`; a test may pass a ready runner as `config["runner"]`.
 """
 from __future__ import annotations
 
 import atexit
-import importlib
 
-from flask import Flask, Response, current_app, json, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from kg import config as kgconfig
 from kg.errors import KgError, StoreError
+from kg.query.runner import QueryRunner
+from kg.web import api, exports, named_queries, pages, sparql
+from kg.web.responses import error_response
+from kg.web.state import KgState
 
-# one blueprint per concern; each module exposes `bp`. Other areas add theirs here.
-BLUEPRINTS = ["kg.web.sparql", "kg.web.named_queries", "kg.web.api", "kg.web.pages", "kg.web.exports"]
+# one blueprint per concern, each module's `bp`
+BLUEPRINTS = [sparql.bp, named_queries.bp, api.bp, pages.bp, exports.bp]
 EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, KG-Cache, ETag, Vary"
 
 
@@ -40,36 +43,20 @@ def create_app(config: dict | None = None) -> Flask:
     if runner is None:
         if not cfg["store"]:
             raise StoreError("no store given: create_app({'store': PATH})")
-        from kg.query.runner import QueryRunner
         runner = QueryRunner(cfg["store"], engine=cfg["engine"], workers=int(cfg["workers"]),
                              timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
                              allow_update=bool(cfg["allow_update"]),
                              isolate_network=bool(cfg["isolate_network"]),
                              cache_bytes=int(cfg["cache_mb"]) * 1024 * 1024)
         atexit.register(runner.close)
-    app.extensions["kg"] = {"runner": runner, "store": cfg["store"], "config": cfg}
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    app.extensions["kg"] = KgState.create(cfg, runner)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
     app.register_error_handler(KgError, _kg_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_conditional)
     app.after_request(_cors)
     return app
-
-
-def wants_json() -> bool:
-    """Error bodies: JSON for API paths and clients that accept JSON, plain text otherwise."""
-    accept = ",".join(request.headers.getlist("Accept")).lower()
-    return request.path.startswith(("/api", "/queries")) or "json" in accept
-
-
-def error_response(status: int, code: str, message: str, extra: dict | None = None) -> Response:
-    if wants_json():
-        body = {"error": code, "status": status, "message": message, **(extra or {})}
-        return Response(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type="application/json; charset=utf-8")
-    return Response(f"{status} {code}: {message}\n", status=status,
-                    content_type="text/plain; charset=utf-8")
 
 
 def _kg_error(e: KgError) -> Response:

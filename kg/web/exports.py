@@ -10,26 +10,16 @@ The store is opened read-only beside the query workers, once per app.
 from __future__ import annotations
 
 import tempfile
-import threading
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, request, send_file
 
-from kg.errors import InputError, NotFound, StoreError
+from kg.errors import InputError, NotFound
+from kg.export.writers import CSV_TABLES, ExportOptions, render
+from kg.formats import EXPORT_FORMATS
+from kg.web.state import get_state
 
 bp = Blueprint("export", __name__)
-_lock = threading.Lock()
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
-
-
-def _store():
-    ext = current_app.extensions["kg"]
-    with _lock:
-        if ext.get("export_store") is None:
-            if not ext.get("store"):
-                raise StoreError("the export needs a store directory (create_app({'store': PATH}))")
-            from kg.store import open_store
-            ext["export_store"] = open_store(ext["store"])
-        return ext["export_store"]
 
 
 def _flag(name: str) -> bool:
@@ -42,7 +32,6 @@ def _flag(name: str) -> bool:
 
 
 def options_from_request():
-    from kg.export.writers import ExportOptions
     mode = request.args.get("mode")
     if mode not in (None, "dynamic", "static"):
         raise InputError(f"query parameter mode={mode!r}: give dynamic or static")
@@ -62,8 +51,6 @@ def options_from_request():
 
 @bp.get("/export/graph.<fmt>")
 def export_graph(fmt: str):
-    from kg.export.writers import CSV_TABLES, render
-    from kg.formats import EXPORT_FORMATS
     export_format = EXPORT_FORMATS.get(fmt)
     if export_format is None:
         raise NotFound(f"no export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
@@ -72,7 +59,7 @@ def export_graph(fmt: str):
     if table is not None and fmt != "csv":
         raise InputError("query parameter table applies to graph.csv only")
     body = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    render(_store(), export_format, options, table=table, out=body)
+    render(get_state().export_store(), export_format, options, table=table, out=body)
     body.seek(0)
     name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
     mimetype = export_format.media_type

@@ -7,22 +7,18 @@ app's query runner (worker processes, timeout, result cap) when it has one.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from kg.errors import InputError
+from kg.web.responses import answer_response
+from kg.web.state import get_state
 
 bp = Blueprint("queries", __name__)
 
 
 def get_catalogue():
-    """The app's named-query catalogue, loaded once into app.extensions["kg"]."""
-    from kg.query.catalogue import load_catalogue
-
-    ext = current_app.extensions["kg"]
-    catalogue = ext.get("catalogue")
-    if catalogue is None:
-        catalogue = ext["catalogue"] = load_catalogue(ext["config"].get("queries_dir"))
-    return catalogue
+    """The app's named-query catalogue (loaded once, by create_app)."""
+    return get_state().catalogue
 
 
 @bp.get("/queries")
@@ -53,22 +49,7 @@ def run_query(name: str):
         values[key] = got[0]
     override = values.pop("format", None)
     substitutions = query.bind(values)
-    runner = current_app.extensions["kg"]["runner"]
+    runner = get_state().runner
     answer = runner.query(query.text, accept=request.headers.get("Accept"), format=override,
                           substitutions=substitutions)
     return answer_response(answer, runner)
-
-
-def answer_response(answer, runner) -> Response:
-    """The HTTP response of a query answer (kg.query.runner.Answer): its bytes in its format,
-    Vary: Accept, the truncation marker when the result cap was hit, and whether the
-    answer cache had it (`KG-Cache: hit|miss`, when the cache is on)."""
-    from kg.formats import TRUNCATED_HEADER
-
-    resp = Response(answer.body, content_type=answer.format.content_type)
-    resp.headers["Vary"] = "Accept"
-    if answer.truncated is not None:
-        resp.headers[TRUNCATED_HEADER] = str(answer.truncated)
-    if runner.cache.enabled:
-        resp.headers["KG-Cache"] = "hit" if answer.cached else "miss"
-    return resp

@@ -1,7 +1,7 @@
 """The web pages: home, support matrix, feature, graph, and the SPARQL console.
 
 Thin views over `kg.lookup.pages` / `kg.lookup.feature_page` (plain data from named queries) and
-Jinja templates in kg/templates/. Pages work without JavaScript (forms, links and
+Jinja templates in kg/web/templates/. Pages work without JavaScript (forms, links and
 CSS `:target`); the graph page needs it for cytoscape.js, served from the project's
 own node_modules (installed by `make install` from the npm registry; never a CDN).
 
@@ -17,10 +17,13 @@ import json
 from flask import (Blueprint, abort, current_app, render_template, request, send_from_directory,
                    url_for)
 
-from kg import config
+from kg import __version__, config
+from kg import formats as fmts
+from kg.errors import InputError, KgError
 from kg.lookup import feature_page as featuredata
 from kg.lookup import pages as pagedata
-from kg.errors import InputError, KgError
+from kg.model import LANGUAGES
+from kg.web.state import get_state
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/kg")
@@ -30,10 +33,8 @@ VENDOR = {
     "cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
 }
 NODE_MODULES = config.PROJECT_DIR / "node_modules"
-RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values", "application/json",
-                "application/xml", "text/turtle", "application/n-triples", "text/plain",
-                "application/ld+json", "application/rdf+xml")
+# every media type a query answer comes in (the registry's): a browser asks for none of them
+RESULT_TYPES = tuple(dict.fromkeys(m for f in fmts.query_formats() for m in f.mimes))
 EXAMPLE_QUERY = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
@@ -48,10 +49,8 @@ LIMIT 50"""
 
 
 def _run():
-    """The named-query `run` callable of the app (its query workers, or its store)."""
-    from kg.web.api import get_lookups
-
-    return get_lookups().run
+    """The named-query `run` callable of the app (its query workers)."""
+    return get_state().lookups.run
 
 
 def _arg(name: str, default: str | None = None) -> str | None:
@@ -61,9 +60,9 @@ def _arg(name: str, default: str | None = None) -> str | None:
 
 def _lang() -> str:
     lang = _arg("lang", "en")
-    if lang not in pagedata.LANGUAGES:
+    if lang not in LANGUAGES:
         raise InputError(f"parameter 'lang': {lang!r} is not a language of the graph "
-                         f"(use one of: {', '.join(pagedata.LANGUAGES)})")
+                         f"(use one of: {', '.join(LANGUAGES)})")
     return lang
 
 
@@ -82,8 +81,6 @@ def _chosen_release():
 
 @bp.app_context_processor
 def _globals():
-    from kg import __version__
-
     return {"version": __version__, "sparql_url": (request.script_root if request else "") + "/sparql"}
 
 
@@ -171,9 +168,7 @@ def console():
     """The console page. With `query`, runs it (through the same workers, guard and
     limits as the endpoint) and shows the result as a table; with `name`, runs that named
     query with its default parameters (bound as typed terms) and shows its text."""
-    from kg.query.catalogue import load_catalogue
-
-    catalogue = load_catalogue(config.QUERIES_DIR)
+    catalogue = get_state().catalogue
     query, name = request.args.get("query"), request.args.get("name")
     result, error, named = None, None, None
     try:
@@ -195,11 +190,7 @@ def console():
 
 def run_console_query(text: str, substitutions: dict | None = None) -> dict:
     """Run a query for the console: {form, variables, rows, boolean, text, truncated, seconds}."""
-    ext = current_app.extensions["kg"]
-    runner = ext.get("runner")
-    if runner is None:
-        raise KgError("the console needs the app's query runner")
-    answer = runner.query(text, format="json", base_iri=request.base_url,
+    answer = get_state().runner.query(text, format="json", base_iri=request.base_url,
                           substitutions=substitutions)
     out = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds,
            "variables": [], "rows": [], "boolean": None, "text": None}

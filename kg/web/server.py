@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 import sys
 
+import waitress
+
+from kg.errors import InputError
+from kg.web.app import create_app
+
 
 def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int | None = None,
           query_timeout: float | None = None, threads: int | None = None, config: dict | None = None,
           announce=print) -> None:
     """Serve the store at http://host:port/ until interrupted."""
-    import waitress
-
-    from kg.web.app import create_app
-    from kg.errors import InputError
     if not 0 <= port <= 65535:
         raise InputError(f"port {port} is not a TCP port (0-65535; 0: any free port)")
     cfg = dict(config or {})
@@ -22,7 +23,7 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     if query_timeout is not None:
         cfg["query_timeout"] = query_timeout
     app = create_app(cfg)
-    runner = app.extensions["kg"]["runner"]
+    runner = app.extensions["kg"].runner
     n_threads = threads or max(4, 2 * runner.size)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hmac
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from kg import formats as fmts
-from kg.web.description import describe_service
 from kg.errors import ForbiddenError, InputError, QueryError
-from kg.web.named_queries import answer_response
+from kg.query.serializers import serialize
+from kg.web.description import describe_service
+from kg.web.responses import answer_response
+from kg.web.state import get_state
 
 bp = Blueprint("sparql", __name__)
 
@@ -27,7 +30,7 @@ UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
 def runner():
-    return current_app.extensions["kg"]["runner"]
+    return get_state().runner
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -76,7 +79,6 @@ def _read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
     elif mimetype == UPDATE:
         update = _body_text()
     else:
-        from werkzeug.exceptions import UnsupportedMediaType
         raise UnsupportedMediaType(
             f"POST needs Content-Type {FORM}, {QUERY} or {UPDATE} "
             f"(got {request.content_type or 'none'})")
@@ -107,7 +109,7 @@ def _has_dataset(params: dict) -> bool:
 
 
 def _run_update(text: str, params: dict) -> Response:
-    cfg = current_app.extensions["kg"]["config"]
+    cfg = get_state().config
     token = cfg.get("update_token") or ""
     if not cfg.get("allow_update") or not token:
         raise ForbiddenError("SPARQL Update is disabled: this endpoint is read-only")
@@ -124,7 +126,7 @@ def _run_update(text: str, params: dict) -> Response:
 def _service_description(accept: str | None, override: str | None) -> Response:
     fmt = fmts.negotiate("graph", accept, override)
     res = describe_service(request.base_url.rstrip("/"), runner(),
-                           update=bool(current_app.extensions["kg"]["config"].get("allow_update")))
-    resp = Response(fmt.serialize(res), content_type=fmt.content_type)
+                           update=bool(get_state().config.get("allow_update")))
+    resp = Response(serialize(fmt, res), content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
     return resp
