@@ -60,9 +60,9 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
 
     Records go to stdout; warnings, errors and a closing `N files, M entries, K warnings`
     line go to stderr."""
+    from kg.extract import pipeline, records
     from kg.parse import corpus
     from kg.parse import markdown as parsing
-    from kg.extract import pipeline, records
 
     stats = parsing.ParseStats()
     warn = lambda w: click.echo(f"kg: {w}", err=True)  # noqa: E731
@@ -356,8 +356,8 @@ def export_cmd(store, fmt, output, lang, release, include_entries, dynamic):
     """Export the graph of STORE for Gephi (GEXF 1.3 with a release timeline), yEd/Cytoscape
     (GraphML), spreadsheets (CSV) or as RDF files. STORE is a store built by `kg build`
     (or an RDF file, loaded into memory)."""
-    from kg.export.writers import ExportOptions, export_to_path, get_format, open_export_store, render
     from kg.errors import InputError
+    from kg.export.writers import ExportOptions, export_to_path, get_format, open_export_store, render
 
     out_format = get_format(fmt, output)
     options = ExportOptions(lang=lang, release=release, include_entries=include_entries,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import config
-from kg.terms.iris import mint_iri
 from kg.store import build_store_atomically, load_file
+from kg.terms.iris import mint_iri
 
 FIXTURE = Path(__file__).parent / "data" / "api_fixture.ttl"
 

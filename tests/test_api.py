@@ -13,12 +13,11 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import fixture_graph
 import jsonschema
 import pytest
-
 from conftest import PROJECT
 
-import fixture_graph
 from kg.web.api import openapi_document
 
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
@@ -275,6 +274,7 @@ def test_real_feature_page_and_entries(real_client):
 
 def test_kg_query_runs_a_named_query(app):
     from click.testing import CliRunner
+
     from kg.cli import main
 
     store = app.extensions["kg"].store

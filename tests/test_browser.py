@@ -14,11 +14,11 @@ import shutil
 from urllib.parse import quote
 
 import pytest
-
 from conftest import RELEASES
-from kg.lookup.documents import feature_id
 from kgserver import kg_serve
 from pages_support import PREFIXES, select, statement_cells
+
+from kg.lookup.documents import feature_id
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,15 +6,15 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.extract.pipeline import link_entries
-from kg.graph.quads import build_quads
-from kg.parse.identity import normalise_question, page_key
 from kg.errors import CheckFailed, InputError
+from kg.extract.pipeline import link_entries
 from kg.graph.pipeline import build_graph_quads, serialize_quads
-from kg.terms.iris import mint_iri
-from kg.model import Entry, Evidence, Extraction
-from kg.terms.namespaces import KG
+from kg.graph.quads import build_quads
 from kg.graph.shacl import to_rdflib, validate_graph
+from kg.model import Entry, Evidence, Extraction
+from kg.parse.identity import normalise_question, page_key
+from kg.terms.iris import mint_iri
+from kg.terms.namespaces import KG
 
 SCHEMA = Namespace("http://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -149,7 +149,7 @@ def test_bad_input_names_the_entry(change, message):
 
 
 def test_two_builds_give_the_same_quads():
-    pairs = [(entry(r, lang=l, n=n), facts()) for r in ("r1.2", "r2.0") for l in ("zh", "en")
+    pairs = [(entry(r, lang=lg, n=n), facts()) for r in ("r1.2", "r2.0") for lg in ("zh", "en")
              for n in (1, 2)]
     assert set(build_quads(pairs, link_entries(pairs)).quads) == set(build_quads(pairs, link_entries(pairs)).quads)
 
@@ -185,8 +185,8 @@ def assert_isomorphic(expected: Graph, got: Graph) -> None:
 @pytest.mark.parametrize("fmt, rdflib_format", [("ttl", "turtle"), ("jsonld", "json-ld"),
                                                 ("nt", "nt"), ("trig", "trig")])
 def test_round_trip_through_the_file_formats(fmt, rdflib_format):
-    pairs = [(entry(r, lang=l, n=n), facts(candidates=["card hopping"]))
-             for r in ("r1.2", "r2.0") for l in ("zh", "en") for n in (1, 2)]
+    pairs = [(entry(r, lang=lg, n=n), facts(candidates=["card hopping"]))
+             for r in ("r1.2", "r2.0") for lg in ("zh", "en") for n in (1, 2)]
     quads, _, _ = build_graph_quads(pairs, validate=False)
     data = serialize_quads(quads, fmt)
     back = Graph()

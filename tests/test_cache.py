@@ -12,12 +12,12 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
+from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 
-from kg.query.cache import AnswerCache
 from kg.errors import QueryError, QueryTimeout
+from kg.query.cache import AnswerCache
 from kg.query.runner import QueryRunner
 from kg.store import load_files
-from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}n> ?o }}"
 

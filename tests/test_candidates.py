@@ -9,17 +9,24 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.extract.pipeline import align_streamed, link_entries
-from kg.graph.quads import build_quads
-from kg.extract.candidates import (assign_candidates, candidate_key, candidate_label,
-                           clean_text, is_english, load_terms, singular)
-from kg.extract.lexicon import load_lexicon
 from kg.errors import InputError
+from kg.extract.candidates import (
+    assign_candidates,
+    candidate_key,
+    candidate_label,
+    clean_text,
+    is_english,
+    load_terms,
+    singular,
+)
+from kg.extract.lexicon import load_lexicon
+from kg.extract.pipeline import align_streamed, link_entries
 from kg.graph.pipeline import build_graph_quads
-from kg.terms.iris import mint_iri
-from kg.model import Entry, Extraction
-from kg.terms.namespaces import KG
+from kg.graph.quads import build_quads
 from kg.graph.shacl import to_rdflib
+from kg.model import Entry, Extraction
+from kg.terms.iris import mint_iri
+from kg.terms.namespaces import KG
 
 # --- the normaliser, on phrases written for this test ---------------------------------
 
@@ -185,8 +192,8 @@ def silent(build_releases, corpus_dir, tmp_path_factory):
     """(store path, pairs, translations): three releases built with no vocabulary features."""
     from kg import config
     from kg.extract.extractor import Extractor
-    from kg.graph.pipeline import read_pairs
     from kg.extract.pairing import pair_translations
+    from kg.graph.pipeline import read_pairs
     from kg.terms.vocabulary import load_vocabulary
 
     d = tmp_path_factory.mktemp("silent-vocabulary")

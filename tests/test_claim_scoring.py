@@ -8,15 +8,20 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SHARED
 
 from kg.errors import InputError
-from kg.extract.claim_scoring import (ClaimReport, derived_claims, is_claim_gold, normalise_subject,
-                                      read_claim_gold, score_claims)
+from kg.extract.claim_scoring import (
+    ClaimReport,
+    derived_claims,
+    is_claim_gold,
+    normalise_subject,
+    read_claim_gold,
+    score_claims,
+)
 from kg.extract.evaluation import evaluate_claims
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_records
-
-from conftest import SHARED
 
 CLAIM_GOLD = SHARED / "gold" / "claims_dev.jsonl"
 REFERENCE = SHARED / "gold" / "claims_score.py"

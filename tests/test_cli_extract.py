@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg import cli
-from kg.parse import markdown as parsing
 from kg.cli import main
 from kg.extract.extractor import record_of
 from kg.extract.records import EXTRACTION_KEYS, FIRST_KEYS
+from kg.parse import markdown as parsing
 
 PROJECT = Path(__file__).resolve().parent.parent
 

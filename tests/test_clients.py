@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 import rdflib
+from kgserver import EX, N_ITEMS, fixture_store, kg_serve
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
-
-from kgserver import EX, N_ITEMS, fixture_store, kg_serve
 
 SELECT = f"PREFIX ex: <{EX}> SELECT ?s ?n WHERE {{ ?s ex:n ?n }} ORDER BY ?n"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.parse import corpus
 from kg.errors import EncodingError, InputError
+from kg.parse import corpus
 
 
 def _write(path: Path, data: bytes | str) -> Path:
@@ -125,6 +125,7 @@ def test_component_of(source, component):
 def test_component_table_agrees_with_the_vocabulary():
     """ontology/components.json restates kg:docsPath of the products: keep the two in sync."""
     import rdflib
+
     from kg import config
     g = rdflib.Graph().parse(config.ONTOLOGY_DIR / "vocabulary.ttl")
     q = """SELECT ?path ?label WHERE { ?p <https://w3id.org/mindspore-kg/ontology#docsPath> ?path ;

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import rdflib
+from kgserver import EX, N_ITEMS, fixture_store
 
 from kg import formats as fmts
 from kg.errors import InputError, NotAcceptable
-from kgserver import EX, N_ITEMS, fixture_store
 
 SELECT = f"PREFIX ex: <{EX}> SELECT ?s ?n WHERE {{ ?s ex:n ?n }} ORDER BY ?n"
 CONSTRUCT = f"PREFIX ex: <{EX}> CONSTRUCT {{ ?s ex:n ?n }} WHERE {{ ?s ex:n ?n }}"

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.extract.evaluation import check_thresholds, evaluate, read_gold
 from kg.errors import InputError
+from kg.extract.evaluation import check_thresholds, evaluate, read_gold
 
 FIXTURE = Path(__file__).parent / "data" / "extraction"
 

@@ -16,19 +16,19 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+import fixture_graph
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-import fixture_graph
 from kg.errors import InputError
-from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
-from kg.export.projection import list_releases, project_graph
 from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
-from kg.terms.iris import mint_iri
+from kg.export.projection import list_releases, project_graph
+from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
 from kg.store import build_store_atomically, load_file, rdf_format
+from kg.terms.iris import mint_iri
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "data" / "export_fixture.ttl"

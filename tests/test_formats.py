@@ -8,15 +8,15 @@ from collections import Counter
 from pathlib import Path
 
 import click
+import fixture_graph
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-
-import fixture_graph
 from conftest import PROJECT
+
 from kg import formats
-from kg.export import writers as export
 from kg.cli import main
+from kg.export import writers as export
 from kg.query.serializers import RESULT_WRITERS, serialize
 from kg.store import build_store_atomically, rdf_format
 

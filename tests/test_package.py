@@ -19,8 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT
+
 from kg import config
 
 PIP = [sys.executable, "-m", "pip"]
@@ -146,7 +146,7 @@ def test_the_app_serves_its_pages_from_the_installed_copy(installed):
     out = json.loads(_run([sys.executable, "-c", APP_CHECK, str(store), *PAGES],
                           cwd=run_dir, env=env).stdout)
     assert Path(out.pop("kg")).is_relative_to(site)
-    for path, (status, mimetype, _) in out.items():
+    for path, (status, _mimetype, _) in out.items():
         assert status == 200, (path, status, out[path][2][:500])
     assert out["/"][1] == "text/html"
     assert "graph mode" in out["/features/graph-mode"][2]

@@ -8,11 +8,11 @@ import re
 from urllib.parse import quote, unquote
 
 import pytest
-from lxml import html as lhtml
-
 from conftest import RELEASES
-from kg.lookup.documents import feature_id
+from lxml import html as lhtml
 from pages_support import PREFIXES, select, statement_cells
+
+from kg.lookup.documents import feature_id
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from kg.errors import EncodingError
 from kg.parse import corpus
 from kg.parse import markdown as parsing
-from kg.errors import EncodingError
 
 # ---------------------------------------------------------------- whole corpus
 

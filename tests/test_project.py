@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from conftest import PROJECT
+
 from kg.cli import main
 
 HEAVY = ("flask", "spacy", "rdflib", "pyoxigraph", "networkx", "pyshacl", "markdown_it", "lxml")

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from kgserver import kg_load, kg_serve
 
 

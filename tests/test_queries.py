@@ -7,15 +7,14 @@ when the `full_store` fixture is available.
 from __future__ import annotations
 
 import re
+
+import fixture_graph
 import pyoxigraph as ox
 import pytest
 
 from kg.errors import InputError, NotFound, QueryError
+from kg.query.catalogue import CatalogueError, load_catalogue, parse_named_query, run_named, solutions_to_dicts, to_term
 from kg.terms.iris import mint_iri
-from kg.query.catalogue import (CatalogueError, load_catalogue, parse_named_query, run_named,
-                        solutions_to_dicts, to_term)
-
-import fixture_graph
 
 CATALOGUE = load_catalogue()
 NAMES = [q.name for q in CATALOGUE]

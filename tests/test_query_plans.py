@@ -9,15 +9,14 @@ answers equal those of reference queries written with the path.
 """
 from __future__ import annotations
 
+import fixture_graph
 import pyoxigraph as ox
 import pytest
 
 from kg import config
 from kg.errors import QueryError
-from kg.terms.iris import mint_iri
 from kg.query.catalogue import load_catalogue, run_named, solutions_to_dicts
-
-import fixture_graph
+from kg.terms.iris import mint_iri
 
 CATALOGUE = load_catalogue()
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -196,8 +195,8 @@ def fixture_path(tmp_path_factory):
 
 
 def test_workers_send_the_rows_a_store_gives(fixture_path):
-    from kg.query.runner import QueryRunner
     from kg.lookup.documents import pool_runner, store_runner
+    from kg.query.runner import QueryRunner
     from kg.store import open_store
 
     q = CATALOGUE.get("feature_statements")

@@ -13,12 +13,11 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
+from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
 
 from kg.errors import QueryError
 from kg.query.guard import check_query
 from kg.store import load_files
-from kgserver import EX, N_ITEMS, RUNAWAY, fixture_store, kg_serve, serve_fails, write_fixture
-
 
 
 @pytest.fixture(scope="module")

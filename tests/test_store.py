@@ -5,13 +5,13 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from kgserver import EX, N_ITEMS, kg_load, write_fixture
 
 from kg.errors import InputError, StoreError
 from kg.store import build_store_atomically, load_files, open_store
-from kgserver import EX, N_ITEMS, kg_load, write_fixture
 
 G = ox.NamedNode(EX + "g")
-S, P, O = (ox.NamedNode(EX + x) for x in ("s", "p", "o"))
+S, P, OBJ = (ox.NamedNode(EX + x) for x in ("s", "p", "o"))
 
 SAMPLES = {  # the same one statement in every syntax kg load reads; quads in graph ex:g
     "ttl": f"<{EX}s> <{EX}p> <{EX}o> .\n",
@@ -34,7 +34,7 @@ def test_every_syntax_loads_and_named_graphs_are_kept(tmp_path, ext):
     f.write_text(SAMPLES[ext], encoding="utf-8")
     assert load_files([f], tmp_path / "store") == 1
     graph = G if ext in ("nq", "trig") else ox.DefaultGraph()
-    assert quads(tmp_path / "store") == {ox.Quad(S, P, O, graph)}
+    assert quads(tmp_path / "store") == {ox.Quad(S, P, OBJ, graph)}
 
 
 def test_fixture_dataset_round_trip(tmp_path):
@@ -55,7 +55,7 @@ def test_bad_file_names_file_and_line_and_keeps_previous_store(tmp_path):
         load_files([good, bad], tmp_path / "store")
     assert e.value.path == str(bad) and e.value.line == 2
     assert "bad.ttl:2" in str(e.value)
-    assert quads(tmp_path / "store") == {ox.Quad(S, P, O, ox.DefaultGraph())}
+    assert quads(tmp_path / "store") == {ox.Quad(S, P, OBJ, ox.DefaultGraph())}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
 
 
@@ -71,7 +71,7 @@ def test_unknown_extension_and_missing_file_are_refused_before_building(tmp_path
 
 def test_failed_fill_leaves_previous_store_readable(tmp_path):
     target = tmp_path / "store"
-    build_store_atomically(target, lambda s: s.add(ox.Quad(S, P, O)))
+    build_store_atomically(target, lambda s: s.add(ox.Quad(S, P, OBJ)))
     reader = open_store(target)  # a server reading while the rebuild fails
 
     def broken(store):
@@ -79,7 +79,7 @@ def test_failed_fill_leaves_previous_store_readable(tmp_path):
         raise RuntimeError("extraction crashed")
     with pytest.raises(RuntimeError):
         build_store_atomically(target, broken)
-    assert quads(target) == {ox.Quad(S, P, O, ox.DefaultGraph())}
+    assert quads(target) == {ox.Quad(S, P, OBJ, ox.DefaultGraph())}
     assert len(reader) == 1
     build_store_atomically(target, lambda s: s.add(ox.Quad(S, P, ox.Literal("v2"))))
     assert quads(target) == {ox.Quad(S, P, ox.Literal("v2"), ox.DefaultGraph())}

@@ -8,12 +8,12 @@ from collections import defaultdict
 import pytest
 from click.testing import CliRunner
 
-from kg.parse.identity import normalise_question, page_key
 from kg.cli import main
 from kg.errors import CheckFailed, InputError
 from kg.graph.pipeline import build_store
-from kg.terms.iris import mint_iri
+from kg.parse.identity import normalise_question, page_key
 from kg.store import open_store
+from kg.terms.iris import mint_iri
 
 PREFIX = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
 PREFIX schema: <http://schema.org/>
@@ -221,6 +221,7 @@ def test_cli_build_writes_files_that_validate(examples_dir, tmp_path, fmt):
     assert CliRunner().invoke(main, ["build", str(examples_dir), "--root", str(examples_dir),
                                      "-o", str(store)]).exit_code == 0
     import pyoxigraph as ox
+
     from kg.store import rdf_format_for
     from_file = set(ox.parse(path=str(out), format=rdf_format_for(out)))
     assert quads_of(store) == from_file

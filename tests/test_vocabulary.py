@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import InputError
-from kg.terms.iris import slugify
 from kg.extract.matching import build_matcher
+from kg.terms.iris import slugify
 from kg.terms.vocabulary import DEFAULT_BASE, load_vocabulary, phrase_patterns
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -249,7 +248,7 @@ def _add_doc_url_counts(store, G, keep) -> None:
 def _finish(G: nx.DiGraph, by_order: dict[int, Release], dynamic: bool, style: dict) -> None:
     """Releases, spells, dynamic values, colours, sizes and positions."""
     name = {o: r.notation for o, r in by_order.items()}
-    for u, v, e in G.edges(data=True):
+    for _u, _v, e in G.edges(data=True):
         counts = e.pop("orders", {})
         orders = sorted(counts)
         e.setdefault("statements", 0)

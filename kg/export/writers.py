@@ -2,8 +2,8 @@
 
 The formats are rows of the one registry, kg.formats (kind "network" or "graph", named by
 their file extension); `FORMATS` here is its export view, read by the `kg export` command and
-the `/export/graph.<ext>` endpoint. Graph formats write the networkx projection of kg.export.projection; RDF formats dump the
-store itself (optionally one release, one language).
+the `/export/graph.<ext>` endpoint. Graph formats write the networkx projection of
+kg.export.projection; RDF formats dump the store itself (optionally one release, one language).
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from kg.formats import EXPORT_FORMATS, Format
 from kg.query.releases import find_release, list_releases
 from kg.store import load_file, open_store, serialize_rdf
 from kg.terms.iris import prefix_map
-
 
 # the export formats, by file extension: a view of the one registry (kg.formats)
 FORMATS: dict[str, Format] = EXPORT_FORMATS

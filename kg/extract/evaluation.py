@@ -9,14 +9,12 @@ hardware only, without corpus text): they are scored over the lines that have th
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import CheckFailed, InputError
-from kg.extract.claim_scoring import (ClaimReport, derived_claims, read_claim_gold, read_judgements,
-                                      score_claims)
+from kg.extract.claim_scoring import ClaimReport, derived_claims, read_claim_gold, read_judgements, score_claims
 from kg.extract.clauses import STATUSES
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, extract_records

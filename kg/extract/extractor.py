@@ -32,11 +32,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from kg.parse.blocks import code_spans
 from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
-from kg.model import Entry, Evidence, Extraction
 from kg.extract.matching import blank_pipelines, build_matcher
+from kg.model import Entry, Evidence, Extraction
+from kg.parse.blocks import code_spans
 from kg.terms.vocabulary import Vocabulary, load_vocabulary
 
 LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
@@ -231,7 +231,8 @@ class Extractor:
     @staticmethod
     def _sentence_status(s: Sentence, strong_only: bool) -> str | None:
         """The sentence's claim: its first clause with a status cue, turned planned by a later
-        planned clause ("暂不支持，但正在设计"; "supports A, B is under development") and partial by a later restriction of a support."""
+        planned clause ("暂不支持，但正在设计"; "supports A, B is under development") and partial by a later
+        restriction of a support."""
         sts = [cl.status(strong_only) for cl in s.clauses if not cl.foreign]
         sts = [x for x in sts if x]
         if not sts:
@@ -247,9 +248,10 @@ class Extractor:
         """Clear the cues of clauses about another subject than the question's (not for yes/no
         questions, whose answer is about what they ask by construction)."""
         q_terms = self.lexicon.terms(question, lang)
-        if lang == "zh" and not any(_CJK.search(t) for t in self.lexicon.terms(self.lexicon.masked(question, lang), lang)):
+        question_terms = self.lexicon.terms(self.lexicon.masked(question, lang), lang)
+        if lang == "zh" and not any(_CJK.search(t) for t in question_terms):
             return      # the question's subject is a quoted message in English: no terms to compare with
-        if not self.lexicon.terms(self.lexicon.masked(question, lang), lang) - self.lexicon.problem_words[lang]:
+        if not question_terms - self.lexicon.problem_words[lang]:
             return      # "What can I do if <message> is reported?": only the message names a subject
         hw = [(a, b) for a, b, iri in a_mentions if self.concepts[iri].scheme == "hardware"]
         asked = {iri for _, _, iri in q_mentions}

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from kg import config
+from kg.errors import InputError
 from kg.extract.candidates import candidate_label, clean_text
 from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
-from kg.errors import InputError
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"

@@ -70,7 +70,7 @@ def align_streamed(pairs: Iterable[Pair]) -> Iterator[Pair]:
         if twins and any(ex.candidates for _, ex in held):
             both = twins + held
             assignment = link_entries(both).candidates
-            for k, (entry, ex) in enumerate(held, start=len(twins)):
+            for k, (_entry, ex) in enumerate(held, start=len(twins)):
                 _rename_candidates(ex, assignment.keys[k], assignment)
         yield from held
         held.clear()

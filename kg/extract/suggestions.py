@@ -32,7 +32,7 @@ def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count:
             g["forms"][cand] += 1
             g["example"] = g["example"] or f"{entry.source}#{entry.n}"
     rows = []
-    for key, g in groups.items():
+    for g in groups.values():
         if g["entries"] < min_count:
             continue
         form = max(g["forms"].items(), key=lambda kv: (kv[1], kv[0]))[0]

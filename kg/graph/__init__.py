@@ -1,1 +1,2 @@
-"""Graph stage: entries + facts -> quads, the build pipeline behind `kg build`, SHACL validation."""
+"""Graph stage: entries + facts -> quads, the build pipeline behind `kg build`, SHACL validation.
+"""

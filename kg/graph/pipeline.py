@@ -15,8 +15,8 @@ from typing import Callable, Iterable, Sequence
 from kg.errors import InputError
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, link_entries
-from kg.graph.quads import build_quads
 from kg.formats import Format, rdf_exports
+from kg.graph.quads import build_quads
 from kg.graph.shacl import check_graph, to_rdflib
 from kg.model import Entry, Extraction
 from kg.parse.identity import read_title

@@ -14,14 +14,14 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.extract.pipeline import Links
 from kg.extract.candidates import preferred_labels
+from kg.extract.pipeline import Links
 from kg.model import LANGUAGES, Entry, Extraction
 from kg.parse.identity import normalise_question, page_key
 from kg.terms.iris import mint_iri
 from kg.terms.namespaces import KG
-from kg.terms.prefixes import PREFIXES
 from kg.terms.ontology import known_concepts, release_orders
+from kg.terms.prefixes import PREFIXES
 
 
 def _ns(prefix: str):

@@ -1,1 +1,3 @@
-"""Lookups: Flask-free documents that the REST API and the pages show, with their own .rq files (queries/)."""
+"""Lookups: Flask-free documents that the REST API and the pages show, with their own .rq files
+(queries/).
+"""

@@ -17,9 +17,8 @@ from typing import Callable, Mapping
 from kg import config
 from kg.errors import InputError, NotFound
 from kg.model import LANGUAGES
+from kg.query.catalogue import Catalogue, NamedQuery, load_catalogue, run_named, solutions_to_dicts, to_term
 from kg.terms.iris import mint_iri
-from kg.query.catalogue import (Catalogue, NamedQuery, load_catalogue, run_named,
-                                solutions_to_dicts, to_term)
 
 # parameter -> vocabulary scheme whose notations it accepts
 SCHEMES = {"hardware": "hardware", "status": "statuses", "release": "releases"}

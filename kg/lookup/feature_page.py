@@ -9,10 +9,21 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
-from kg.terms.iris import mint_iri
-from kg.lookup.pages import (OVERALL, STATUS_ORDER, _run, check_lang, check_release, display_label,
-                         excerpt, hardware_columns, local_id, release_names, status_class)
+from kg.lookup.pages import (
+    OVERALL,
+    STATUS_ORDER,
+    _run,
+    check_lang,
+    check_release,
+    display_label,
+    excerpt,
+    hardware_columns,
+    local_id,
+    release_names,
+    status_class,
+)
 from kg.query.catalogue import to_term
+from kg.terms.iris import mint_iri
 
 # graph legend and colours (kg/static/graph.js reads them from the page's data)
 NODE_TYPES = {  # node type -> (legend, colour)

@@ -17,8 +17,8 @@ from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, NotFound
-from kg.model import LANGUAGES
 from kg.lookup.documents import feature_id as local_id
+from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
 
 PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -186,9 +186,9 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
                                                    "label": cell["label"], "cells": {}})
         row["cells"][hw] = cell
     n = 0
-    for product, rows in groups.items():
+    for rows in groups.values():
         for row in rows.values():
-            for hw, cell in row["cells"].items():
+            for cell in row["cells"].values():
                 n += 1
                 cell["anchor"] = f"ev-{n}"
     if before is not None:

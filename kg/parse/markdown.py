@@ -16,10 +16,9 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from markdown_it import MarkdownIt
 
-from kg.parse import corpus
-from kg.parse import plaintext
 from kg.errors import KgError
 from kg.model import Entry
+from kg.parse import corpus, plaintext
 
 _Q_RE = re.compile(r"^\s*Q\s*[:：]\s*")
 _Q_TYPO_RE = re.compile(r"^\s*Q\s+(?=\S)")

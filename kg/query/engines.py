@@ -6,7 +6,6 @@ write either engine's answer. rdflib is here as the benchmark baseline only.
 from __future__ import annotations
 
 import os
-
 import re
 
 import pyoxigraph as ox
@@ -15,7 +14,6 @@ from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
 from kg.store import open_store
 from kg.terms.iris import prefix_map
-
 
 
 def _syntax_error(e: SyntaxError) -> QueryError:

@@ -28,11 +28,12 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Mapping
 
 from kg import config
 from kg import formats as fmts
-from kg.query.cache import AnswerCache
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
+from kg.query.cache import AnswerCache
 from kg.query.catalogue import load_catalogue, prepare
 from kg.query.guard import check_query
 

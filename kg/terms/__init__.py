@@ -1,1 +1,3 @@
-"""Terms: the generated ontology namespace, the one IRI minter, and readers of the ontology and the SKOS vocabulary."""
+"""Terms: the generated ontology namespace, the one IRI minter, and readers of the ontology and the
+SKOS vocabulary.
+"""

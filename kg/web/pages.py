@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, abort, current_app, render_template, request, send_from_directory,
-                   url_for)
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 
 from kg import __version__, config
 from kg import formats as fmts

@@ -14,8 +14,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from kgserver import kg_serve  # noqa: E402
 from _measure import full_store  # noqa: E402  (the store another row built, or builds it)
+from kgserver import kg_serve  # noqa: E402
 
 HTML = {"Accept": "text/html"}
 PAGES = ["/", "/matrix", "/matrix?release=master&lang=zh&compare=r1.2", "/graph",
