@@ -95,30 +95,36 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
 
 # --- evaluation and vocabulary ---------------------------------------------
 
+# `kg eval` thresholds: option -> what falls below it (exit 1)
+EVAL_THRESHOLDS = (
+    ("--min-status-accuracy", "the status accuracy of a language"),
+    ("--min-hardware-f1", "the (entry, hardware, status) F1"),
+    ("--min-url-rate", "the URL exact-match rate"),
+    ("--min-found", "the share of gold entries found"),
+    ("--min-claim-precision", "the claim precision (claim gold)"),
+    ("--min-claim-recall", "the claim recall (claim gold)"),
+    ("--min-negative-precision", "the unsupported/planned claim precision (claim gold)"),
+)
+
+
+def _thresholds(command):
+    for option, what in reversed(EVAL_THRESHOLDS):
+        command = click.option(option, type=float, default=0.0, show_default=True,
+                               help=f"exit 1 when {what} is below this")(command)
+    return command
+
+
 @main.command("eval")
 @click.argument("gold", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--root", required=True, type=click.Path(file_okay=False, path_type=str),
               help="folder the gold records' `source` paths are relative to")
-@click.option("--min-status-accuracy", type=float, default=0.0, show_default=True,
-              help="exit 1 when the status accuracy of a language is below this")
-@click.option("--min-hardware-f1", type=float, default=0.0, show_default=True,
-              help="exit 1 when the (entry, hardware, status) F1 is below this")
-@click.option("--min-url-rate", type=float, default=0.0, show_default=True,
-              help="exit 1 when the URL exact-match rate is below this")
-@click.option("--min-found", type=float, default=0.0, show_default=True,
-              help="exit 1 when the share of gold entries found is below this")
+@_thresholds
 @click.option("--judged", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="claim gold: JSONL of subject pairs a reader judged {gold, pred, same}")
-@click.option("--min-claim-precision", type=float, default=0.0, show_default=True,
-              help="claim gold: exit 1 when the claim precision is below this")
-@click.option("--min-claim-recall", type=float, default=0.0, show_default=True,
-              help="claim gold: exit 1 when the claim recall is below this")
-@click.option("--min-negative-precision", type=float, default=0.0, show_default=True,
-              help="claim gold: exit 1 when the unsupported/planned claim precision is below this")
 @click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
 @click.option("--no-mismatches", is_flag=True, help="do not list the mismatching entries")
-def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min_found, judged,
-             min_claim_precision, min_claim_recall, min_negative_precision, as_json, no_mismatches):
+def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min_found,
+             min_claim_precision, min_claim_recall, min_negative_precision, judged, as_json, no_mismatches):
     """Run the extraction on the files of GOLD (JSONL) and score it against GOLD.
 
     GOLD holds entry labels (status, hardware: shared/gold/GUIDELINES.md) or claims
