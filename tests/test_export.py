@@ -28,6 +28,7 @@ from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
 from kg.export.projection import list_releases, project_graph
 from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
 from kg.store import build_store_atomically, load_file, rdf_format
+from kg.terms.colours import colour_table, rgb
 from kg.terms.iris import mint_iri
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -102,7 +103,7 @@ def test_one_edge_per_pair_whose_status_changes_over_time(store, order):
                                   ("partial", order["r1.2"], order["r1.2"]),
                                   ("supported", order["r2.0"], order["r2.0"])]
     assert e["spells"] == [(order["r1.0"], order["r1.2"]), (order["r2.0"], order["r2.0"])]
-    assert e["status"] == "supported" and e["color"] == (46, 160, 67)
+    assert e["status"] == "supported" and e["color"] == rgb(colour_table()["statuses"]["supported"]["colour"])
     assert e["statements"] == 6 and e["first_release"] == "r1.0" and e["last_release"] == "r2.0"
     assert e["doc_url_count"] == 3      # distinct URLs of the answers behind the statements
     # a gap: stated in r1.1 and r2.0 only -> two spells
@@ -254,7 +255,8 @@ def test_dynamic_status_reads_back_as_values_over_time(gexf_files, order):
         ("partial", order["r1.2"], order["r1.2"]), ("supported", order["r2.0"], order["r2.0"])]
     assert e["spells"] == [(order["r1.0"], order["r1.2"]), (order["r2.0"], order["r2.0"])]
     assert back.nodes[F("mixed-precision")]["type"] == "feature"
-    assert back.nodes[F("mixed-precision")]["viz"]["color"] == {"r": 142, "g": 68, "b": 173, "a": 1.0}
+    r, g, b = rgb(colour_table()["kinds"]["feature"]["colour"])  # the one colour table's
+    assert back.nodes[F("mixed-precision")]["viz"]["color"] == {"r": r, "g": g, "b": b, "a": 1.0}
 
 
 def test_gexf_parses_with_graphology(gexf_files, conformance_dir):
@@ -521,3 +523,12 @@ def test_real_filtered_rdf_export_is_a_valid_subset(real_store, tmp_path, option
     total = len(list(real_store.quads_for_pattern(
         None, ox.NamedNode("http://schema.org/text"), None)))
     assert len(rows) < total
+
+
+def test_the_graph_page_and_the_gexf_draw_with_one_colour_table():
+    from kg.export.projection import KIND_RGB, STATUS_RGB
+    from kg.lookup.feature_page import EDGE_COLOURS, NODE_TYPES
+    for status, rgb_value in STATUS_RGB.items():
+        assert rgb(EDGE_COLOURS[status][1]) == rgb_value, status
+    for kind, (_, colour) in NODE_TYPES.items():
+        assert rgb(colour) == KIND_RGB[kind], kind

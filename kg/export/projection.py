@@ -22,6 +22,7 @@ from kg.errors import InputError
 from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
 from kg.query.releases import Release, find_release, list_releases
+from kg.terms.colours import colour_table, rgb
 
 DATA_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -46,6 +47,12 @@ EDGE_ATTRIBUTES = [
     ("doc_url_count", "integer", False),
     ("status_history", "string", False),  # "r1.0:unsupported r1.1:planned ..." for static readers
 ]
+
+
+# colours of the one table (kg/terms/colours.json) as GEXF's RGB
+STATUS_RGB = {k: rgb(v["colour"]) for k, v in colour_table()["statuses"].items() if k != "mixed"}
+KIND_RGB = {k: rgb(v["colour"]) for k, v in colour_table()["kinds"].items()}
+RELATION_RGB = {k: rgb(v["colour"]) for k, v in colour_table()["relations"].items()}
 
 
 @lru_cache(maxsize=None)
@@ -193,7 +200,7 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
     support: dict[tuple[str, str], dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for row in select(store, "support"):
         order, status = _value(row["order"]), _value(row["status"])
-        if order in keep and status in style["status_colors"]:
+        if order in keep and status in STATUS_RGB:
             support[(row["feature"].value, row["hardware"].value)][order][status] += _value(row["n"])
     for (f, h), per_order in support.items():
         add_node(f, "feature", candidate=f in candidates, orders=set())["orders"].update(per_order)
@@ -262,9 +269,9 @@ def _finish(G: nx.DiGraph, by_order: dict[int, Release], dynamic: bool, style: d
         if statuses:
             e["status_spells"] = value_runs(statuses)
             e["status_history"] = " ".join(f"{name[o]}:{s}" for o, s in sorted(statuses.items()))
-            e["color"] = tuple(style["status_colors"][e["status"]])
+            e["color"] = STATUS_RGB[e["status"]]
         else:
-            e["color"] = tuple(style["relation_colors"].get(e["relation"], (128, 128, 128)))
+            e["color"] = RELATION_RGB.get(e["relation"], (128, 128, 128))
         if not dynamic:
             e.pop("release_spells", None)
             e.pop("status_spells", None)
@@ -274,7 +281,7 @@ def _finish(G: nx.DiGraph, by_order: dict[int, Release], dynamic: bool, style: d
             d["release"], d["last_release"] = name[orders[0]], name[orders[-1]]
         d["spells"] = runs(orders) if dynamic and d["type"] in ("feature", "entry", "release") else []
         kind = "candidate" if d.get("candidate") else d["type"]
-        d["color"] = tuple(style["node_colors"][kind])
+        d["color"] = KIND_RGB[kind]
         size = style["node_size"]
         d["size"] = size["base"] + size["per_sqrt_degree"] * math.sqrt(G.degree(n))
     _place(G, style["rings"])

@@ -23,22 +23,14 @@ from kg.lookup.pages import (
     status_class,
 )
 from kg.query.catalogue import to_term
+from kg.terms.colours import legend
 from kg.terms.iris import mint_iri
 
-# graph legend and colours (kg/static/graph.js reads them from the page's data)
-NODE_TYPES = {  # node type -> (legend, colour)
-    "feature": ("feature (vocabulary)", "#1f5fbf"),
-    "candidate": ("candidate feature", "#9a6700"),
-    "hardware": ("hardware", "#222222"),
-}
-EDGE_COLOURS = {  # edge status -> (legend, colour)
-    "supported": ("supported", "#1e8a3e"),
-    "partial": ("partially supported", "#c79100"),
-    "planned": ("planned", "#2f6fde"),
-    "unsupported": ("unsupported", "#c62834"),
-    "mixed": ("entries disagree", "#7b3fc4"),
-    "broader": ("narrower hardware of", "#9a9a9a"),
-}
+# graph legend and colours (kg/web/static/graph.js reads them from the page's data), from the
+# one colour table (kg/terms/colours.json)
+NODE_TYPES = legend("kinds", ("feature", "candidate", "hardware"))  # node type -> (legend, colour)
+EDGE_COLOURS = {**legend("statuses", ("supported", "partial", "planned", "unsupported", "mixed")),
+                "broader": legend("relations", ("narrower",))["narrower"]}  # edge status -> (legend, colour)
 
 
 def _sort_status(statuses) -> list[str]:
