@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg import config
 from kg.errors import InputError
+from kg.terms.iris import rebase_iri
 from kg.terms.namespaces import KG
 from kg.terms.prefixes import PREFIXES
 
@@ -25,11 +26,8 @@ def ontology_paths() -> list[Path]:
 
 
 def _rebase(term, base: str):
-    if isinstance(term, ox.NamedNode):
-        v = term.value
-        if v.startswith(DEFAULT_BASE) and not v.startswith(PREFIXES["kg"]):
-            return ox.NamedNode(base + v[len(DEFAULT_BASE):])
-    return term
+    """An IRI of the shipped Turtle under `base` (kg.terms.iris.rebase_iri); other terms as they are."""
+    return ox.NamedNode(rebase_iri(term.value, base)) if isinstance(term, ox.NamedNode) else term
 
 
 def read_turtle(path: Path, base: str | None = None) -> list[ox.Quad]:
