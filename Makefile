@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test bench clean
+.PHONY: help install run test lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -30,6 +30,10 @@ run: install  ## build the graph from CORPUS (default: examples/faq) into STORE 
 
 test: install  ## run the test suite (needs ../shared beside the checkout)
 	$(BIN)/python -m pytest -q
+
+lint: install  ## check the layer contracts (import-linter, .importlinter) and the code (ruff, ruff.toml)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
 
 bench: install  ## run the benchmarks on the full corpus and print a table
 	$(BIN)/python tests/bench.py
