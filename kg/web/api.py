@@ -12,10 +12,10 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from kg import __version__
-from kg.errors import InputError
+from kg.web.arguments import single_args
 from kg.web.state import get_state
 
 OPENAPI_PATH = Path(__file__).resolve().parent / "static" / "openapi.json"
@@ -29,25 +29,6 @@ def openapi_document() -> dict:
     doc = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
     doc["info"]["version"] = __version__
     return doc
-
-
-def get_lookups():
-    """The Lookups of the running app, over its query runner (worker processes, timeout,
-    result cap), made once by create_app."""
-    return get_state().lookups
-
-
-def _args(*allowed: str) -> dict[str, str]:
-    """The query-string parameters, refusing unknown or repeated ones (400, named)."""
-    out = {}
-    for key in request.args:
-        if key not in allowed:
-            raise InputError(f"unknown parameter {key!r} (parameters: {', '.join(allowed)})")
-        values = request.args.getlist(key)
-        if len(values) > 1:
-            raise InputError(f"parameter {key!r} given {len(values)} times; give it once")
-        out[key] = values[0]
-    return out
 
 
 def _answer(view: str, args: dict, compute) -> Response:
@@ -73,8 +54,8 @@ def _answer(view: str, args: dict, compute) -> Response:
 
 @bp.get("/api/features")
 def features():
-    a = _args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence")
-    return _answer("features", a, lambda: _with_next(get_lookups().features(**a), a))
+    a = single_args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence")
+    return _answer("features", a, lambda: _with_next(get_state().lookups.features(**a), a))
 
 
 def _with_next(doc: dict, args: dict) -> dict:
@@ -86,26 +67,26 @@ def _with_next(doc: dict, args: dict) -> dict:
 
 @bp.get("/api/features/<path:fid>")
 def feature(fid: str):
-    a = _args("lang")
-    return _answer("feature", {**a, "id": fid}, lambda: get_lookups().feature(fid, **a))
+    a = single_args("lang")
+    return _answer("feature", {**a, "id": fid}, lambda: get_state().lookups.feature(fid, **a))
 
 
 @bp.get("/api/hardware")
 def hardware():
-    a = _args("lang")
-    return _answer("hardware", a, lambda: get_lookups().hardware(**a))
+    a = single_args("lang")
+    return _answer("hardware", a, lambda: get_state().lookups.hardware(**a))
 
 
 @bp.get("/api/releases")
 def releases():
-    a = _args("lang")
-    return _answer("releases", a, lambda: get_lookups().releases(**a))
+    a = single_args("lang")
+    return _answer("releases", a, lambda: get_state().lookups.releases(**a))
 
 
 @bp.get("/api/entries")
 def entries():
-    a = _args("source", "page", "release")
-    return _answer("entries", a, lambda: get_lookups().entries(**a))
+    a = single_args("source", "page", "release")
+    return _answer("entries", a, lambda: get_state().lookups.entries(**a))
 
 
 @bp.get("/openapi.json")

@@ -3,7 +3,8 @@
 `create_app(config)` takes a dict whose keys are the names of kg.config settings
 (`query_timeout`, `max_results`, `max_body`, `workers`, `cache_mb`, `allow_update`,
 `update_token`) plus `store` (the store directory), `engine` ("oxigraph" or
-"rdflib") and `isolate_network`; anything missing comes from kg.config. The
+"rdflib"), `isolate_network` and `queries_dir` (the named queries of /queries, the console
+and /api/*; default: the project's queries/); anything missing comes from kg.config. The
 app's state (kg.web.state.KgState: runner, catalogue, lookups, settings) lives in
 `app.extensions["kg"]`; a test may pass a ready runner as `config["runner"]`.
 """

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from kg.errors import InputError
+from kg.web.arguments import single_args
 from kg.web.responses import answer_response
 from kg.web.state import get_state
 
 bp = Blueprint("queries", __name__)
 
 
-def get_catalogue():
-    """The app's named-query catalogue (loaded once, by create_app)."""
-    return get_state().catalogue
-
-
 @bp.get("/queries")
 def list_queries():
     items = []
-    for q in get_catalogue():
+    for q in get_state().catalogue:
         d = q.to_dict()
         d["url"] = url_for("queries.run_query", name=q.name)
         d["source"] = url_for("queries.query_source", name=q.name)
@@ -34,19 +29,14 @@ def list_queries():
 
 @bp.get("/queries/<name>.rq")
 def query_source(name: str):
-    q = get_catalogue().get(name)
+    q = get_state().catalogue.get(name)
     return Response(q.text, content_type="application/sparql-query; charset=utf-8")
 
 
 @bp.get("/queries/<name>")
 def run_query(name: str):
-    query = get_catalogue().get(name)
-    values = {}
-    for key in request.args:
-        got = request.args.getlist(key)
-        if len(got) > 1:
-            raise InputError(f"parameter {key!r} given {len(got)} times; give it once")
-        values[key] = got[0]
+    query = get_state().catalogue.get(name)
+    values = single_args()
     override = values.pop("format", None)
     substitutions = query.bind(values)
     runner = get_state().runner

@@ -190,7 +190,7 @@ def console():
 def run_console_query(text: str, substitutions: dict | None = None) -> dict:
     """Run a query for the console: {form, variables, rows, boolean, text, truncated, seconds}."""
     answer = get_state().runner.query(text, format="json", base_iri=request.base_url,
-                          substitutions=substitutions)
+                                      substitutions=substitutions)
     out = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds,
            "variables": [], "rows": [], "boolean": None, "text": None}
     if answer.form in ("CONSTRUCT", "DESCRIBE"):

@@ -29,10 +29,6 @@ DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
-def runner():
-    return get_state().runner
-
-
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise QueryError(f"the request carries {len(values)} `{name}` parameters; send exactly one")
@@ -97,11 +93,12 @@ def sparql() -> Response:
         return _service_description(accept, override)
     if not query.strip():
         raise QueryError("empty query")
-    answer = runner().query(
+    runner = get_state().runner
+    answer = runner.query(
         query, accept=accept, format=override, base_iri=request.base_url,
         default_graphs=params.get("default-graph-uri") if _has_dataset(params) else None,
         named_graphs=params.get("named-graph-uri") if _has_dataset(params) else None)
-    return answer_response(answer, runner())
+    return answer_response(answer, runner)
 
 
 def _has_dataset(params: dict) -> bool:
@@ -119,14 +116,15 @@ def _run_update(text: str, params: dict) -> Response:
                              "(Authorization: Bearer TOKEN)")
     if any(params.get(p) for p in UPDATE_DATASET_PARAMS):
         raise QueryError("using-graph-uri / using-named-graph-uri are not supported")
-    answer = runner().update(text, base_iri=request.base_url)
+    answer = get_state().runner.update(text, base_iri=request.base_url)
     return Response(answer.body, content_type=answer.format.content_type)
 
 
 def _service_description(accept: str | None, override: str | None) -> Response:
     fmt = fmts.negotiate("graph", accept, override)
-    res = describe_service(request.base_url.rstrip("/"), runner(),
-                           update=bool(get_state().config.get("allow_update")))
+    state = get_state()
+    res = describe_service(request.base_url.rstrip("/"), state.runner,
+                           update=bool(state.config.get("allow_update")))
     resp = Response(serialize(fmt, res), content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
     return resp
