@@ -53,34 +53,30 @@ def ontology_quads(base: str | None = None) -> list[ox.Quad]:
     return out
 
 
-@lru_cache(maxsize=1)
-def release_orders() -> dict[str, int]:
-    """Release notation ("r1.2") -> kg:releaseOrder, from the vocabulary."""
-    order = ox.NamedNode(str(KG.releaseOrder))
-    notation = ox.NamedNode(PREFIXES["skos"] + "notation")
-    quads = read_turtle(config.ONTOLOGY_DIR / "vocabulary.ttl", DEFAULT_BASE)
-    ranks = {q.subject: int(q.object.value) for q in quads if q.predicate == order}
-    return {q.object.value: ranks[q.subject] for q in quads
-            if q.predicate == notation and q.subject in ranks}
-
-
 # kinds whose values form a closed list in ontology/vocabulary.ttl: kind -> class
 CLOSED_KINDS = {"release": "Release", "hardware": "Hardware", "status": "SupportStatus"}
 
 
-def known_concepts(kind: str) -> dict[str, str]:
-    """{IRI: notation} of the vocabulary's concepts of a closed kind (releases in order)."""
-    return _known_concepts(kind, config.base_iri())
-
-
 @lru_cache(maxsize=16)
-def _known_concepts(kind: str, base: str) -> dict[str, str]:
+def _ranked_concepts(kind: str, base: str) -> list[tuple[str, str, int]]:
+    """(IRI, notation, kg:releaseOrder or 0) of the vocabulary's concepts of a closed kind under
+    `base`, by order then notation: the one reading of the vocabulary's release order."""
     quads = read_turtle(config.ONTOLOGY_DIR / "vocabulary.ttl", base)
     cls = PREFIXES["kg"] + CLOSED_KINDS[kind]
     members = {q.subject for q in quads if q.predicate.value == PREFIXES["rdf"] + "type" and q.object.value == cls}
     notations = {q.subject: q.object.value for q in quads
                  if q.subject in members and q.predicate.value == PREFIXES["skos"] + "notation"}
     order = {q.subject: int(q.object.value) for q in quads
-             if q.subject in members and q.predicate.value == PREFIXES["kg"] + "releaseOrder"}
+             if q.subject in members and q.predicate.value == str(KG.releaseOrder)}
     ranked = sorted(notations, key=lambda c: (order.get(c, 0), notations[c]))
-    return {c.value: notations[c] for c in ranked}
+    return [(c.value, notations[c], order.get(c, 0)) for c in ranked]
+
+
+def release_orders() -> dict[str, int]:
+    """Release notation ("r1.2") -> kg:releaseOrder, from the vocabulary, in release order."""
+    return {notation: rank for _, notation, rank in _ranked_concepts("release", DEFAULT_BASE)}
+
+
+def known_concepts(kind: str) -> dict[str, str]:
+    """{IRI: notation} of the vocabulary's concepts of a closed kind (releases in order)."""
+    return {iri: notation for iri, notation, _ in _ranked_concepts(kind, config.base_iri())}
