@@ -32,13 +32,16 @@ def store_runner(store) -> Callable:
     return run
 
 
-def pool_runner(runner) -> Callable:
+def pool_runner(runner, catalogue: Catalogue | None = None) -> Callable:
     """A `run` callable answering through the server's QueryRunner (worker processes,
-    timeout, result cap): the workers send plain rows (no SPARQL JSON in between)."""
+    timeout, result cap): the workers send plain rows (no SPARQL JSON in between).
+    `run.catalogue` is the app's catalogue of public named queries (its `queries_dir`),
+    which the page lookups (kg.lookup.pages) take their public queries from."""
 
     def run(query: NamedQuery, values: Mapping[str, str]) -> list[dict]:
         return runner.rows(query.text, substitutions=query.bind(values))
 
+    run.catalogue = catalogue
     return run
 
 

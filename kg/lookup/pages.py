@@ -5,7 +5,7 @@ Each function takes `run`, the callable of `kg.lookup.documents` (run(NamedQuery
 the app), and returns dicts/lists for a template. The
 SPARQL lives in `.rq` files: the public named queries of `queries/` (support_matrix,
 feature_statements, feature_history, feature_docs) and a few page-only ones in
-`kg/page_queries/` (overview counts, entry texts, labels); both are run through
+`kg/lookup/queries/` (overview counts, entry texts, labels); both are run through
 `kg.query.catalogue` with parameters bound as typed terms, never spliced into the text.
 """
 from __future__ import annotations
@@ -38,8 +38,9 @@ def _pages():
 
 
 def _run(run, name: str, **values) -> list[dict]:
-    """Rows of the named query `name` (page queries first, then the public ones)."""
-    catalogue = _pages() if name in _pages() else _public()
+    """Rows of the named query `name` (page queries first, then the public ones: those of
+    the app, `run.catalogue`, when the callable carries one, else the shipped queries/)."""
+    catalogue = _pages() if name in _pages() else (getattr(run, "catalogue", None) or _public())
     return run(catalogue.get(name), {k: v for k, v in values.items() if v is not None})
 
 
