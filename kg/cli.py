@@ -331,20 +331,14 @@ def load_cmd(files, store, append, fmt, graph):
               help="accept SPARQL Update from requests carrying KG_UPDATE_TOKEN as bearer token")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True, help="SPARQL engine (rdflib: the slow baseline of the benchmark)")
-@click.option("--worker-memory-mb", type=click.IntRange(min=0), default=None,
-              help="MB a query worker may use; 0: no limit [KG_WORKER_MEMORY_MB]")
-@click.option("--client-workers", type=click.IntRange(min=0), default=None,
-              help="query workers one client may hold at once; 0: no limit [KG_CLIENT_WORKERS]")
+@click.option("--export-concurrency", type=click.IntRange(min=1), default=None,
+              help="exports built at once [KG_EXPORT_CONCURRENCY]")
 @click.option("--max-queue", type=click.IntRange(min=1), default=None,
-              help="queries that may wait for a worker before 503 [KG_MAX_QUEUE]")
+              help="exports that may wait for a builder before 503 [KG_MAX_QUEUE]")
 @click.option("--connection-limit", type=click.IntRange(min=1), default=None,
               help="open connections accepted at once [KG_CONNECTION_LIMIT]")
 @click.option("--channel-timeout", type=click.IntRange(min=1), default=None,
               help="seconds an idle connection is kept [KG_CHANNEL_TIMEOUT]")
-@click.option("--public-url", default=None,
-              help="public base URL of the server (links, service description) [KG_PUBLIC_URL]")
-@click.option("--trust-proxy", is_flag=True, default=None,
-              help="honour X-Forwarded-* headers (only behind a reverse proxy) [KG_TRUST_PROXY]")
 def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine, **settings):
     """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default."""
     from kg.web.server import serve

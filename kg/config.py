@@ -72,18 +72,10 @@ SETTINGS = {s.name: s for s in [
     Setting("allow_update", False, "accept SPARQL Update (also needs update_token)"),
     Setting("update_token", "", "bearer token a SPARQL Update request must carry"),
     # hardening: no request may take the server from everyone else
-    Setting("worker_memory_mb", 2048, "MB of address space a query worker may use before its query "
-            "is stopped (507) and the worker replaced (0: no limit)", zero_ok=True),
-    Setting("client_workers", 1, "query workers one client (IP address) may hold at once while "
-            "others wait; its further queries queue (0: no per-client limit)", zero_ok=True),
-    Setting("max_queue", 16, "queries that may wait for a worker; more get 503 with Retry-After"),
-    Setting("export_concurrency", 1, "exports built at once (others wait; each is cached)"),
+    Setting("export_concurrency", 1, "exports built at once (others wait; each is kept for repeats)"),
+    Setting("max_queue", 16, "exports that may wait for a builder; more get 503 with Retry-After"),
     Setting("connection_limit", 1000, "open TCP connections the server accepts at once"),
     Setting("channel_timeout", 30, "seconds an idle or slow client connection is kept open"),
-    Setting("public_url", "", "the server's public base URL (service description, links); "
-            "default: the URL of each request"),
-    Setting("trust_proxy", False, "honour X-Forwarded-For/-Proto/-Host/-Prefix (only behind a proxy)"),
-    Setting("access_log", True, "write one JSON line per request (request id, status, time) to stderr"),
 ]}
 
 

@@ -5,17 +5,19 @@
     /export/graph.csv?table=edges          (csv is two tables: nodes (default) and edges)
     /export/graph.ttl?release=r2.0&lang=en (RDF: the store's triples, filtered)
 
-The store is opened read-only beside the query workers, once per app.
+The store is opened read-only beside the query workers (reopened when it is rebuilt); exports
+are built off the request threads, at most `export_concurrency` at once, and kept for repeats
+(kg.web.export_builds): `KG-Cache: hit|miss` says which; a busy builder answers 503 + Retry-After.
 """
 from __future__ import annotations
-
-import tempfile
 
 from flask import Blueprint, request, send_file
 
 from kg.errors import InputError, NotFound
 from kg.export.writers import CSV_TABLES, ExportOptions, render
 from kg.formats import EXPORT_FORMATS
+from kg.web.export_builds import EXPORT_RETRY_AFTER, ExportBusy
+from kg.web.responses import error_response
 from kg.web.state import get_state
 
 bp = Blueprint("export", __name__)
@@ -58,12 +60,18 @@ def export_graph(fmt: str):
     table = request.args.get("table") or (CSV_TABLES[0] if fmt == "csv" else None)
     if table is not None and fmt != "csv":
         raise InputError("query parameter table applies to graph.csv only")
-    body = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    render(get_state().export_store(), export_format, options, table=table, out=body)
-    body.seek(0)
+    key = (export_format.name, options, table)
+    try:
+        body, hit = get_state().exports.open(
+            key, lambda store, out: render(store, export_format, options, table=table, out=out))
+    except ExportBusy as e:
+        resp = error_response(e.http_status, e.code, e.message)
+        resp.headers["Retry-After"] = str(EXPORT_RETRY_AFTER)
+        return resp
     name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
     mimetype = export_format.media_type
     if mimetype.endswith(("+xml", "/n-triples", "/trig")):  # werkzeug adds it to text/*
         mimetype += "; charset=utf-8"
-    return send_file(body, mimetype=mimetype, as_attachment=True, download_name=name,
-                     max_age=0)
+    resp = send_file(body, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    resp.headers["KG-Cache"] = "hit" if hit else "miss"
+    return resp

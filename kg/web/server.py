@@ -23,12 +23,16 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     if query_timeout is not None:
         cfg["query_timeout"] = query_timeout
     app = create_app(cfg)
-    runner = app.extensions["kg"].runner
+    state = app.extensions["kg"]
+    runner = state.runner
     n_threads = threads or max(4, 2 * runner.size)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=n_threads,
-                                        ident="kg", clear_untrusted_proxy_headers=True)
+                                        ident="kg", clear_untrusted_proxy_headers=True,
+                                        connection_limit=int(state.config["connection_limit"]),
+                                        channel_timeout=int(state.config["channel_timeout"]),
+                                        cleanup_interval=max(1, min(30, int(state.config["channel_timeout"]) // 2)))
     except OSError as e:  # port taken, address not on this machine, ...
         runner.close()
         raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
