@@ -334,11 +334,21 @@ def load_cmd(files, store, append, fmt, graph):
 @click.option("--export-concurrency", type=click.IntRange(min=1), default=None,
               help="exports built at once [KG_EXPORT_CONCURRENCY]")
 @click.option("--max-queue", type=click.IntRange(min=1), default=None,
-              help="exports that may wait for a builder before 503 [KG_MAX_QUEUE]")
+              help="queries/exports that may wait before 503 [KG_MAX_QUEUE]")
 @click.option("--connection-limit", type=click.IntRange(min=1), default=None,
               help="open connections accepted at once [KG_CONNECTION_LIMIT]")
 @click.option("--channel-timeout", type=click.IntRange(min=1), default=None,
               help="seconds an idle connection is kept [KG_CHANNEL_TIMEOUT]")
+@click.option("--client-workers", type=click.IntRange(min=0), default=None,
+              help="query workers one client may hold at once; 0: no limit [KG_CLIENT_WORKERS]")
+@click.option("--worker-memory-mb", type=click.IntRange(min=0), default=None,
+              help="MB of memory one query worker may use; 0: no limit [KG_WORKER_MEMORY_MB]")
+@click.option("--public-url", default=None,
+              help="base URL the server is reached at, e.g. https://kg.example.org/ [KG_PUBLIC_URL]")
+@click.option("--trust-proxy", is_flag=True, default=None,
+              help="honour X-Forwarded-* headers (only behind your own proxy) [KG_TRUST_PROXY]")
+@click.option("--access-log/--no-access-log", default=None,
+              help="one JSON line per request on stderr (default on) [KG_ACCESS_LOG]")
 def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine, **settings):
     """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default."""
     from kg.web.server import serve

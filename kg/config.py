@@ -73,9 +73,15 @@ SETTINGS = {s.name: s for s in [
     Setting("update_token", "", "bearer token a SPARQL Update request must carry"),
     # hardening: no request may take the server from everyone else
     Setting("export_concurrency", 1, "exports built at once (others wait; each is kept for repeats)"),
-    Setting("max_queue", 16, "exports that may wait for a builder; more get 503 with Retry-After"),
+    Setting("max_queue", 16, "queries (per worker pool) and exports that may wait; more get 503 with Retry-After"),
+    Setting("client_workers", 1, "query workers one client may hold at once (0: no limit)", zero_ok=True),
+    Setting("worker_memory_mb", 2048, "MB of memory one query worker may use (0: no limit)", zero_ok=True),
     Setting("connection_limit", 1000, "open TCP connections the server accepts at once"),
     Setting("channel_timeout", 30, "seconds an idle or slow client connection is kept open"),
+    Setting("public_url", "", "base URL the server is reached at (service description, links); "
+            "empty: the request's own"),
+    Setting("trust_proxy", False, "honour X-Forwarded-For/-Proto/-Host (only behind a proxy you run)"),
+    Setting("access_log", True, "one JSON line per request on standard error"),
 ]}
 
 
