@@ -306,8 +306,7 @@ def query_cmd(args, fmt, timeout, name, params):
 @click.option("-o", "--output", "store", required=True, type=click.Path(file_okay=False),
               help="store directory (replaced atomically)")
 @click.option("--append", is_flag=True, help="add to the existing store instead of replacing it")
-@click.option("--format", "fmt", default=None,
-              help="RDF format of all files (default: from each file's extension)")
+@click.option("--format", "fmt", default=None, help="RDF format of all files (default: from each file's extension)")
 @click.option("--graph", default=None, help="named graph IRI for triples (quads keep their graph)")
 def load_cmd(files, store, append, fmt, graph):
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into a store."""
@@ -319,10 +318,8 @@ def load_cmd(files, store, append, fmt, graph):
 @main.command("serve")
 @click.argument("store", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
-              help="port (0: any free port)")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="query worker processes [KG_WORKERS]")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="port (0: any free port)")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="query worker processes [KG_WORKERS]")
 @click.option("--query-timeout", type=click.FloatRange(0, min_open=True), default=None,
               help="seconds a query may run before it gets 503 [KG_QUERY_TIMEOUT]")
 @click.option("--cache-mb", type=click.IntRange(min=0), default=None,

@@ -38,6 +38,27 @@ class Evidence:
 
 
 @dataclass
+class Claim:
+    """A fact of an entry (shared/gold/CLAIMS.md): the status that belongs to `subject`."""
+    subject: str                              # English label
+    hardware: str | None                      # hardware key (Ascend910, GPU, ...) or None
+    status: str                               # supported|unsupported|partial|planned
+    concept: str | None = None                # vocabulary feature IRI when the subject is one
+    broader: str | None = None                # English label of the feature a narrower subject is part of
+    product: str | None = None
+    condition: str | None = None
+    evidence: Evidence | None = None          # the sentence stating it (offsets into Entry.answer)
+    line: int | None = None                   # its source line
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("subject", "broader", "product", "hardware", "status", "condition")}
+        d["concept"] = self.concept
+        d["evidence"] = ({"start": self.evidence.start, "end": self.evidence.end, "line": self.line,
+                          "text": self.evidence.text} if self.evidence else None)
+        return d
+
+
+@dataclass
 class Extraction:
     """What the extraction adds to an entry (keys of shared/gold/GUIDELINES.md)."""
     status: str                               # supported|unsupported|partial|planned|n/a
@@ -47,6 +68,7 @@ class Extraction:
     candidates: list[str] = field(default_factory=list)      # derived, not in vocabulary
     products: list[str] = field(default_factory=list)
     evidence: dict[str, Evidence] = field(default_factory=dict)  # "status" / hardware name -> evidence
+    claims: list[Claim] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

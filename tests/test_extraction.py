@@ -274,8 +274,12 @@ def test_products_named_or_the_component(extractor):
 def test_record_keys_follow_the_guidelines(extractor):
     e = entry("MindSpore支持量化吗？", "支持。")
     rec = record_of(e, extractor.extract(e), evidence=True)
-    assert {"status", "hardware", "features", "products", "candidates", "evidence"} == set(rec)
+    assert {"status", "hardware", "features", "products", "candidates", "claims", "evidence"} == set(rec)
     assert rec["evidence"]["status"] == {"start": 0, "end": 3, "text": "支持。"}
+    claim, = rec["claims"]          # CLAIMS.md keys, the evidence with its line
+    assert {"subject", "broader", "product", "hardware", "status", "condition"} <= set(claim)
+    assert (claim["subject"], claim["hardware"], claim["status"]) == ("quantization", None, "supported")
+    assert claim["evidence"]["text"] == "支持。" and claim["evidence"]["line"] == e.end_line
 
 
 def test_extract_entries_yields_pairs_in_order(extractor):

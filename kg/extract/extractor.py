@@ -26,12 +26,13 @@ and question frames of `kg.extract.lexicon` (data in `ontology/lexicon/`):
 - how-to/why answers: "in mode A you can; in mode B it cannot yet" over two sentences is partial;
   a question that itself states a negation, confirmed in the answer's first paragraph, is
   unsupported; a bare "Yes"/"No" to a capability question naming one hardware gives it that status.
-"""
+- the entry's claims (subject, hardware, status per fact) are made from all this by kg.extract.claims."""
 from __future__ import annotations
 
 import re
 from typing import Iterable, Iterator
 
+from kg.extract.claims import ClaimMaker
 from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.extract.matching import blank_pipelines, build_matcher
@@ -64,8 +65,9 @@ class Extractor:
                                 build_matcher(nlp, self.vocab, lang, ("features",), attr="LOWER"))
                          for lang, nlp in self.nlp.items()}
         self.concepts = self.vocab.concepts
-        self.npu = next((c.iri for c in self.vocab.scheme("hardware") if c.key == "NPU"), None)
-        self.ascend = next((c.iri for c in self.vocab.scheme("hardware") if c.key == "Ascend"), None)
+        self.npu, self.ascend = (next((c.iri for c in self.vocab.scheme("hardware") if c.key == k), None)
+                                 for k in ("NPU", "Ascend"))
+        self.claim_maker = ClaimMaker(self)
 
     # --- matching ----------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class Extractor:
             self._hardware_asked(ex, q_mentions, lead)
         self._features(ex, question, lang, q_mentions, a_mentions, lead)
         self._products(ex, entry, q_mentions + a_mentions)
+        ex.claims = self.claim_maker.claims(entry, ex)
         return ex
 
     def _status(self, frame: str, sentences: list[Sentence], table: str | None = None
@@ -389,8 +392,8 @@ def extract_entries(entries: Iterable[Entry], extractor: Extractor | None = None
 
 def record_of(entry: Entry, ex: Extraction, evidence: bool = False) -> dict:
     """The guidelines' record keys of the extraction (plus products/candidates, optionally evidence)."""
-    rec = {"status": ex.status, "hardware": dict(ex.hardware), "features": list(ex.features),
-           "products": list(ex.products), "candidates": list(ex.candidates)}
+    rec = {"status": ex.status, "hardware": dict(ex.hardware), "features": list(ex.features), "products":
+           list(ex.products), "candidates": list(ex.candidates), "claims": [c.to_dict() for c in ex.claims]}
     if evidence:
         rec["evidence"] = {k: {"start": v.start, "end": v.end, "text": v.text} for k, v in ex.evidence.items()}
     return rec

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from kg.errors import KgError
 from kg.extract.candidates import Assignment, assign_candidates, preferred_labels
+from kg.extract.claims import share_twin_subjects
 from kg.extract.extractor import Extractor, record_of
 from kg.extract.pairing import pair_translations
 from kg.extract.records import to_record
@@ -48,6 +49,7 @@ class Links:
 def link_entries(pairs: Sequence[Pair], translations: bool = True) -> Links:
     """Translation pairs (unless `translations` is False) and aligned candidate features."""
     pairs_found = pair_translations(pairs) if translations else []
+    share_twin_subjects(pairs, pairs_found)
     return Links(pairs_found, assign_candidates(pairs, pairs_found))
 
 
@@ -67,7 +69,7 @@ def align_streamed(pairs: Iterable[Pair]) -> Iterator[Pair]:
 
     def release_held() -> Iterator[Pair]:
         twins = english.get(page(held[0][0]), [])
-        if twins and any(ex.candidates for _, ex in held):
+        if twins and any(ex.candidates or ex.claims for _, ex in held):
             both = twins + held
             assignment = link_entries(both).candidates
             for k, (_entry, ex) in enumerate(held, start=len(twins)):

@@ -1,0 +1,349 @@
+"""Entry + Extraction -> claims (shared/gold/CLAIMS.md): the facts an entry states, each a
+subject with the status that belongs to it, per hardware, with the sentence that says it.
+
+- The **subject** is what the question asks about, as specific as it says it: the question
+  frame's object ("Does MindSpore Serving support hot update to avoid ...?" -> "hot update"),
+  a how-to's verb phrase as a gerund ("How do I change X?" -> "changing X") when the answer
+  states a status, else the feature the question names, else the object of the answer's
+  statement ("... does not provide anti-pooling APIs"). A subject that is a vocabulary label
+  is that concept; a narrower one has the entry's feature as `broader`.
+- **Hardware**: one claim per hardware the extraction gave a status (never spread over all
+  hardware); with none, one claim without hardware carrying the entry's status. Hardware
+  listed in a sentence whose subject is a product ("MindSpore supports Ascend, GPU and CPU")
+  is a claim about the product itself.
+- **Enumerations**: a statement listing capabilities ("... supports A, B and C") adds one
+  claim per item with that sentence's status, when the items name no hardware.
+- Chinese entries: subjects are English. `share_twin_subjects` gives a zh entry paired with its
+  English twin the twin's subjects (statuses and hardware stay those of the zh text).
+
+Rules are data: `ontology/lexicon/claim_subjects.json`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from kg import config
+from kg.extract.candidates import candidate_label
+from kg.model import Claim, Entry, Evidence, Extraction
+
+RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
+CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
+_HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
+                    re.IGNORECASE)
+_CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
+_VOWELS = "aeiou"
+_SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
+                        re.IGNORECASE)
+_OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
+_MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
+_PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
+             "the function", "this operator", "the operator", "this api"}
+_VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
+                      re.IGNORECASE)
+
+
+class ClaimRules:
+    def __init__(self, path: Path = RULES_FILE):
+        data = json.loads(Path(path).read_text(encoding="utf-8"))["en"]
+        flags = re.IGNORECASE
+        self.trim = [re.compile(p, flags) for p in data["trim"]]
+        self.lead = {w.lower() for w in data["lead"]}
+        self.subject_verb = re.compile(data["subject_verb"], flags)
+        self.statement = [re.compile(p, flags) for p in data["statement"]]
+        self.statement_subject = re.compile(data["statement_subject"], flags)
+        self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)
+        self.object_end = re.compile(data["object_end"], flags)
+        self.enumeration = re.compile(data["enumeration"], flags)
+        self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
+
+    def tidy(self, text: str) -> str:
+        """A subject without trailing purpose/comparison/hardware phrases and leading articles."""
+        x = " ".join((text or "").split())
+        for _ in range(2):
+            for p in self.trim:
+                x = p.sub("", x).strip()
+            words = x.split(" ")
+            while len(words) > 1 and words[0].lower() in self.lead:
+                words.pop(0)
+            x = " ".join(words)
+        return x.strip(" ,.;:?")
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str = str(RULES_FILE)) -> ClaimRules:
+    return ClaimRules(Path(path))
+
+
+def gerund(verb: str) -> str:
+    v = verb.lower()
+    if v.endswith("ing"):
+        return v
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and not v.endswith(("ee", "ye", "oe")):
+        return v[:-1] + "ing"
+    if (len(v) <= 4 and len(v) >= 3 and v[-1] not in _VOWELS + "wxy" and v[-2] in _VOWELS
+            and v[-3] not in _VOWELS):
+        return v + v[-1] + "ing"
+    return v + "ing"
+
+
+class ClaimMaker:
+    """Claims of one entry from its extraction; built once per Extractor."""
+
+    def __init__(self, extractor, rules: ClaimRules | None = None):
+        self.x = extractor
+        self.rules = rules or load_rules()
+
+    def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
+        subject, concept = self.subject(entry, ex)
+        if not subject:
+            return []
+        product = ex.products[0] if ex.products else (entry.component or None)
+        broader = None if concept else self._broader(ex, subject)
+        out: list[Claim] = []
+        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
+        if not facts and ex.status in CLAIM_STATUSES:
+            facts = [(None, ex.status)]
+        for hw, st in facts:
+            ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
+            subj, conc, brd = subject, concept, broader
+            own = self._hardware_subject(ev, hw) if hw else None
+            if own:
+                subj, conc, brd = own
+            out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev))
+        out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
+        out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
+        return _unique(out)
+
+    # --- subjects ------------------------------------------------------------------
+
+    def subject(self, entry: Entry, ex: Extraction) -> tuple[str | None, str | None]:
+        """(English subject, vocabulary concept IRI when the subject is a feature as a whole)."""
+        lex, vocab = self.x.lexicon, self.x.vocab
+        question = entry.question or ""
+        lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+        if lang == "en":
+            cand = lex.candidate_of(question, "en")
+            if cand:
+                v = _CAN_VERB.match(question)
+                if v and cand.lower().startswith(v.group("v").lower() + " "):
+                    cand = gerund(v.group("v")) + cand[len(v.group("v")):]
+                cand = self.rules.tidy(cand)
+            if not cand and ex.status in CLAIM_STATUSES:
+                m = _HOWTO.match(question)
+                if m and m.group("v").lower() not in ("i", "we", "you"):
+                    cand = self.rules.tidy(gerund(m.group("v")) + " " + m.group("x"))
+            if cand and " " in cand and len(cand) <= 100:
+                c = vocab.find_label(cand, "features")
+                return (_specific(cand, c.label), c.iri) if c else (cand, None)
+        if ex.feature_iris:
+            iri = ex.feature_iris[0]
+            return self.x.concepts[iri].label, iri
+        lead = ex.evidence.get("status")
+        if lang == "en" and lead is not None:
+            m = next((m for p in self.rules.statement if (m := p.search(lead.text))), None)
+            if m:
+                obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))
+                if obj and not self._is_hardware(obj) and len(obj) <= 80 and obj.lower() not in _PRONOUNS:
+                    return candidate_label(obj), None
+        if ex.candidates:
+            return ex.candidates[0], None
+        return None, None
+
+    def _broader(self, ex: Extraction, subject: str) -> str | None:
+        for iri in ex.feature_iris:
+            label = self.x.concepts[iri].label
+            if normalise(label) != normalise(subject):
+                return label
+        return None
+
+    def _hardware_subject(self, ev: Evidence | None, hw: str) -> tuple[str, str | None, None] | None:
+        """The subject a hardware's own sentence gives it: "<X> (only) supports/runs on <hardware>" gives X
+        ("MindSpore supports Ascend, GPU and CPU"; "the cropper tool only supports CPU libraries");
+        "<X> supports <Y> on <hardware>" gives Y ("supports training on Ascend 910"); "<X> will support
+        <hardware>-based <Y>" gives that phrase."""
+        if ev is None:
+            return None
+        text = ev.text
+        hw_at = [(a, b) for a, b, iri in self.x.mentions(text, "en") if self.x.concepts[iri].scheme == "hardware"]
+        for m in self.rules.subject_verb.finditer(text):
+            rest = text[m.end():]
+            obj = _OBJECT_STOP.split(rest, 1)[0]
+            obj = self.rules.object_end.sub("", obj).strip()
+            lead = re.match(r"(?:the\s+|an?\s+|huawei\s+)*", obj, re.IGNORECASE).end()
+            first = next(((a, b) for a, b in hw_at if a == m.end() + lead), None)
+            if first is None:
+                inside = [a for a, _ in hw_at if m.end() < a <= m.end() + len(obj)]
+                if not inside:
+                    continue
+                y = self.rules.tidy(text[m.end():inside[0]])
+                y = re.sub(r"\s+(?:on|in|with|using|for)$", "", y).strip()
+                return self._named(y) if y and len(y.split()) <= 6 else None
+            np = self.rules.tidy(_SENT_LEAD.sub("", text[:m.start()]))
+            if np and _MODAL_END.search(np):
+                tail = obj[first[1] - m.end():].strip()
+                return self._named(obj) if tail and not tail.startswith(("and", ",", "/")) else None
+            if not np or len(np.split()) > 6 or np.lower() in _PRONOUNS or self._is_hardware(np):
+                return None
+            return self._named(np)
+        return None
+
+    def _named(self, text: str) -> tuple[str, str | None, None] | None:
+        """A subject text as (label, concept, None): a product or a feature of the vocabulary when
+        one is named so, else the text (a narrower subject)."""
+        text = text.strip()
+        if not text or self.generic(text):
+            return None
+        c = self.x.vocab.find_label(text, "products")
+        if c:
+            return c.label, None, None
+        c = self.x.vocab.find_label(text, "features")
+        return (_specific(text, c.label), c.iri, None) if c else (candidate_label(text), None, None)
+
+    def generic(self, text: str) -> bool:
+        words = [w for w in re.split(r"[\s,/]+|\b(?:and|or)\b", text.lower()) if w.strip()]
+        return all(self.rules.generic.fullmatch(w.strip()) for w in words)
+
+    def _is_hardware(self, text: str) -> bool:
+        return any(self.x.concepts[iri].scheme == "hardware" for _, _, iri in self.x.mentions(text, "en"))
+
+    # --- enumerations ----------------------------------------------------------------
+
+    def _enumerated(self, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+        """"MindSpore supports A, B and C": a claim per item, in the sentence that states the status."""
+        lead = ex.evidence.get("status")
+        if lead is None or ex.status not in CLAIM_STATUSES or (entry.lang or "").startswith("zh"):
+            return []
+        m = self.rules.enumeration.search(lead.text)
+        if not m:
+            return []
+        items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", m.group("x")) if i.strip()]
+        out = []
+        for item in items:
+            for p in self.rules.item_strip:
+                item = p.sub("", item).strip()
+            item = self.rules.tidy(item)
+            if _VERBISH.search(item) or item.lower().split(" ")[0] in _PRONOUNS:
+                return []       # a clause, not a list of capabilities
+            if not item or len(item.split()) > 6 or self._is_hardware(item) or normalise(item) in seen:
+                continue
+            named = self._named(item)
+            if named is None:
+                continue
+            label, iri, _ = named
+            out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
+                                   None, ex.status, lead))
+        return out if len(out) >= 2 else []
+
+    def _statements(self, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+        """Statement sentences of the answer: "<P> does not support X", "X is not supported", each a
+        claim about X with the sentence's status (sentences naming hardware are left to the hardware
+        claims; code, greetings and off-subject sentences carry none)."""
+        if (entry.lang or "").startswith("zh"):
+            return []
+        out = []
+        answer = entry.answer or ""
+        lead = ex.evidence.get("status") if not ex.hardware and ex.status in CLAIM_STATUSES else None
+        for s in self.x.lexicon.sentences(answer, "en"):
+            if s.greeting or not s.clauses or self._mentions_hardware(s.text):
+                continue
+            if lead is not None and s.start == lead.start:
+                continue        # the main claim's own sentence: its subject is the question's
+            status = self.x._sentence_status(s, False)
+            if status not in CLAIM_STATUSES:
+                continue
+            for k, p in enumerate(self.rules.statement):
+                m = p.search(s.text)
+                if not m:
+                    continue
+                if k == 1 and not self.rules.statement_subject.search(s.text[:m.start()]):
+                    break       # a positive statement counts only when a product is its subject
+                obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))
+                obj = _SENT_LEAD.sub("", obj)
+                if (not obj or len(obj.split()) > 7 or obj.lower() in _PRONOUNS or _VERBISH.search(obj)
+                        or normalise(obj) in seen or self.generic(obj)):
+                    break
+                named = self._named(obj)
+                if named is None:
+                    break
+                label, iri, _ = named
+                seen.add(normalise(label))
+                out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
+                                       None, status, Evidence(s.start, s.end, s.text)))
+                break
+        return out
+
+    def _mentions_hardware(self, text: str) -> bool:
+        return self._is_hardware(text)
+
+    def _claim(self, entry, subject, concept, broader, product, hw, status, ev) -> Claim:
+        return Claim(subject=subject, concept=concept, broader=broader, product=product, hardware=hw,
+                     status=status, condition=None, evidence=ev,
+                     line=evidence_line(entry, ev) if ev is not None else entry.line)
+
+
+def _specific(text: str, label: str) -> str:
+    """The subject's label for a text naming a vocabulary feature: the feature's label, or the text
+    when it says more ("operator-level model parallelism" for the feature "model parallelism")."""
+    return text if len(text.split()) > len(label.split()) else label
+
+
+def normalise(text: str | None) -> str:
+    words = re.sub(r"[\W_]+", " ", (text or "").lower()).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def _unique(claims: list[Claim]) -> list[Claim]:
+    seen, out = set(), []
+    for c in claims:
+        key = (normalise(c.subject), c.hardware, c.status)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def evidence_line(entry: Entry, ev: Evidence) -> int:
+    """The source line (1-based) of an evidence sentence: where its first words are in the
+    answer's Markdown, counted back from the entry's last line."""
+    md = entry.answer_markdown or ""
+    first = md.rstrip("\n")
+    start_line = (entry.end_line or entry.line) - first.count("\n")
+    words = ev.text.split()
+    for n in (4, 2, 1):
+        probe = " ".join(words[:n])
+        if probe:
+            pos = md.find(probe)
+            if pos >= 0:
+                return max(entry.line, start_line + md[:pos].count("\n"))
+    return max(entry.line, start_line)
+
+
+def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations) -> None:
+    """Chinese entries state their English twins' claims: when every fact (hardware, status) of
+    the zh entry is one of the twin's, the zh entry carries the twin's claims (its own evidence
+    where it has some); otherwise each zh claim takes the subject of the twin's claim with the
+    same fact (else of the twin's first claim). Statuses always stay the zh text's."""
+    for zi, ei in translations:
+        (_, zh), (_, en) = pairs[zi], pairs[ei]
+        if not en.claims:
+            continue
+        facts = {(c.hardware, c.status) for c in en.claims}
+        if zh.claims and {(c.hardware, c.status) for c in zh.claims} <= facts:
+            own = {c.hardware: c for c in zh.claims}
+            main = zh.claims[0]
+            zh.claims = [replace(c, evidence=(own.get(c.hardware) or main).evidence,
+                                 line=(own.get(c.hardware) or main).line) for c in en.claims]
+            continue
+        by_fact = {(c.hardware, c.status): c for c in en.claims}
+        main = next((c for c in en.claims if c.hardware is None), en.claims[0])
+        for c in zh.claims:
+            twin = by_fact.get((c.hardware, c.status), main)
+            c.subject, c.concept, c.broader = twin.subject, twin.concept, twin.broader
+        zh.claims = _unique(zh.claims)
