@@ -39,6 +39,7 @@ _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P
 _VOWELS = "aeiou"
 _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
                         re.IGNORECASE)
+_STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
 _PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
@@ -250,8 +251,11 @@ class ClaimMaker:
         out = []
         answer = entry.answer or ""
         lead = ex.evidence.get("status") if not ex.hardware and ex.status in CLAIM_STATUSES else None
+        if not _STATEMENT_VERB.search(answer):
+            return []
+        hw_at = [a for a, _, iri in self.x.mentions(answer, "en") if self.x.concepts[iri].scheme == "hardware"]
         for s in self.x.lexicon.sentences(answer, "en"):
-            if s.greeting or not s.clauses or self._mentions_hardware(s.text):
+            if s.greeting or not s.clauses or any(s.start <= a < s.end for a in hw_at):
                 continue
             if lead is not None and s.start == lead.start:
                 continue        # the main claim's own sentence: its subject is the question's
@@ -278,9 +282,6 @@ class ClaimMaker:
                                        None, status, Evidence(s.start, s.end, s.text)))
                 break
         return out
-
-    def _mentions_hardware(self, text: str) -> bool:
-        return self._is_hardware(text)
 
     def _claim(self, entry, subject, concept, broader, product, hw, status, ev) -> Claim:
         return Claim(subject=subject, concept=concept, broader=broader, product=product, hardware=hw,

@@ -71,14 +71,17 @@ class Vocabulary:
         return {c.key: c for c in self.scheme(scheme)}
 
     def find_label(self, text: str, scheme: str | None = None) -> Concept | None:
-        """The concept one of whose labels is `text` (case-insensitive), or None."""
-        t = text.strip().lower()
-        for c in self.concepts.values():
-            if scheme and c.scheme != scheme:
-                continue
-            if any(t == lab.lower() for lang in LANGUAGES for lab in c.labels(lang)):
-                return c
-        return None
+        """The concept one of whose labels is `text` (case-insensitive), or None (the first concept
+        in vocabulary order when several share the label)."""
+        index = self.__dict__.get("_label_index")
+        if index is None:       # built on first use: (scheme, lower-case label) -> first concept
+            index = {}
+            for c in self.concepts.values():
+                for lab in (lab for lang in LANGUAGES for lab in c.labels(lang)):
+                    index.setdefault((c.scheme, lab.lower()), c)
+                    index.setdefault((None, lab.lower()), c)
+            self.__dict__["_label_index"] = index
+        return index.get((scheme or None, text.strip().lower()))
 
 
 def load_vocabulary(path: str | Path | None = None, base: str | None = None) -> Vocabulary:
