@@ -4,12 +4,17 @@ Neither pyoxigraph nor rdflib can cancel a running query, so each query runs in 
 worker process that has the store open (read-only) and talks to the server over a
 pipe. The server waits for the answer until the deadline; a worker that passes it
 is killed and replaced in the background, the request gets QueryTimeout (503), and
-the other workers keep answering meanwhile. Workers serialize the answer
+the other workers keep answering meanwhile. The workers and the fair queue in front of
+them (a share per client, a bounded wait, dead workers reaped) live in kg.query.pool; a
+read-only query whose worker died is run once more on another; a worker may use
+`memory_mb` MB beyond its open store (RLIMIT_AS), a query that needs more gets 507. Workers serialize the answer
 themselves (kg.formats), so only bytes cross the pipe; for the REST lookups and pages
 (`rows()`) they send plain Python rows instead, which neither side has to write or parse.
 
 Answers are kept in a bounded cache (kg.query.cache) while the store cannot change, so a
-repeated query is answered without a worker; updates and worker replacements empty it.
+repeated query is answered without a worker, also while every worker is busy. Updates
+empty it, and so does a replacement worker that finds another store directory (rebuilt
+and swapped in); a replacement reading the same read-only store keeps it.
 
 Before a query reaches a worker, kg.query.guard refuses SERVICE, LOAD and remote FROM.
 The worker side (kg.query.worker) also drops its network access when the kernel allows it.
@@ -19,14 +24,9 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import queue
-import socket
-import subprocess
-import sys
-import threading
+import signal
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Mapping
 
@@ -36,9 +36,10 @@ from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreEr
 from kg.query.cache import AnswerCache
 from kg.query.catalogue import load_catalogue, prepare
 from kg.query.guard import check_query
+from kg.query.pool import CLIENT, ERRORS, QueryBusy, Worker, WorkerMemoryError, WorkerPool
 
 log = logging.getLogger(__name__)
-_ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError)}
+__all__ = ["CLIENT", "Answer", "QueryBusy", "QueryRunner", "WorkerMemoryError", "answer_named", "run_query"]
 _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 
@@ -53,48 +54,6 @@ class Answer:
     cached: bool = False
 
 
-class _Worker:
-    """One worker: a `python -c` child holding the store, reached over a socket pair.
-    (Not multiprocessing's spawn: that re-imports the parent's __main__.)"""
-
-    def __init__(self, args: tuple):
-        self.store_id = _store_id(args[0])  # which store directory it is about to open
-        parent_sock, child_sock = socket.socketpair()
-        code = f"from kg.query.worker import worker_entry; worker_entry({child_sock.fileno()}, {args!r})"
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child_sock.fileno(),),
-                                     stdin=subprocess.DEVNULL, env=env)
-        child_sock.close()
-        self.conn = Connection(parent_sock.detach())
-        self.graphs: frozenset[str] = frozenset()
-        self.isolated = False
-
-    def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise StoreError(f"query worker did not start within {timeout:.0f} s")
-        try:
-            msg = self.conn.recv()
-        except EOFError:
-            raise StoreError("query worker died while starting") from None
-        if msg[0] != "ready":
-            self.kill()
-            raise _ERRORS.get(msg[1], StoreError)(msg[2])
-        self.graphs = frozenset(msg[1])
-        self.isolated = msg[2]
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            log.error("query worker %s did not die", self.proc.pid)
-        self.conn.close()
-
-
 class QueryRunner:
     """A pool of query workers over the store at `store_path`.
 
@@ -106,7 +65,7 @@ class QueryRunner:
     def __init__(self, store_path, *, engine: str = "oxigraph", workers: int = 2,
                  timeout: float = 10.0, max_results: int = 10000, allow_update: bool = False,
                  isolate_network: bool = True, start_timeout: float = 600.0,
-                 cache_bytes: int = 0):
+                 cache_bytes: int = 0, client_workers: int = 0, max_queue: int = 16, memory_mb: int = 0):
         if engine not in ("oxigraph", "rdflib"):
             raise StoreError(f"unknown query engine {engine!r} (oxigraph or rdflib)")
         if allow_update:
@@ -117,87 +76,75 @@ class QueryRunner:
         self.max_results = int(max_results)
         self.allow_update = allow_update
         self.size = max(1, int(workers))
-        self._args = (self.store_path, engine, allow_update, isolate_network)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
+        self.memory_mb = max(0, int(memory_mb))
+        args = (self.store_path, engine, allow_update, isolate_network, self.memory_mb)
         self.local_graphs: frozenset[str] = frozenset()
-        self.isolated = False
-        self.kills = 0
         self.cache = AnswerCache(cache_bytes)
-        workers_ = [_Worker(self._args) for _ in range(self.size)]
-        try:
-            for w in workers_:
-                w.wait_ready(start_timeout)
-        except BaseException:
-            for w in workers_:
-                w.kill()
-            raise
-        for w in workers_:
-            self._all.add(w)
-            self._idle.put(w)
-        self.local_graphs = workers_[0].graphs
-        self.isolated = all(w.isolated for w in workers_)
+        self.pool = WorkerPool(args, self.size, client_workers=client_workers, max_queue=max_queue,
+                               timeout=self.timeout, start_timeout=start_timeout, joined=self._joined)
+        first = self.pool.first
+        self._cache_store = first[0].store_id if len({w.store_id for w in first}) == 1 else None
+        self.local_graphs = first[0].graphs
+        self.isolated = all(w.isolated for w in first)
 
     # --- pool -------------------------------------------------------------
 
-    def _replace(self, dead: _Worker) -> None:
-        """Kill `dead` and start a replacement in the background."""
-        with self._lock:
-            self._all.discard(dead)
-            self.kills += 1
-        dead.kill()
-        self.cache.invalidate()  # the replacement reads the store again
+    def _joined(self, w: Worker, others: list[Worker]) -> None:
+        """A replacement joins the pool. It reads the store again: when the store is read-only
+        and still the same directory, the cached answers stay valid; when the store was
+        rebuilt and swapped in meanwhile, empty the cache and keep nothing while older
+        workers read another store. (With updates on, an interrupted update may have left
+        changes: empty it too.)"""
+        if self.allow_update or w.store_id is None or w.store_id != self._cache_store:
+            self.cache.paused = True
+            self.cache.invalidate()
+            self._cache_store = w.store_id
+        self.cache.paused = any(x.store_id != w.store_id for x in others)
 
-        def respawn():
-            while not self._closed:
-                try:
-                    w = _Worker(self._args)
-                    w.wait_ready(600)
-                except Exception:  # keep trying: the pool must not shrink for good
-                    log.exception("query worker failed to start; retrying")
-                    time.sleep(1)
-                    continue
-                with self._lock:
-                    if self._closed:
-                        w.kill()
-                        return
-                    self._all.add(w)
-                    # it may read a store rebuilt meanwhile (kg load/build swap it in): empty
-                    # the cache again, and keep nothing while older workers read another store
-                    self.cache.paused = True
-                    self.cache.invalidate()
-                    self.cache.paused = any(x.store_id != w.store_id for x in self._all)
-                self._idle.put(w)
-                return
-        threading.Thread(target=respawn, name="kg-respawn", daemon=True).start()
-
-    def _call(self, job: dict, timeout: float | None = None):
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        try:
-            w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeout(f"all {self.size} query workers stayed busy for "
-                               f"{self.timeout:g} s; try again later") from None
+    def _call(self, job: dict, timeout: float | None = None, *, retry: bool = True):
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        client = CLIENT.get()
+        w = self.pool.acquire(deadline, client)
         try:
             w.conn.send(job)
-            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._replace(w)
-                w = None
-                raise QueryTimeout(f"query stopped: it ran longer than the {self.timeout:g} s limit")
-            msg = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if w is not None:
-                self._replace(w)
-                w = None
-            raise StoreError("query worker died during the query (out of memory?)") from None
-        finally:
-            if w is not None:
-                self._idle.put(w)
+            answered = w.conn.poll(max(0.0, deadline - time.monotonic()))
+            msg = w.conn.recv() if answered else None
+        except (EOFError, OSError):
+            status = w.exit_status()
+            memory = bool(self.memory_mb) and status == -signal.SIGABRT  # an allocation failed past the limit
+            again = retry and not memory and job["op"] != "update" and deadline > time.monotonic()
+            self.pool.discard(w, client, charge=not again)
+            if memory:
+                raise self._memory_error() from None
+            if again:  # it died before or while it ran this (killed, crashed): not this query's doing
+                log.warning("query worker %s died (status %s); the query runs once more", w.pid, status)
+                return self._call(job, deadline - time.monotonic(), retry=False)
+            raise StoreError(f"query worker died during the query (status {status})") from None
+        except BaseException:
+            self.pool.discard(w, client)  # a timeout, or interrupted mid-answer: the worker is unknown
+            raise
+        if msg is None:
+            self.pool.discard(w, client)
+            raise QueryTimeout(f"query stopped: it ran longer than the {self.timeout:g} s limit")
+        if msg[0] == "error" and msg[1] == "WorkerMemoryError":
+            self.pool.discard(w, client)  # start afresh rather than fragmented
+            raise self._memory_error()
+        self.pool.release(w, client)
         if msg[0] == "error":
-            raise _ERRORS.get(msg[1], KgError)(msg[2], offset=msg[3])
+            raise ERRORS.get(msg[1], KgError)(msg[2], offset=msg[3])
         return msg
+
+    def _memory_error(self) -> WorkerMemoryError:
+        return WorkerMemoryError(f"query stopped: it needed more than the {self.memory_mb} MB of memory "
+                                 "a query worker may use (setting KG_WORKER_MEMORY_MB)")
+
+    def worker_pids(self) -> list[int]:
+        return self.pool.pids()
+
+    @property
+    def kills(self) -> int:
+        return self.pool.kills
 
     # --- public -----------------------------------------------------------
 
@@ -265,27 +212,13 @@ class QueryRunner:
         return Answer(b"update done\n", fmt, "UPDATE", None, None, time.perf_counter() - t0)
 
     def close(self) -> None:
-        self._closed = True
-        with self._lock:
-            workers, self._all = list(self._all), set()
-        for w in workers:
-            w.kill()
+        self.pool.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
-
-
-def _store_id(path: str) -> tuple | None:
-    """The identity of the store directory at `path` (a rebuilt store is a new directory,
-    swapped in by rename), or None when it cannot be read."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 def _seq(values) -> tuple | None:

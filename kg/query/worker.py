@@ -3,7 +3,8 @@
 It opens the store (read-only, or the one read-write handle when updates are on),
 then answers jobs from its socket until the parent goes away: queries serialized in
 the asked format (kg.formats), plain rows for the REST lookups and pages, updates.
-The parent kills it at a query's deadline and starts another.
+The parent kills it at a query's deadline and starts another. With a memory limit it may
+grow by that much beyond its open store (RLIMIT_AS); a query that needs more fails here.
 
 Before anything else it moves into a fresh, empty network namespace when the kernel
 allows it (every connect() fails), so even a query that slipped past kg.query.guard could
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import resource
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -21,6 +23,7 @@ from kg import formats as fmts
 from kg.errors import KgError, QueryError
 from kg.query.catalogue import term_value
 from kg.query.engines import open_engine
+from kg.query.pool import WorkerMemoryError
 from kg.query.serializers import serialize
 
 
@@ -67,11 +70,24 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
 
 
-def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bool) -> None:
+def _limit_memory(mb: int) -> None:
+    """Let this process grow by at most `mb` MB of address space beyond what it holds now
+    (its store open): past that an allocation fails (MemoryError in Python, an abort in the
+    engine), and the parent answers 507 and starts another worker."""
+    with open("/proc/self/statm") as f:
+        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = size + mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bool,
+                 memory_mb: int = 0) -> None:
     isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
     _die_with_parent()
     try:
         engine_obj = open_engine(engine, store_path, writable=writable)
+        if memory_mb:
+            _limit_memory(memory_mb)
         conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
     except KgError as e:
         conn.send(("error", type(e).__name__, str(e), None))
@@ -107,6 +123,9 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
             conn.send(("ok", serialize(fmt, res), form, res.truncated, count))
         except KgError as e:
             conn.send(("error", type(e).__name__, e.message, e.offset))
+        except MemoryError:
+            res = None  # let go of what the query held, then say so
+            conn.send(("error", WorkerMemoryError.__name__, "out of memory", None))
         except Exception as e:  # noqa: BLE001
             conn.send(("error", "KgError", f"query failed: {e}", None))
 

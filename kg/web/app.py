@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg import config as kgconfig
 from kg.errors import KgError, StoreError
-from kg.query.runner import QueryRunner
+from kg.query.runner import CLIENT, QueryRunner
 from kg.web import api, exports, named_queries, pages, sparql
 from kg.web.responses import error_response
 from kg.web.state import KgState
@@ -48,13 +48,16 @@ def create_app(config: dict | None = None) -> Flask:
                              timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
                              allow_update=bool(cfg["allow_update"]),
                              isolate_network=bool(cfg["isolate_network"]),
-                             cache_bytes=int(cfg["cache_mb"]) * 1024 * 1024)
+                             cache_bytes=int(cfg["cache_mb"]) * 1024 * 1024,
+                             client_workers=int(cfg["client_workers"]), max_queue=int(cfg["max_queue"]),
+                             memory_mb=int(cfg["worker_memory_mb"]))
         atexit.register(runner.close)
     app.extensions["kg"] = KgState.create(cfg, runner)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.register_error_handler(KgError, _kg_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_set_client)
     app.after_request(_conditional)
     app.after_request(_cors)
     return app
@@ -62,7 +65,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _kg_error(e: KgError) -> Response:
     extra = {k: v for k, v in e.to_dict().items() if k not in ("error", "message")}
-    return error_response(e.http_status, e.code, e.message, extra)
+    resp = error_response(e.http_status, e.code, e.message, extra)
+    if getattr(e, "retry_after", None):  # kg.query.pool.QueryBusy: the server is busy, not broken
+        resp.headers["Retry-After"] = str(e.retry_after)
+    return resp
+
+
+def _set_client() -> None:
+    """Who asks, for the query workers' fair share per client (kg.query.pool)."""
+    CLIENT.set(request.remote_addr)
 
 
 def _http_error(e: HTTPException) -> Response:

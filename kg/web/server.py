@@ -25,7 +25,8 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     app = create_app(cfg)
     state = app.extensions["kg"]
     runner = state.runner
-    n_threads = threads or max(4, 2 * runner.size)
+    # a thread per running and per queued query (kg.query.pool), and 4 more for the rest
+    n_threads = threads or runner.size + int(state.config["max_queue"]) + 4
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=n_threads,
