@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -64,8 +65,11 @@ def kg_load(files, store: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: float = 60.0):
-    """Run `kg serve STORE --port 0 ...` and yield its endpoint URL (http://127.0.0.1:N/sparql)."""
+def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: float = 60.0,
+             output: list | None = None):
+    """Run `kg serve STORE --port 0 ...` and yield its endpoint URL (http://127.0.0.1:N/sparql).
+    Its output (stdout and stderr: the banner, the JSON log lines) is read all along, so a
+    full pipe never blocks the server; `output`, when given, receives its lines."""
     e = env()
     e.update(extra_env or {})
     proc = subprocess.Popen(kg_command("serve", str(store), "--host", "127.0.0.1", "--port", "0", *extra),
@@ -86,6 +90,9 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
         if url is None:
             proc.kill()
             raise RuntimeError("kg serve did not start:\n" + "".join(seen) + (proc.stdout.read() or ""))
+        if output is not None:
+            output.extend(seen)
+        threading.Thread(target=_drain, args=(proc.stdout, output), daemon=True).start()
         for _ in range(100):  # the socket is bound before the line is printed; make sure
             try:
                 urllib.request.urlopen(url, timeout=5).read()
@@ -102,6 +109,15 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
             proc.wait(10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def _drain(stream, into: list | None) -> None:
+    try:
+        for line in stream:
+            if into is not None:
+                into.append(line)
+    except (OSError, ValueError):  # closed at the end of kg_serve
+        pass
 
 
 def serve_fails(store: Path, *args: str, extra_env: dict | None = None) -> str:

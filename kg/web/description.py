@@ -15,6 +15,15 @@ def _sd(local: str) -> ox.NamedNode:
     return ox.NamedNode(SD + local)
 
 
+def endpoint_url(public_url: str | None, request_url: str) -> str:
+    """The endpoint's address as clients should use it: the configured public base URL
+    (setting public_url) plus /sparql, else the URL of the request (whose host part is the
+    client's Host header, or X-Forwarded-Host only behind a trusted proxy: trust_proxy)."""
+    if public_url:
+        return public_url.rstrip("/") + "/sparql"
+    return request_url.rstrip("/")
+
+
 def describe_service(endpoint_url: str, runner, *, update: bool = False) -> fmts.Results:
     """Triples of the description: endpoint, languages, formats, the default dataset."""
     svc = ox.BlankNode("service")

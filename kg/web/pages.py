@@ -13,6 +13,7 @@ endpoint untouched.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 
@@ -84,6 +85,12 @@ def _globals():
 
 
 bp.add_app_template_global(pagedata.status_class, "status_class")
+
+
+@bp.app_template_test("web_link")
+def is_web_link(iri) -> bool:
+    """Only http(s) IRIs become links: a `javascript:` or `data:` IRI in a result is text."""
+    return isinstance(iri, str) and urlsplit(iri.strip()).scheme.lower() in ("http", "https")
 
 
 @bp.errorhandler(KgError)

@@ -30,7 +30,8 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=n_threads,
-                                        ident="kg", clear_untrusted_proxy_headers=True,
+                                        ident="kg",  # X-Forwarded-*: dropped unless trusted (then ProxyFix reads them)
+                                        clear_untrusted_proxy_headers=not state.config["trust_proxy"],
                                         connection_limit=int(state.config["connection_limit"]),
                                         channel_timeout=int(state.config["channel_timeout"]),
                                         cleanup_interval=max(1, min(30, int(state.config["channel_timeout"]) // 2)))

@@ -16,7 +16,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from kg import formats as fmts
 from kg.errors import ForbiddenError, InputError, QueryError
 from kg.query.serializers import serialize
-from kg.web.description import describe_service
+from kg.web.description import describe_service, endpoint_url
 from kg.web.responses import answer_response
 from kg.web.state import get_state
 
@@ -123,7 +123,7 @@ def _run_update(text: str, params: dict) -> Response:
 def _service_description(accept: str | None, override: str | None) -> Response:
     fmt = fmts.negotiate("graph", accept, override)
     state = get_state()
-    res = describe_service(request.base_url.rstrip("/"), state.runner,
+    res = describe_service(endpoint_url(state.config.get("public_url"), request.base_url), state.runner,
                            update=bool(state.config.get("allow_update")))
     resp = Response(serialize(fmt, res), content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"

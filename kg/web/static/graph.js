@@ -3,6 +3,10 @@
    Keyboard: Tab reaches the node list in #node-info; the table below lists every link. */
 (function () {
   "use strict";
+  // the legend's colours come as data-colour (the page's CSP allows no inline style)
+  Array.prototype.forEach.call(document.querySelectorAll(".swatch[data-colour]"), function (el) {
+    el.style.background = el.getAttribute("data-colour");
+  });
   var dataEl = document.getElementById("graph-data");
   var box = document.getElementById("cy");
   if (!dataEl || !box || typeof cytoscape !== "function") { return; }
