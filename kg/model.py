@@ -45,6 +45,9 @@ class Claim:
     status: str                               # supported|unsupported|partial|planned
     concept: str | None = None                # vocabulary feature IRI when the subject is one
     broader: str | None = None                # English label of the feature a narrower subject is part of
+    broader_iri: str | None = None            # ... that feature's IRI
+    label_zh: str | None = None               # the subject as the Chinese text names it, when known
+    asked: bool = False                       # the subject is what the question asks about
     product: str | None = None
     condition: str | None = None
     evidence: Evidence | None = None          # the sentence stating it (offsets into Entry.answer)

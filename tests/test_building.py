@@ -11,7 +11,7 @@ from kg.extract.pipeline import link_entries
 from kg.graph.pipeline import build_graph_quads, serialize_quads
 from kg.graph.quads import build_quads
 from kg.graph.shacl import to_rdflib, validate_graph
-from kg.model import Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction
 from kg.parse.identity import normalise_question, page_key
 from kg.terms.iris import mint_iri
 from kg.terms.namespaces import KG
@@ -35,13 +35,20 @@ def entry(release="r1.2", lang="zh", n=1, question="Does it run on every card?",
     return Entry(**fields)
 
 
-def facts(status="partial", hardware=None, candidates=()) -> Extraction:
+def facts(status="partial", hardware=None, candidates=(), claims=None) -> Extraction:
+    """An extraction about auto-parallel; its claims as kg.extract.claims makes them (one per
+    hardware with a status, else one without hardware) unless `claims` are given."""
     hardware = {"Ascend910": "supported", "CPU": "unsupported"} if hardware is None else hardware
     ev = {"status": Evidence(0, 18, "Yes on the big card")}
     ev.update({hw: Evidence(0, 18, "Yes on the big card") for hw in hardware})
+    if claims is None:
+        stated = [(hw, st) for hw, st in hardware.items() if st != "n/a"] or \
+            ([(None, status)] if status != "n/a" else [])
+        claims = [Claim("auto-parallel", hw, st, concept=FEATURE, product="MindSpore Lite",
+                        evidence=ev[hw or "status"], line=12) for hw, st in stated]
     return Extraction(status=status, hardware=hardware, features=["auto-parallel"],
                       feature_iris=[FEATURE], candidates=list(candidates), products=["MindSpore Lite"],
-                      evidence=ev)
+                      evidence=ev, claims=claims)
 
 
 def graph_of(pairs) -> Graph:
@@ -68,18 +75,44 @@ def test_one_entry_follows_the_model():
     page = g.value(q, SCHEMA.isPartOf)
     assert str(g.value(page, KG.pagePath)) == "docs/faq/source_zh_cn/cards.md"
     statements = set(g.subjects(RDF.type, KG.SupportStatement))
-    # one feature x (overall + 2 hardware)
-    assert len(statements) == 3
+    # one claim per hardware stated; the entry's overall status is not copied onto the feature
+    assert statements == set(g.subjects(RDF.type, KG.Claim)) and len(statements) == 2
+    assert {g.value(s, KG.subject) for s in statements} == {URIRef(FEATURE)}
     by_hw = {str(g.value(s, KG.hardware) or ""): s for s in statements}
-    assert set(by_hw) == {"", mint_iri("hardware", "Ascend910"), mint_iri("hardware", "CPU")}
+    assert set(by_hw) == {mint_iri("hardware", "Ascend910"), mint_iri("hardware", "CPU")}
     cpu = by_hw[mint_iri("hardware", "CPU")]
     assert g.value(cpu, KG.status) == URIRef(mint_iri("status", "unsupported"))
     assert g.value(cpu, PROV.wasDerivedFrom) == a
     assert g.value(cpu, KG.feature) == URIRef(FEATURE)
+    assert g.value(cpu, KG.product) == URIRef(mint_iri("product", "MindSpore Lite"))
     assert g.value(cpu, KG.evidence) == Literal("Yes on the big card", lang="zh")
+    assert g.value(cpu, KG.evidenceLine).toPython() == 12
 
 
-def test_not_applicable_entries_make_statements_only_for_stated_hardware():
+def test_a_narrower_subject_is_a_concept_of_its_own_shared_by_both_languages():
+    SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+    narrow = [Claim("auto-parallel with pipeline stages", "GPU", "unsupported", broader="auto-parallel",
+                    broader_iri=FEATURE, evidence=Evidence(0, 18, "Yes on the big card"), line=14)]
+    zh_claims = [Claim("auto-parallel with pipeline stages", "GPU", "unsupported", broader_iri=FEATURE,
+                       label_zh="流水线并行的自动并行", evidence=Evidence(0, 5, "不支持"), line=14)]
+    pairs = [(entry(lang="en"), facts(claims=narrow)), (entry(lang="zh"), facts(claims=zh_claims))]
+    quads, _, report = build_graph_quads(pairs)     # with the ontology and vocabulary, SHACL-checked
+    assert report.conforms
+    g = to_rdflib(quads)
+    subjects = set(g.objects(None, KG.subject))
+    assert len(subjects) == 1       # both languages' claims point at one subject
+    s = subjects.pop()
+    # a limitation of auto-parallel, not a statement of its status
+    claims = set(g.subjects(RDF.type, KG.Claim))
+    assert len(claims) == 2 and {g.value(c, KG.limitationOf) for c in claims} == {URIRef(FEATURE)}
+    assert not set(g.subjects(RDF.type, KG.SupportStatement)) and not set(g.objects(None, KG.feature))
+    assert str(s).startswith(mint_iri("subject", "x")[:-1]) and (s, RDF.type, KG.Subject) in g
+    assert g.value(s, SKOS.broader) == URIRef(FEATURE)
+    assert set(g.objects(s, SKOS.prefLabel)) == {Literal("auto-parallel with pipeline stages", lang="en"),
+                                                 Literal("流水线并行的自动并行", lang="zh")}
+
+
+def test_not_applicable_entries_make_claims_only_for_stated_hardware():
     g = graph_of([(entry(), facts(status="n/a", hardware={}))])
     assert not set(g.subjects(RDF.type, KG.SupportStatement))
     g = graph_of([(entry(), facts(status="n/a", hardware={"GPU": "planned"}))])
@@ -110,7 +143,7 @@ def test_candidates_become_concepts_in_the_candidates_scheme():
     c = URIRef(mint_iri("candidate", "card hopping"))
     assert (c, RDF.type, KG.CandidateFeature) in g
     assert g.value(c, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) == Literal("card hopping", lang="en")
-    assert len([s for s in g.subjects(KG.feature, c)]) == 3
+    assert (c, None, None) in g and not set(g.subjects(KG.feature, c))   # named, no claim about it
 
 
 def test_translations_pair_by_position_words_and_links():

@@ -55,7 +55,7 @@ def test_home_tells_what_the_graph_holds(client, store):
     stat = {dd.get("data-stat"): text(dd) for dd in doc.xpath("//dd[@data-stat]")}
     counts = select(store, PREFIXES + """SELECT (COUNT(DISTINCT ?a) AS ?answers)
         (COUNT(DISTINCT ?s) AS ?statements) (COUNT(DISTINCT ?f) AS ?features) WHERE {
-        { ?a a schema:Answer } UNION { ?s a kg:SupportStatement ; kg:feature ?f } }""")[0]
+        { ?a a schema:Answer } UNION { ?s a kg:Claim } UNION { ?x a kg:SupportStatement ; kg:feature ?f } }""")[0]
     assert stat["answers"] == counts["answers"] and int(counts["answers"]) > 300
     assert stat["statements"] == counts["statements"]
     assert stat["features"] == counts["features"]

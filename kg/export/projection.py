@@ -188,7 +188,7 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
             continue
         f = row["feature"].value
         node = add_node(f, "feature", candidate=f in candidates, orders=set())
-        node["orders"].add(order)
+        node.setdefault("orders", set()).add(order)     # a product a claim is about is already a node
         if row["product"] is not None:
             add_node(row["product"].value, "product")
             key = (f, row["product"].value)
@@ -203,7 +203,7 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         if order in keep and status in STATUS_RGB:
             support[(row["feature"].value, row["hardware"].value)][order][status] += _value(row["n"])
     for (f, h), per_order in support.items():
-        add_node(f, "feature", candidate=f in candidates, orders=set())["orders"].update(per_order)
+        add_node(f, "feature", candidate=f in candidates, orders=set()).setdefault("orders", set()).update(per_order)
         add_node(h, "hardware")
         statuses = {o: resolve_status(c) for o, c in per_order.items()}
         n = sum(sum(c.values()) for c in per_order.values())

@@ -248,11 +248,11 @@ def excluded_nodes(store: ox.Store, options: ExportOptions) -> set:
         answer = ox.NamedNode(_SCHEMA + "Answer")
         excluded |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + "release"), None)
                      if q.object != keep and ox.Quad(q.subject, _RDF_TYPE, answer, q.graph_name) in store}
-    statement = ox.NamedNode(_KG + "SupportStatement")
+    claims = (ox.NamedNode(_KG + "SupportStatement"), ox.NamedNode(_KG + "Claim"))
     excluded |= {q.subject for q in store.quads_for_pattern(
                      None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None)
                  if q.object in excluded
-                 and ox.Quad(q.subject, _RDF_TYPE, statement, q.graph_name) in store}
+                 and any(ox.Quad(q.subject, _RDF_TYPE, t, q.graph_name) in store for t in claims)}
     for child, link, parent_type in (("acceptedAnswer", False, "Question"),
                                      ("isPartOf", True, "FAQPage")):
         kept: set = set()   # parents with at least one child kept

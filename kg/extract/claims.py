@@ -29,6 +29,7 @@ from typing import Sequence
 
 from kg import config
 from kg.extract.candidates import candidate_label
+from kg.extract.lexicon import YES_NO_FRAMES
 from kg.model import Claim, Entry, Evidence, Extraction
 
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
@@ -40,6 +41,8 @@ _VOWELS = "aeiou"
 _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
                         re.IGNORECASE)
 _STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
+_ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
 _PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
@@ -117,7 +120,7 @@ class ClaimMaker:
             own = self._hardware_subject(ev, hw) if hw else None
             if own:
                 subj, conc, brd = own
-            out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev))
+            out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
         out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
         out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
         return _unique(out)
@@ -143,25 +146,39 @@ class ClaimMaker:
             if cand and " " in cand and len(cand) <= 100:
                 c = vocab.find_label(cand, "features")
                 return (_specific(cand, c.label), c.iri) if c else (cand, None)
+            # not a yes/no question: the statement the answer makes says what the status is about
+            # ("does not support the yield syntax in graph mode"), not the feature the question names
+            if lex.frame(question, "en") not in YES_NO_FRAMES and (obj := self._lead_object(ex)):
+                return obj
         if ex.feature_iris:
             iri = ex.feature_iris[0]
             return self.x.concepts[iri].label, iri
-        lead = ex.evidence.get("status")
-        if lang == "en" and lead is not None:
-            m = next((m for p in self.rules.statement if (m := p.search(lead.text))), None)
-            if m:
-                obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))
-                if obj and not self._is_hardware(obj) and len(obj) <= 80 and obj.lower() not in _PRONOUNS:
-                    return candidate_label(obj), None
+        if lang == "en" and (obj := self._lead_object(ex)):
+            return obj
         if ex.candidates:
             return ex.candidates[0], None
         return None, None
 
+    def _lead_object(self, ex: Extraction) -> tuple[str, str | None] | None:
+        """What the main claim's sentence states the status of ("... does not provide X" -> X)."""
+        lead = ex.evidence.get("status")
+        if lead is None:
+            return None
+        m = next((m for p in self.rules.statement if (m := p.search(lead.text))), None)
+        if not m:
+            return None
+        obj = _SENT_LEAD.sub("", self.rules.tidy(self.rules.object_end.sub("", m.group("x"))))
+        if (not obj or self._is_hardware(obj) or len(obj) > 80 or obj.lower() in _PRONOUNS
+                or _VERBISH.search(obj) or self.generic(obj)):
+            return None
+        named = self._named(obj)
+        return named[:2] if named else None
+
     def _broader(self, ex: Extraction, subject: str) -> str | None:
+        """The IRI of the entry's first vocabulary feature other than the subject itself."""
         for iri in ex.feature_iris:
-            label = self.x.concepts[iri].label
-            if normalise(label) != normalise(subject):
-                return label
+            if normalise(self.x.concepts[iri].label) != normalise(subject):
+                return iri
         return None
 
     def _hardware_subject(self, ev: Evidence | None, hw: str) -> tuple[str, str | None, None] | None:
@@ -183,8 +200,10 @@ class ClaimMaker:
                 inside = [a for a, _ in hw_at if m.end() < a <= m.end() + len(obj)]
                 if not inside:
                     continue
-                y = self.rules.tidy(text[m.end():inside[0]])
-                y = re.sub(r"\s+(?:on|in|with|using|for)$", "", y).strip()
+                between = _ON_HARDWARE.match(text[m.end():inside[0]])
+                if not between:
+                    return None     # "supports Huawei's own Ascend": the hardware itself is the object
+                y = self.rules.tidy(between.group("y"))
                 return self._named(y) if y and len(y.split()) <= 6 else None
             np = self.rules.tidy(_SENT_LEAD.sub("", text[:m.start()]))
             if np and _MODAL_END.search(np):
@@ -203,7 +222,7 @@ class ClaimMaker:
             return None
         c = self.x.vocab.find_label(text, "products")
         if c:
-            return c.label, None, None
+            return c.label, c.iri, None
         c = self.x.vocab.find_label(text, "features")
         return (_specific(text, c.label), c.iri, None) if c else (candidate_label(text), None, None)
 
@@ -283,8 +302,10 @@ class ClaimMaker:
                 break
         return out
 
-    def _claim(self, entry, subject, concept, broader, product, hw, status, ev) -> Claim:
-        return Claim(subject=subject, concept=concept, broader=broader, product=product, hardware=hw,
+    def _claim(self, entry, subject, concept, broader, product, hw, status, ev, asked=False) -> Claim:
+        label = self.x.concepts[broader].label if broader else None
+        return Claim(subject=subject, concept=concept, broader=label, broader_iri=broader, product=product,
+                     asked=asked, hardware=hw,
                      status=status, condition=None, evidence=ev,
                      line=evidence_line(entry, ev) if ev is not None else entry.line)
 
@@ -339,12 +360,15 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         if zh.claims and {(c.hardware, c.status) for c in zh.claims} <= facts:
             own = {c.hardware: c for c in zh.claims}
             main = zh.claims[0]
-            zh.claims = [replace(c, evidence=(own.get(c.hardware) or main).evidence,
-                                 line=(own.get(c.hardware) or main).line) for c in en.claims]
+            zh.claims = [replace(c, evidence=(mine := own.get(c.hardware) or main).evidence, line=mine.line,
+                                 label_zh=mine.label_zh or (mine.subject if _CJK.search(mine.subject or "") else None))
+                         for c in en.claims]
             continue
         by_fact = {(c.hardware, c.status): c for c in en.claims}
         main = next((c for c in en.claims if c.hardware is None), en.claims[0])
         for c in zh.claims:
             twin = by_fact.get((c.hardware, c.status), main)
-            c.subject, c.concept, c.broader = twin.subject, twin.concept, twin.broader
+            if not c.label_zh and _CJK.search(c.subject or ""):
+                c.label_zh = c.subject
+            c.subject, c.concept, c.broader, c.broader_iri = twin.subject, twin.concept, twin.broader, twin.broader_iri
         zh.claims = _unique(zh.claims)

@@ -7,6 +7,7 @@ Every IRI of the data comes from `kg.terms.iris.mint_iri`; the ontology's terms 
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
@@ -14,7 +15,7 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.extract.candidates import preferred_labels
+from kg.extract.candidates import candidate_key, preferred_labels
 from kg.extract.pipeline import Links
 from kg.model import LANGUAGES, Entry, Extraction
 from kg.parse.identity import normalise_question, page_key
@@ -39,10 +40,11 @@ K = {name: ox.NamedNode(str(KG[name])) for name in (
     "SupportStatement", "CandidateFeature", "component", "pagePath", "question", "answerMarkdown",
     "topic", "release", "position", "startLine", "endLine", "upstream", "docUrl", "docUrlCount",
     "status", "aboutFeature", "aboutProduct", "translation", "feature", "hardware", "evidence",
-    "evidenceStart", "evidenceEnd")}
+    "evidenceStart", "evidenceEnd", "evidenceLine", "Claim", "Subject", "product", "condition", "subject",
+    "limitationOf")}
 S = {name: _schema(name) for name in (
     "FAQPage", "Question", "Answer", "name", "text", "inLanguage", "isPartOf", "acceptedAnswer")}
-SKOS = {name: _skos(name) for name in ("Concept", "ConceptScheme", "inScheme", "prefLabel", "altLabel")}
+SKOS = {name: _skos(name) for name in ("Concept", "ConceptScheme", "inScheme", "prefLabel", "altLabel", "broader")}
 
 @dataclass
 class Built:
@@ -96,6 +98,7 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], links: Links, *,
     questions: dict[str, tuple] = {}    # question IRI -> (release order key, entry)
     seen_answers: dict[str, int] = {}
     release_rank = release_orders()
+    subjects: dict[str, dict] = {}      # minted subject IRI -> {"en": label, "zh": label, "broader": IRI}
     for entry, ex in pairs:
         _check(entry, ex)
     out.translations = list(links.translations)
@@ -152,7 +155,7 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], links: Links, *,
             add(a, K["aboutFeature"], ox.NamedNode(f))
         for p in dict.fromkeys(ex.products):
             add(a, K["aboutProduct"], ox.NamedNode(mint_iri("product", p, base=base)))
-        _add_statements(add, a, entry, ex, features, base)
+        _add_claims(add, a, entry, ex, base, subjects, candidates.keys[k])
 
     for page, (_, entry) in pages.items():
         p = ox.NamedNode(page)
@@ -170,6 +173,7 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], links: Links, *,
         add(qn, S["inLanguage"], ox.Literal(entry.lang))
         add(qn, S["isPartOf"], ox.NamedNode(mint_iri("page", page_key(entry), base=base)))
     _add_candidates(add, candidates.texts, base)
+    _add_subjects(add, subjects, base)
     for i, j in out.translations:
         zh, en = ox.NamedNode(out.answers[i]), ox.NamedNode(out.answers[j])
         add(zh, K["translation"], en)
@@ -177,28 +181,81 @@ def build_quads(pairs: Sequence[tuple[Entry, Extraction]], links: Links, *,
     return out
 
 
-def _add_statements(add, a: ox.NamedNode, entry: Entry, ex: Extraction, features: list[str],
-                    base: str | None) -> None:
-    """One kg:SupportStatement per (feature, hardware-or-none); none for n/a."""
-    facts = [(None, ex.status)] if ex.status != "n/a" else []
-    facts += [(hw, st) for hw, st in ex.hardware.items() if st != "n/a"]
+def _add_claims(add, a: ox.NamedNode, entry: Entry, ex: Extraction, base: str | None,
+                subjects: dict[str, dict], candidate_keys) -> None:
+    """One kg:Claim (a kg:SupportStatement) per claim of the entry (kg.extract.claims): its subject
+    (kg:feature: the vocabulary feature or product; the entry's candidate feature when the subject
+    is that candidate; else a subject concept minted from the English label, shared by both
+    languages), hardware, status, product, condition, release and evidence."""
     release = ox.NamedNode(mint_iri("release", entry.release, base=base)) if entry.release else None
-    for f in features:
-        for hw, status in facts:
-            s = ox.NamedNode(mint_iri("statement", a.value, f, hw or "", status, base=base))
+    for c in ex.claims:
+        key = candidate_key(c.subject) if not c.concept else None
+        if c.concept:
+            subject = c.concept
+        elif key in candidate_keys or (c.asked and candidate_keys):
+            subject = mint_iri("candidate", key if key in candidate_keys else candidate_keys[0], base=base)
+        else:
+            subject = mint_iri("subject", subject_key(c.subject), base=base)
+        if subject.startswith(mint_iri("subject", "x", base=base)[:-1]):
+            known = subjects.setdefault(subject, {})
+            known.setdefault("en", c.subject)
+            if c.label_zh:
+                known.setdefault("zh", c.label_zh)
+            if c.broader_iri:
+                known.setdefault("broader", c.broader_iri)
+        s = ox.NamedNode(mint_iri("statement", a.value, subject, c.hardware or "", c.status, base=base))
+        add(s, RDF_TYPE, K["Claim"])
+        add(s, K["subject"], ox.NamedNode(subject))
+        if c.concept or not c.broader_iri:
+            # about a feature (or product) as a whole: a support statement, what its summary is made of
             add(s, RDF_TYPE, K["SupportStatement"])
-            add(s, K["feature"], ox.NamedNode(f))
-            if hw:
-                add(s, K["hardware"], ox.NamedNode(mint_iri("hardware", hw, base=base)))
-            add(s, K["status"], ox.NamedNode(mint_iri("status", status, base=base)))
-            if release is not None:
-                add(s, K["release"], release)
-            add(s, PROV_DERIVED, a)
-            ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
-            if ev is not None and ev.text:
-                add(s, K["evidence"], ox.Literal(ev.text, language=entry.lang))
-                add(s, K["evidenceStart"], ox.Literal(ev.start))
-                add(s, K["evidenceEnd"], ox.Literal(ev.end))
+            add(s, K["feature"], ox.NamedNode(subject))
+        else:
+            # about something narrower: a limitation of its feature, never the feature's own status
+            add(s, K["limitationOf"], ox.NamedNode(c.broader_iri))
+        if c.hardware:
+            add(s, K["hardware"], ox.NamedNode(mint_iri("hardware", c.hardware, base=base)))
+        add(s, K["status"], ox.NamedNode(mint_iri("status", c.status, base=base)))
+        if release is not None:
+            add(s, K["release"], release)
+        if c.product:
+            add(s, K["product"], ox.NamedNode(mint_iri("product", c.product, base=base)))
+        if c.condition:
+            add(s, K["condition"], ox.Literal(c.condition, language="en"))
+        add(s, PROV_DERIVED, a)
+        ev = c.evidence
+        if ev is not None and ev.text:
+            add(s, K["evidence"], ox.Literal(ev.text, language=entry.lang))
+            add(s, K["evidenceStart"], ox.Literal(ev.start))
+            add(s, K["evidenceEnd"], ox.Literal(ev.end))
+            if c.line:
+                add(s, K["evidenceLine"], ox.Literal(c.line))
+
+
+def subject_key(label: str) -> str:
+    """The key a subject's IRI is minted from: its English label, lower case, words joined."""
+    return "-".join(re.sub(r"[^\w.+]+", " ", label.lower()).split()) or "x"
+
+
+def _add_subjects(add, subjects: Mapping[str, dict], base: str | None) -> None:
+    """The subjects narrower than a vocabulary feature (or new to it) that claims are about: each a
+    kg:Subject concept of the `subjects` scheme with its labels and skos:broader feature."""
+    if not subjects:
+        return
+    scheme = ox.NamedNode(mint_iri("scheme", "subjects", base=base))
+    add(scheme, RDF_TYPE, SKOS["ConceptScheme"])
+    add(scheme, SKOS["prefLabel"], ox.Literal("Claim subjects", language="en"))
+    add(scheme, SKOS["prefLabel"], ox.Literal("声明主题", language="zh"))
+    for iri, known in subjects.items():
+        c = ox.NamedNode(iri)
+        add(c, RDF_TYPE, K["Subject"])
+        add(c, RDF_TYPE, SKOS["Concept"])
+        add(c, SKOS["inScheme"], scheme)
+        for lang in ("en", "zh"):
+            if known.get(lang):
+                add(c, SKOS["prefLabel"], ox.Literal(known[lang], language=lang))
+        if known.get("broader"):
+            add(c, SKOS["broader"], ox.NamedNode(known["broader"]))
 
 
 def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) -> None:

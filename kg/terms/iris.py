@@ -10,7 +10,7 @@ from kg import config
 from kg.terms.prefixes import PREFIXES
 
 KINDS = ("feature", "hardware", "product", "status", "release", "page", "question",
-         "answer", "statement", "component", "scheme", "candidate")
+         "answer", "statement", "component", "scheme", "candidate", "subject")
 
 
 def slugify(text: str) -> str:
@@ -32,7 +32,7 @@ def digest(*parts: str, n: int = 12) -> str:
 def mint_iri(kind: str, *key: str, base: str | None = None) -> str:
     """IRI string for an individual of `kind` identified by `key` parts.
 
-    feature/hardware/product/status/release/component/scheme: one readable key.
+    feature/hardware/product/status/release/component/scheme/subject: one readable key.
     page: the page path with release and language removed (shared by all releases).
     question, answer, statement: key parts are hashed into a short stable id.
     """

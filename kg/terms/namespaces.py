@@ -12,33 +12,40 @@ class KG(DefinedNamespace):
     _fail = True
 
     CandidateFeature: URIRef  # candidate feature
+    Claim: URIRef  # claim
     Feature: URIRef  # feature
     Hardware: URIRef  # hardware
     Product: URIRef  # product
     Release: URIRef  # release
+    Subject: URIRef  # claim subject
     SupportStatement: URIRef  # support statement
     SupportStatus: URIRef  # support status
     aboutFeature: URIRef  # about feature
     aboutProduct: URIRef  # about product
     answerMarkdown: URIRef  # answer Markdown
     component: URIRef  # component
+    condition: URIRef  # condition
     docUrl: URIRef  # documentation URL
     docUrlCount: URIRef  # documentation URL count
     docsPath: URIRef  # docs path
     endLine: URIRef  # end line
     evidence: URIRef  # evidence
     evidenceEnd: URIRef  # evidence end
+    evidenceLine: URIRef  # evidence line
     evidenceStart: URIRef  # evidence start
     feature: URIRef  # feature
     hardware: URIRef  # hardware
+    limitationOf: URIRef  # limitation of
     pagePath: URIRef  # page path
     position: URIRef  # position
     previousRelease: URIRef  # previous release
+    product: URIRef  # product
     question: URIRef  # question
     release: URIRef  # release
     releaseOrder: URIRef  # release order
     startLine: URIRef  # start line
     status: URIRef  # support status
+    subject: URIRef  # subject
     topic: URIRef  # topic
     translation: URIRef  # translation
     upstream: URIRef  # upstream line
