@@ -12,6 +12,7 @@ unknown feature id is NotFound (404).
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Mapping
 
 from kg import config
@@ -84,9 +85,11 @@ class Lookups:
 
     def check(self, param: str, value: str | None) -> str | None:
         """The canonical notation for a hardware/status/release value (notation in any
-        case, or IRI); InputError naming `param` when the vocabulary has no such thing."""
-        if value is None or value == "":
+        case, or IRI); InputError naming `param` when the vocabulary has no such thing or the
+        value is empty (the OpenAPI enum has no empty value)."""
+        if value is None:
             return None
+        _require_value(param, value)
         known = self.known(SCHEMES[param])
         for notation, c in known.items():
             if value == notation or value == c["iri"] or value.lower() == notation.lower():
@@ -96,8 +99,9 @@ class Lookups:
 
     @staticmethod
     def check_lang(value: str | None) -> str:
-        if value is None or value == "":
+        if value is None:
             return "en"
+        _require_value("lang", value)
         if value.lower() not in LANGUAGES:
             raise InputError(f"parameter 'lang': {value!r} is not a language of the graph "
                              f"(use one of: {', '.join(LANGUAGES)})")
@@ -114,8 +118,10 @@ class Lookups:
         their order; `total` counts them all."""
         lang = self.check_lang(lang)
         first = _integer("offset", offset, 0, 0, None)
+        if first > MAX_OFFSET:
+            raise InputError(f"parameter 'offset': {first} is out of range (at most {MAX_OFFSET})")
         size = _integer("limit", limit, None, 1, MAX_LIMIT)
-        if evidence not in (None, "", "all", "none"):
+        if evidence not in (None, "all", "none"):
             raise InputError(f"parameter 'evidence': {evidence!r} is not one of: all, none")
         filters = {"hardware": self.check("hardware", hardware),
                    "status": self.check("status", status),
@@ -125,7 +131,7 @@ class Lookups:
             values["feature"] = feature
         values["lang"] = lang
         by_feature: dict[str, dict] = {}
-        for r in self.rows("feature_statements", values):
+        for r in self.rows("feature_statements", values) if _names_a_feature(feature) else []:
             f = by_feature.get(r["feature"])
             if f is None:
                 f = by_feature[r["feature"]] = {
@@ -218,8 +224,8 @@ class Lookups:
     def entries(self, source: str | None = None, page: str | None = None,
                 release: str | None = None) -> dict:
         if not source and not page:
-            raise InputError("parameter 'source' is required (or 'page'): the FAQ file, e.g. "
-                             "r1.2/docs/faq/source_en/installation.md")
+            raise InputError("parameter 'source' or 'page' is required (one of them, not empty): the FAQ "
+                             "file, e.g. r1.2/docs/faq/source_en/installation.md, or its page path")
         values = {"source": source, "page": page, "release": self.check("release", release)}
         values = {k: v for k, v in values.items() if v}
         items = [{"entry": r["answer"], "source": r["source"], "page": r["page"],
@@ -234,12 +240,16 @@ class Lookups:
 
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000  # the OpenAPI document's maximum
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 def _integer(name: str, value, default, low: int, high: int | None):
     """A whole-number parameter in [low, high] (text from a URL or an int), else InputError."""
-    if value is None or value == "":
+    if value is None:
         return default
+    if isinstance(value, str) and not _WHOLE.fullmatch(value):  # int() also takes " 5", "5_0", "٥"
+        raise InputError(f"parameter {name!r}: {value!r} is not a whole number")
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -248,6 +258,24 @@ def _integer(name: str, value, default, low: int, high: int | None):
         bound = f"from {low} to {high}" if high is not None else f"{low} or more"
         raise InputError(f"parameter {name!r}: {number} is out of range ({bound})")
     return number
+
+
+def _names_a_feature(value: str | None) -> bool:
+    """False for a `feature` filter no feature id can match (not a slug or IRI): like an id no
+    feature has, it matches nothing, since the document allows any text."""
+    if not value:
+        return True
+    try:
+        to_term("feature", value, "feature")
+    except InputError:
+        return False
+    return True
+
+
+def _require_value(name: str, value: str) -> None:
+    """An enumerated parameter given empty (`?lang=`) is refused, not read as left out."""
+    if value == "":
+        raise InputError(f"parameter {name!r} is empty: give one of its values or leave it out")
 
 
 def _add(items: list, value) -> None:

@@ -12,6 +12,9 @@ ambiguity of the grammar, `<` as an IRI start or as the less-than operator, is
 resolved by context as the parsers do (inside parentheses, after an operand, it is
 the operator); when a `<...>` run in that position could also be read as code
 hiding a keyword, the query is refused rather than guessed about.
+
+Brackets (`(`, `{`, `[`) nested deeper than `MAX_DEPTH` are refused too: the engine's
+parser recurses once per level and a few thousand levels crash the worker process.
 """
 from __future__ import annotations
 
@@ -41,6 +44,9 @@ _OPERAND_END = {"var", "string", "iri", "pname", "number", "bnode"}
 _HIDDEN_KEYWORD = re.compile(r"(?i)(?<![\w\-:/%])(SERVICE|LOAD|FROM|USING)(?=[?$#(]|$)")
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+# deepest nesting of (), {} and [] accepted: real queries stay under ~10 levels, and
+# pyoxigraph's recursive parser crashes its process at a few thousand
+MAX_DEPTH = 64
 FORBIDDEN = {"SERVICE": "SERVICE (federated query) is not allowed: this endpoint never "
                         "sends requests to other servers",
              "LOAD": "LOAD is not allowed: this endpoint never fetches documents"}
@@ -63,9 +69,11 @@ class GuardReport:
 
 
 def tokenize(text: str) -> list[Token]:
-    """SPARQL tokens without whitespace and comments; `<` resolved as IRI or operator."""
+    """SPARQL tokens without whitespace and comments; `<` resolved as IRI or operator.
+    Refuses (QueryError) brackets nested deeper than MAX_DEPTH."""
     out: list[Token] = []
     stack: list[str] = []  # open brackets: "(" or "{" or "["
+    deepest, too_deep_at = 0, None
     pos = 0
     n = len(text)
     while pos < n:
@@ -86,9 +94,15 @@ def tokenize(text: str) -> list[Token]:
             out.append(Token(kind, tok, pos))
             if tok in ("(", "{", "["):
                 stack.append(tok)
+                deepest = max(deepest, len(stack))
+                if too_deep_at is None and len(stack) > MAX_DEPTH:
+                    too_deep_at = pos
             elif tok in (")", "}", "]") and stack:
                 stack.pop()
         pos = m.end()
+    if too_deep_at is not None:
+        raise QueryError(f"query nested {deepest} levels deep (brackets (), {{}}, []); the limit is "
+                         f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {too_deep_at + 1})")
     return out
 
 
