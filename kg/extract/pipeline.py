@@ -22,7 +22,6 @@ from kg.extract.extractor import Extractor, record_of
 from kg.extract.pairing import pair_translations
 from kg.extract.records import to_record
 from kg.model import Entry, Extraction
-from kg.parse.identity import neutral_page_key, page_key
 from kg.parse.markdown import parse_paths
 
 Pair = tuple[Entry, Extraction]
@@ -54,39 +53,29 @@ def link_entries(pairs: Sequence[Pair], translations: bool = True) -> Links:
 
 
 def align_streamed(pairs: Iterable[Pair]) -> Iterator[Pair]:
-    """`kg extract`'s stream of (entry, extraction) with the candidates of Chinese entries
-    aligned as the build aligns them (link_entries): a zh entry paired with its English
-    twin lists the twin's English candidates among its `features`, not its Chinese text.
+    """`kg extract`'s stream of (entry, extraction) linked as the build links them
+    (link_entries), one release at a time: a zh entry paired with its English twin lists the
+    twin's English candidates among its `features`, not its Chinese text, and both versions
+    carry the same claims (kg.extract.claims.share_twin_subjects).
 
-    Pairs pass through in order. English entries are remembered per page and release
-    (a sorted walk meets source_en before source_zh_cn); a zh file's entries are held until
-    the file ends, then aligned with those and let go. Nothing else changes."""
-    english: dict[tuple, list[Pair]] = {}
+    Pairs come out in the order they came in; those of one release are held until the release
+    ends (translations never cross releases), then linked and let go."""
     held: list[Pair] = []
 
-    def page(entry: Entry) -> tuple:
-        return entry.release or "", neutral_page_key(page_key(entry))
-
     def release_held() -> Iterator[Pair]:
-        twins = english.get(page(held[0][0]), [])
-        if twins and any(ex.candidates or ex.claims for _, ex in held):
-            both = twins + held
-            assignment = link_entries(both).candidates
-            for k, (_entry, ex) in enumerate(held, start=len(twins)):
-                _rename_candidates(ex, assignment.keys[k], assignment)
+        links = link_entries(held)
+        for k, (entry, ex) in enumerate(held):
+            if entry.lang == "zh" and ex.candidates:
+                _rename_candidates(ex, links.candidates.keys[k], links.candidates)
         yield from held
         held.clear()
 
     try:
         for entry, ex in pairs:
-            if held and entry.source != held[0][0].source:
+            if held and entry.release != held[0][0].release:
                 yield from release_held()
-            if entry.lang == "zh":
-                held.append((entry, ex))
-                continue
-            english.setdefault(page(entry), []).append((entry, ex))
-            yield entry, ex
-    except KgError:     # a later file is bad input: the zh file already read still comes out
+            held.append((entry, ex))
+    except KgError:     # a later file is bad input: what was read before it still comes out
         if held:
             yield from release_held()
         raise
