@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run test lint bench fuzz clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -37,6 +37,9 @@ lint: install  ## check the layer contracts (import-linter, .importlinter) and t
 
 bench: install  ## run the benchmarks on the full corpus and print a table
 	$(BIN)/python tests/bench.py
+
+fuzz: install  ## fuzz a real kg serve longer than the tests: schemathesis on /api/*, mutated SPARQL on /sparql
+	$(BIN)/python -m tests.fuzz
 
 clean:  ## remove the virtualenv and built stores
 	rm -rf $(VENV) var

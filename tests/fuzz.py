@@ -155,9 +155,10 @@ def run_schemathesis(root: str, *, max_examples: int = 10, max_time: float = 45.
     """schemathesis over `root`/openapi.json with every check; returncode 0 when nothing failed."""
     cmd = [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(SCHEMATHESIS_CONFIG),
            "run", f"{root}/openapi.json", "--url", root, "--checks", "all", "--phases", phases,
-           "--max-examples", str(max_examples), "--max-time", str(max_time), "--request-timeout", "30",
+           "--max-examples", str(max_examples), "--max-time", str(int(max_time)), "--request-timeout", "30",
            "--continue-on-failure", "--no-shrink"] + (["--seed", str(seed)] if seed is not None else [])
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=max_time * 2 + 120, cwd=PROJECT)
+    with tempfile.TemporaryDirectory() as tmp:  # its crash cache (.schemathesis/) stays out of the tree
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=max_time * 2 + 120, cwd=tmp)
 
 
 def main(argv: list[str] | None = None) -> int:
