@@ -254,7 +254,12 @@ def test_real_ascend_lookup_in_chinese(real_client):
     hw = {h for f in body["features"] for h in f["hardware"]}
     assert hw <= {"Ascend", "Ascend910", "Ascend310"} and hw & {"Ascend910", "Ascend310"}
     for f in body["features"]:
-        assert f["statuses"] == ["supported"] and f["releases"] == ["r1.2"]
+        # a feature listed for its limitations alone states no status of its own
+        assert f["statuses"] == (["supported"] if f["evidence"] else [])
+        assert f["releases"] == (["r1.2"] if f["evidence"] else []) and (f["evidence"] or f["limitations"])
+        for lim in f["limitations"]:
+            assert (lim["status"], lim["release"]) == ("supported", "r1.2")
+            assert lim["hardware"] in {"Ascend", "Ascend910", "Ascend310"}
         for e in f["evidence"]:
             assert e["source"].startswith("r1.2/docs/") and e["n"] >= 1 and e["line"] >= 1
             assert e["upstream"] is None or e["upstream"].endswith(f"#L{e['line']}")
@@ -322,3 +327,21 @@ def test_features_without_evidence_keep_everything_else(client):
 def test_bad_paging_parameters_are_named(client, query, message):
     body = checked(client.get("/api/features?" + query), "/api/features", 400)
     assert message in body["message"]
+
+
+def test_features_list_limitations_apart_from_their_statuses(app):
+    client = app.test_client()
+    body = checked(client.get("/api/features?feature=mixed-precision&release=r2.0"), "/api/features")
+    f, = body["features"]
+    assert f["subject"] == f["iri"] and f["statuses"] == ["supported"]     # the int4 claim does not turn it
+    lim, = f["limitations"]
+    assert (lim["label"], lim["hardware"], lim["status"], lim["line"]) == \
+        ("mixed precision with int4 weights", "GPU", "unsupported", 3)
+    # one subject: the feature it belongs to, with only the claims about that subject
+    body = checked(client.get("/api/features?subject=subject/mixed-precision-with-int4-weights"), "/api/features")
+    f, = body["features"]
+    assert f["iri"].endswith("/mixed-precision") and not f["evidence"] and len(f["limitations"]) == 1
+    # a status filter applies to limitations too; a subject nothing has matches nothing
+    body = checked(client.get("/api/features?feature=mixed-precision&status=unsupported"), "/api/features")
+    assert [len(f["limitations"]) for f in body["features"]] == [1]
+    assert checked(client.get("/api/features?subject=subject/no-such-thing"), "/api/features")["total"] == 0

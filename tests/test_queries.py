@@ -25,7 +25,7 @@ FIXTURE_VALUES = {"feature_history": {"feature": "mixed-precision"},
                   "support_matrix": {"release": "r1.2"},
                   "page_entries": {"page": "docs/faq/source_en/feature_notes.md"}}
 REQUIRED = {"features_on_hardware", "support_matrix", "feature_history", "status_changes",
-            "unsupported_and_planned", "feature_docs", "page_entries"}
+            "unsupported_and_planned", "feature_docs", "page_entries", "claims"}
 
 
 @pytest.fixture(scope="session")
@@ -347,3 +347,19 @@ def test_entries_of_a_page(fixture_store):
     assert {r["releaseName"] for r in rows(fixture_store, "page_entries",
                                            {"page": "docs/faq/source_en/feature_notes.md",
                                             "release": "r2.0"})} == {"r2.0"}
+
+
+def test_claims_keep_a_feature_s_own_claims_apart_from_its_limitations(fixture_store):
+    got = rows(fixture_store, "claims", {"feature": "mixed-precision", "release": "r2.0"})
+    own = [r for r in got if r["limitation"] in (False, "false")]
+    limits = [r for r in got if r["limitation"] in (True, "true")]
+    assert {r["hardware"] for r in own} == {"Ascend910", "GPU", "CPU"} and {r["status"] for r in own} == {"supported"}
+    assert [(r["subjectLabel"], r["hardware"], r["status"]) for r in limits] == \
+        [("mixed precision with int4 weights", "GPU", "unsupported")]
+    # the limitation does not turn the feature: the matrix and the hardware lookup see only its own claims
+    cells = {(r["hardware"], r["statuses"]) for r in rows(fixture_store, "support_matrix", {"release": "r2.0"})
+             if r["feature"].endswith("/mixed-precision")}
+    assert ("GPU", "supported") in cells and not any("unsupported" in st for _, st in cells)
+    # in Chinese the subject keeps its own label; one subject named asks for its claims alone
+    zh = rows(fixture_store, "claims", {"subject": "mixed-precision-with-int4-weights", "lang": "zh"})
+    assert [r["subjectLabel"] for r in zh] == ["int4权重的混合精度"]

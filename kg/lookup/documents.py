@@ -112,10 +112,13 @@ class Lookups:
     def features(self, hardware: str | None = None, status: str | None = None,
                  release: str | None = None, lang: str | None = None,
                  feature: str | None = None, limit: str | int | None = None,
-                 offset: str | int | None = None, evidence: str | None = None) -> dict:
-        """Features with their statements, filtered; each with its evidence entries
-        (`evidence="none"` leaves them out). `limit`/`offset` page through the features in
-        their order; `total` counts them all."""
+                 offset: str | int | None = None, evidence: str | None = None,
+                 subject: str | None = None) -> dict:
+        """Features with their statements (the claims about each feature itself), filtered; each
+        with its evidence entries (`evidence="none"` leaves them out) and its `limitations`: the
+        claims about narrower subjects, which never set the feature's statuses. `subject` keeps
+        the claims about one subject (the feature's own when it is a feature). `limit`/`offset`
+        page through the features in their order; `total` counts them all."""
         lang = self.check_lang(lang)
         first = _integer("offset", offset, 0, 0, None)
         if first > MAX_OFFSET:
@@ -130,13 +133,24 @@ class Lookups:
         if feature:
             values["feature"] = feature
         values["lang"] = lang
+        about = None
+        if subject is not None:
+            _require_value("subject", subject)
+            about = to_term("feature", subject, "subject").value if _names_a_feature(subject) else ""
         by_feature: dict[str, dict] = {}
-        for r in self.rows("feature_statements", values) if _names_a_feature(feature) else []:
-            f = by_feature.get(r["feature"])
-            if f is None:
-                f = by_feature[r["feature"]] = {
-                    "id": feature_id(r["feature"]), "iri": r["feature"], "label": r.get("label"),
-                    "lang": lang, "statuses": [], "hardware": [], "releases": [], "evidence": []}
+
+        def entry_for(iri: str, label: str | None) -> dict:
+            if iri not in by_feature:
+                by_feature[iri] = {"id": feature_id(iri), "iri": iri, "subject": iri, "label": label,
+                                   "lang": lang, "statuses": [], "hardware": [], "releases": [], "evidence": [],
+                                   "limitations": []}
+            return by_feature[iri]
+
+        wanted = _names_a_feature(feature) and about != ""
+        for r in self.rows("feature_statements", values) if wanted else []:
+            if about is not None and r["feature"] != about:
+                continue
+            f = entry_for(r["feature"], r.get("label"))
             hw = self._notation("hardware", r.get("statementHardware"))
             _add(f["statuses"], r["statusName"])
             if hw:
@@ -147,6 +161,8 @@ class Lookups:
                 "release": r["releaseName"], "text": r.get("evidence"), "entry": r["answer"],
                 "source": r.get("source"), "n": r.get("n"), "line": r.get("line"),
                 "upstream": r.get("upstream")})
+        if wanted:
+            self._add_limitations(entry_for, values, filters, about)
         features = list(by_feature.values())
         page = features[first:first + size if size is not None else None]
         if evidence == "none":
@@ -157,6 +173,29 @@ class Lookups:
         if size is not None:
             out["limit"] = size
         return out
+
+    def _add_limitations(self, entry_for, values: dict, filters: dict, about: str | None) -> None:
+        """The claims about subjects narrower than a feature, as that feature's `limitations`
+        (same filters: release, language, hardware or narrower, status; `about`: one subject)."""
+        query = {k: values[k] for k in ("feature", "release", "lang") if k in values}
+        hardware = self._with_narrower(filters["hardware"]) if filters["hardware"] else None
+        for r in self.rows("claims", query):
+            if r.get("limitation") not in (True, "true") or (about is not None and r["subject"] != about):
+                continue
+            if (hardware is not None and r.get("hardware") not in hardware) or \
+                    (filters["status"] and r["status"] != filters["status"]):
+                continue
+            f = entry_for(r["feature"], r.get("featureLabel"))
+            f["limitations"].append({
+                "claim": r["claim"], "subject": r["subject"], "label": r.get("subjectLabel"),
+                "status": r["status"], "hardware": r.get("hardware"), "condition": r.get("condition"),
+                "release": r["releaseName"], "text": r.get("evidence"), "entry": r["answer"],
+                "source": r.get("source"), "n": r.get("n"), "line": r.get("line")})
+
+    def _with_narrower(self, notation: str) -> set[str]:
+        """A hardware notation and those of the hardware under it (Ascend: Ascend910, Ascend310)."""
+        return {notation} | {r["notation"] for r in self.rows("hardware", {"lang": "en"})
+                             if r.get("broader") == notation}
 
     def _notation(self, param: str, iri: str | None) -> str | None:
         if iri is None:

@@ -40,7 +40,7 @@ from kg.terms.ontology import CLOSED_KINDS, known_concepts
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 # kinds whose values are IRIs minted from a notation/slug (or given as a full IRI)
-IRI_KINDS = ("feature", "hardware", "status", "release", "product", "scheme")
+IRI_KINDS = ("feature", "hardware", "status", "release", "product", "scheme", "subject")
 # kinds whose values are literals
 LITERAL_KINDS = ("string", "lang", "integer")
 KINDS = IRI_KINDS + LITERAL_KINDS
@@ -166,8 +166,9 @@ def _check_known(kind: str, term, value: str, name: str):
 
 
 def _mint(kind: str, local: str) -> str:
-    if kind == "feature" and local.startswith("candidate/"):
-        return mint_iri("candidate", local.split("/", 1)[1])
+    if kind == "feature" and local.startswith(("candidate/", "subject/")):
+        prefix, rest = local.split("/", 1)
+        return mint_iri(prefix, rest)
     return mint_iri(kind, local)
 
 

@@ -54,7 +54,7 @@ def _answer(view: str, args: dict, compute) -> Response:
 
 @bp.get("/api/features")
 def features():
-    a = single_args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence")
+    a = single_args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence", "subject")
     return _answer("features", a, lambda: _with_next(get_state().lookups.features(**a), a))
 
 
