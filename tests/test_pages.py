@@ -104,7 +104,7 @@ def test_matrix_shows_every_statement_of_the_release_and_language(client, store,
     shown = {(fid, hw, st) for (fid, hw), c in cells.items() for st in c["status"].split()}
     assert shown == {(feature_id(f), hw, st) for f, hw, st in expected}
     # feature links work, candidates (percent-encoded ids) included
-    hrefs = doc.xpath("//table[@id='matrix']//th[@scope='row']/a/@href")
+    hrefs = doc.xpath("//table[@id='matrix']//th[@scope='row']/a[not(@class='limits')]/@href")
     for href in [h for h in hrefs if "candidate" in h][:3] + hrefs[:2]:
         page(client, href)
     # the selectors show the current choice
@@ -324,3 +324,29 @@ def test_status_colours_have_enough_contrast():
     pairs += [(var["fg"], var["bg"]), (var["muted"], var["bg"]), (var["accent"], var["bg"])]
     for fg, bg in pairs:
         assert contrast(fg, bg) >= 4.5, (fg, bg, contrast(fg, bg))
+
+
+def test_matrix_rows_show_their_limitations_apart_from_the_cells(client, store):
+    rel = RELEASES[-1]
+    expected = select(store, PREFIXES + f"""SELECT ?f ?subject ?status WHERE {{
+        ?c kg:limitationOf ?f ; kg:subject ?subject ; kg:status ?s ; kg:release ?r ;
+           prov:wasDerivedFrom ?a . ?a schema:inLanguage "en" . ?r skos:notation "{rel}" .
+        ?s skos:notation ?status }}""")
+    assert expected, "the release has claims about narrower subjects"
+    doc = page(client, f"/matrix?release={rel}&lang=en")
+    check_accessible(doc)
+    per_feature = {}
+    for e in expected:
+        per_feature.setdefault(feature_id(e["f"]), []).append(e)
+    for fid, claims in per_feature.items():
+        anchor = "lim-" + fid.replace("/", "-")
+        marker, = doc.xpath(f"//a[@class='limits'][@href='#{anchor}']")
+        assert text(marker).startswith(f"{len(claims)} limitation")
+        section, = doc.xpath(f"//section[@id='{anchor}']")
+        assert len(section.xpath(".//li")) == len(claims)
+        # a limitation is listed, not a cell: the feature's cells come from its own claims only
+        own = select(store, PREFIXES + f"""SELECT DISTINCT ?status WHERE {{
+            ?c kg:feature <{claims[0]['f']}> ; kg:status ?s ; kg:release ?r ; prov:wasDerivedFrom ?a .
+            ?a schema:inLanguage "en" . ?r skos:notation "{rel}" . ?s skos:notation ?status }}""")
+        cells = doc.xpath(f"//td[@data-feature='{fid}']/@data-status")
+        assert {st for c in cells for st in c.split()} == {o["status"] for o in own}

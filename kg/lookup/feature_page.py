@@ -46,7 +46,8 @@ def feature(run, ident: str, lang: str = "en") -> dict:
         raise NotFound(f"no feature {ident!r}: {e.message}") from None
     labels = [r for r in _run(run, "feature", feature=iri) if "label" in r]
     history = _run(run, "feature_history", feature=iri)
-    if not labels and not history:  # `feature` has rows for any skos:Concept: need one
+    limits = [r for r in _run(run, "claims", feature=iri, lang=lang) if r.get("limitation") in (True, "true")]
+    if not labels and not history and not limits:  # `feature` has rows for any skos:Concept: need one
         raise NotFound(f"no feature {ident!r} in the graph")
     pref = {r["labelLang"]: r["label"] for r in labels if r.get("labelKind") == "pref"}
     alt: dict[str, list[str]] = defaultdict(list)
@@ -79,6 +80,7 @@ def feature(run, ident: str, lang: str = "en") -> dict:
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "evidence": evidence, "docs": _unique_docs(docs),
+        "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
     }
 

@@ -194,6 +194,7 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
                 cell["anchor"] = f"ev-{n}"
     if before is not None:
         _mark_changes(groups, cells, before)
+    _add_limitations(run, release, lang, groups)
     has_overall = any(OVERALL in row["cells"] for rows in groups.values() for row in rows.values())
     return {
         "release": release, "lang": lang, "compare": compare, "releases": known,
@@ -203,6 +204,30 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
         "changed": sum(1 for rows in groups.values() for row in rows.values()
                        for c in row["cells"].values() if c.get("changed")),
     }
+
+
+def _add_limitations(run, release: str, lang: str, groups) -> None:
+    """Each row's `limitations`: the claims of the release about subjects narrower than its
+    feature, from entries in `lang` (a feature with limitations only gets a row of its own, in
+    the product group of the entry)."""
+    rows = [r for r in _run(run, "claims", release=release, lang=lang)
+            if r.get("limitation") in (True, "true") and r.get("entryLang") == lang]
+    if not rows:
+        return
+    entries = _entries(_run(run, "release_entries", release=rows[0]["release"]))
+    for r in rows:
+        e = entries.get(r["answer"])
+        if e is None:
+            continue
+        row = next((rs[r["feature"]] for rs in groups.values() if r["feature"] in rs), None)
+        if row is None:
+            row = groups[e["group"]][r["feature"]] = {
+                "feature": r["feature"], "id": local_id(r["feature"]),
+                "label": display_label(r.get("featureLabel"), r["feature"]), "cells": {}}
+        row.setdefault("limitations", []).append({
+            **r, "entry": e, "statusName": r["status"], "hw": r.get("hardware") or "",
+            "label": display_label(r.get("subjectLabel"), r["subject"]),
+            "excerpt": excerpt(e["text"], r.get("evidence"))})
 
 
 def _cells(statements: list[dict]) -> dict[tuple, dict]:
