@@ -162,23 +162,22 @@ def vocab_group():
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--root", default=None, type=click.Path(file_okay=False),
               help="folder sources are relative to (default: the first CORPUS folder)")
-@click.option("--min-count", type=int, default=1, show_default=True,
-              help="list candidates seen in at least this many entries")
+@click.option("--kind", type=click.Choice(["candidates", "subjects", "products"]), default="candidates",
+              show_default=True, help="feature candidates, narrower claim subjects, or products not in the vocabulary")
+@click.option("--min-count", type=int, default=1, show_default=True, help="list those seen in at least this many entries")
 @click.option("--limit", type=int, default=0, help="list at most this many (0: all)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON Lines instead of a table")
-def vocab_suggest_cmd(corpus, root, min_count, limit, as_json):
-    """List feature candidates (derived from questions, not in the vocabulary) by frequency."""
+def vocab_suggest_cmd(corpus, root, kind, min_count, limit, as_json):
+    """List what the vocabulary may lack, by frequency: feature candidates (derived from questions),
+    the narrower subjects claims are about, or product names it has no concept for."""
     import json
 
-    from kg.extract.suggestions import format_table, suggest_candidates
+    from kg.extract.suggestions import SUGGESTERS, format_table
 
-    rows = suggest_candidates(corpus, root=root or corpus[0], min_count=min_count)
-    rows = rows[:limit] if limit else rows
-    if as_json:
-        for r in rows:
-            click.echo(json.dumps(r, ensure_ascii=False))
-    else:
-        click.echo(format_table(rows))
+    suggest, name = SUGGESTERS[kind]
+    rows = suggest(corpus, root=root or corpus[0], min_count=min_count)[:limit or None]
+    click.echo("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) if as_json else format_table(rows, name),
+               nl=bool(rows) or not as_json)
 
 # --- graph: build, validate, stats, diff -----------------------------------
 

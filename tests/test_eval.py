@@ -181,3 +181,19 @@ def test_vocab_suggest_on_a_folder_without_markdown_is_bad_input(tmp_path):
     (tmp_path / "empty.md").write_text("# Nothing to ask\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--json"])
     assert r.exit_code == 0 and r.stdout == ""
+
+
+def test_vocab_suggest_lists_narrower_subjects_and_unknown_products(tmp_path):
+    page = tmp_path / "r9.9" / "docs" / "faq" / "source_en" / "misc.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Misc\n\n**Q: What can I do if the error 'Unsupported expression Yield' is reported?**\n\n"
+                    "A: MindSpore does not support the yield syntax in graph mode. Use MindWidget to rewrite it.\n\n"
+                    "**Q: Why does the yield statement fail?**\n\n"
+                    "A: MindSpore does not support the yield syntax in graph mode.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "subjects", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.output.splitlines()]
+    assert (rows[0]["subject"], rows[0]["broader"], rows[0]["entries"]) == ("yield syntax in graph mode", "graph mode", 2)
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "products"])
+    assert r.exit_code == 0 and r.output.splitlines()[0].split("\t")[3] == "product"
+    assert [line.split("\t")[3] for line in r.output.splitlines()[1:]] == ["MindWidget"]   # MindSpore is known

@@ -61,6 +61,7 @@ class ClaimRules:
         self.statement = [re.compile(p, flags) for p in data["statement"]]
         self.statement_subject = re.compile(data["statement_subject"], flags)
         self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)
+        self.not_subject = re.compile(data["not_subject"], flags)
         self.object_end = re.compile(data["object_end"], flags)
         self.enumeration = re.compile(data["enumeration"], flags)
         self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
@@ -227,6 +228,9 @@ class ClaimMaker:
         return (_specific(text, c.label), c.iri, None) if c else (candidate_label(text), None, None)
 
     def generic(self, text: str) -> bool:
+        """Names nothing: generic words only ("APIs or operators") or a quantity ("at most one operator")."""
+        if self.rules.not_subject.search(text.strip()):
+            return True
         words = [w for w in re.split(r"[\s,/]+|\b(?:and|or)\b", text.lower()) if w.strip()]
         return all(self.rules.generic.fullmatch(w.strip()) for w in words)
 
@@ -254,8 +258,8 @@ class ClaimMaker:
             if not item or len(item.split()) > 6 or self._is_hardware(item) or normalise(item) in seen:
                 continue
             named = self._named(item)
-            if named is None:
-                continue
+            if named is None or (" " not in item and not named[1] and not item[:1].islower()):
+                continue        # one word: a vocabulary label or a plain word, not a constant (ERROR, None)
             label, iri, _ = named
             out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
                                    None, ex.status, lead))

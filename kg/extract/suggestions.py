@@ -1,4 +1,6 @@
-"""`kg vocab suggest`: feature candidates across a corpus, by frequency, for curators.
+"""`kg vocab suggest`: what the vocabulary may lack, across a corpus, by frequency, for curators:
+feature candidates (`--kind candidates`), the narrower subjects claims are about
+(`--kind subjects`) and products the corpus names that the vocabulary does not (`--kind products`).
 
 A candidate is what the question frame names ("是否支持X" -> X) when no vocabulary concept is
 named in the question. Candidates are grouped by the key the build mints their concepts
@@ -12,9 +14,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+import re
+from collections import Counter
+
 from kg.extract.candidates import candidate_key
-from kg.extract.pipeline import extract_entries
+from kg.extract.claims import normalise
+from kg.extract.extractor import Extractor
+from kg.extract.pipeline import align_streamed, extract_entries
 from kg.parse.corpus import find_faq_files
+
+_PRODUCT_NAME = re.compile(r"\bMind[A-Z][A-Za-z]+\b")
+_API_NAME = re.compile(r"(?:Dataset|Record\w*|Op|IR|Writer|Reader|Page|Loader)$")  # MindDataset: an API
 
 
 def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
@@ -42,8 +52,64 @@ def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count:
     return rows
 
 
-def format_table(rows: list[dict]) -> str:
-    lines = ["entries\treleases\tlangs\tcandidate\texample"]
+def suggest_subjects(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
+                     extractor=None) -> list[dict]:
+    """Rows {subject, broader, entries, releases, langs, example}: the subjects claims are about
+    that are no vocabulary concept (named in English, both languages counted), most entries first."""
+    find_faq_files(paths)
+    groups: dict[str, dict] = defaultdict(lambda: {"entries": 0, "releases": set(), "langs": set(),
+                                                   "example": None, "forms": Counter(), "broader": Counter()})
+    for entry, ex in align_streamed(extract_entries(paths, root=root, extractor=extractor)):
+        for key in {normalise(c.subject): c for c in ex.claims if not c.concept}.values():
+            g = groups[normalise(key.subject)]
+            g["entries"] += 1
+            g["releases"].add(entry.release or "")
+            g["langs"].add(entry.lang)
+            g["forms"][key.subject] += 1
+            if key.broader:
+                g["broader"][key.broader] += 1
+            g["example"] = g["example"] or f"{entry.source}#{entry.n}"
+    rows = [{"subject": g["forms"].most_common(1)[0][0],
+             "broader": g["broader"].most_common(1)[0][0] if g["broader"] else None,
+             "entries": g["entries"], "releases": len(g["releases"]), "langs": sorted(g["langs"]),
+             "example": g["example"]} for g in groups.values() if g["entries"] >= min_count]
+    rows.sort(key=lambda r: (-r["entries"], -r["releases"], r["subject"]))
+    return rows
+
+
+def suggest_products(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
+                     extractor=None) -> list[dict]:
+    """Rows {product, entries, releases, langs, example}: product names of the MindSpore family
+    ("Mind..." names, page components) the vocabulary has no product concept for."""
+    find_faq_files(paths)
+    extractor = extractor or Extractor()
+    vocab = extractor.vocab
+    groups: dict[str, dict] = defaultdict(lambda: {"entries": 0, "releases": set(), "langs": set(), "example": None})
+    for entry, _ex in extract_entries(paths, root=root, extractor=extractor):
+        names = set(_PRODUCT_NAME.findall(f"{entry.question} {entry.answer}")) | {entry.component or ""}
+        for name in names:
+            if not name or _API_NAME.search(name) or vocab.find_label(name, "products") or vocab.find_label(name):
+                continue
+            g = groups[name]
+            g["entries"] += 1
+            g["releases"].add(entry.release or "")
+            g["langs"].add(entry.lang)
+            g["example"] = g["example"] or f"{entry.source}#{entry.n}"
+    rows = [{"product": name, "entries": g["entries"], "releases": len(g["releases"]), "langs": sorted(g["langs"]),
+             "example": g["example"]} for name, g in groups.items() if g["entries"] >= min_count]
+    rows.sort(key=lambda r: (-r["entries"], -r["releases"], r["product"]))
+    return rows
+
+
+SUGGESTERS = {"candidates": (suggest_candidates, "candidate"), "subjects": (suggest_subjects, "subject"),
+              "products": (suggest_products, "product")}
+
+
+def format_table(rows: list[dict], name: str = "candidate") -> str:
+    extra = ["broader"] if rows and "broader" in rows[0] else []
+    lines = ["\t".join(["entries", "releases", "langs", name, *extra, "example"])]
     for r in rows:
-        lines.append(f"{r['entries']}\t{r['releases']}\t{','.join(r['langs'])}\t{r['candidate']}\t{r['example']}")
+        cells = [str(r["entries"]), str(r["releases"]), ",".join(r["langs"]), r[name],
+                 *[str(r[k] or "") for k in extra], r["example"]]
+        lines.append("\t".join(cells))
     return "\n".join(lines)
