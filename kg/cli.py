@@ -164,7 +164,7 @@ def vocab_group():
               help="folder sources are relative to (default: the first CORPUS folder)")
 @click.option("--kind", type=click.Choice(["candidates", "subjects", "products"]), default="candidates",
               show_default=True, help="feature candidates, narrower claim subjects, or products not in the vocabulary")
-@click.option("--min-count", type=int, default=1, show_default=True, help="list those seen in at least this many entries")
+@click.option("--min-count", type=int, default=1, show_default=True, help="those seen in at least N entries")
 @click.option("--limit", type=int, default=0, help="list at most this many (0: all)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON Lines instead of a table")
 def vocab_suggest_cmd(corpus, root, kind, min_count, limit, as_json):

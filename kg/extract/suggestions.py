@@ -10,12 +10,10 @@ releases and languages, most frequent first.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
-
-import re
-from collections import Counter
 
 from kg.extract.candidates import candidate_key
 from kg.extract.claims import normalise
