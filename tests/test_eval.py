@@ -193,7 +193,8 @@ def test_vocab_suggest_lists_narrower_subjects_and_unknown_products(tmp_path):
     r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "subjects", "--json"])
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.output.splitlines()]
-    assert (rows[0]["subject"], rows[0]["broader"], rows[0]["entries"]) == ("yield syntax in graph mode", "graph mode", 2)
+    first = rows[0]
+    assert (first["subject"], first["broader"], first["entries"]) == ("yield syntax in graph mode", "graph mode", 2)
     r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "products"])
     assert r.exit_code == 0 and r.output.splitlines()[0].split("\t")[3] == "product"
     assert [line.split("\t")[3] for line in r.output.splitlines()[1:]] == ["MindWidget"]   # MindSpore is known
