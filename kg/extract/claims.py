@@ -13,8 +13,8 @@ subject with the status that belongs to it, per hardware, with the sentence that
   is a claim about the product itself.
 - **Enumerations**: a statement listing capabilities ("... supports A, B and C") adds one
   claim per item with that sentence's status, when the items name no hardware.
-- Chinese entries: subjects are English. `share_twin_subjects` gives a zh entry paired with its
-  English twin the twin's subjects (statuses and hardware stay those of the zh text).
+- Chinese entries: subjects are English; kg.extract.twins gives a zh entry and its English twin
+  the same claims.
 
 Rules are data: `ontology/lexicon/claim_subjects.json`.
 """
@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from kg import config
 from kg.extract.candidates import candidate_label
@@ -42,7 +40,7 @@ _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in additio
                         re.IGNORECASE)
 _STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
 _PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
@@ -124,7 +122,7 @@ class ClaimMaker:
             out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
         out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
         out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
-        return _unique(out)
+        return unique_claims(out)
 
     # --- subjects ------------------------------------------------------------------
 
@@ -325,7 +323,7 @@ def normalise(text: str | None) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
-def _unique(claims: list[Claim]) -> list[Claim]:
+def unique_claims(claims: list[Claim]) -> list[Claim]:
     seen, out = set(), []
     for c in claims:
         key = (normalise(c.subject), c.hardware, c.status)
@@ -349,56 +347,3 @@ def evidence_line(entry: Entry, ev: Evidence) -> int:
             if pos >= 0:
                 return max(entry.line, start_line + md[:pos].count("\n"))
     return max(entry.line, start_line)
-
-
-def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations) -> None:
-    """The Chinese and English versions of an entry state the same claims (CLAIMS.md):
-    - zh claims are named in English: each takes the subject of the twin's claim with the same
-      hardware and status, else the twin's main subject (its claim without hardware, else its first);
-    - then both versions carry the union of the two sets, each claim with its own side's evidence
-      where that side states the same fact (else the side's sentence for that hardware or status)."""
-    for zi, ei in translations:
-        (_, zh), (_, en) = pairs[zi], pairs[ei]
-        if not zh.claims and not en.claims:
-            continue
-        if en.claims:
-            by_fact = {(c.hardware, c.status): c for c in en.claims}
-            main = next((c for c in en.claims if c.hardware is None), en.claims[0])
-            for c in zh.claims:
-                twin = by_fact.get((c.hardware, c.status), main)
-                if not c.label_zh and _CJK.search(c.subject or ""):
-                    c.label_zh = c.subject
-                c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
-                                                                  twin.broader_iri)
-                c.asked = twin.asked
-        labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
-        union = _unique(en.claims + zh.claims)
-        en.claims = [_on_side(c, en) for c in union]
-        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union]
-
-
-def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
-    """Claim `c` as one version of the entry states it: with that version's evidence."""
-    key = (normalise(c.subject), c.hardware, c.status)
-    own = next((o for o in ex.claims if (normalise(o.subject), o.hardware, o.status) == key), None)
-    if own is None:
-        ev = ex.evidence.get(c.hardware or "status") or ex.evidence.get("status")
-        same_hw = next((o for o in ex.claims if o.hardware == c.hardware), None)
-        ev = ev or (same_hw.evidence if same_hw else None)
-        line = same_hw.line if same_hw and ev is same_hw.evidence else None
-        own = replace(c, evidence=ev, line=line)
-    return replace(own, label_zh=label_zh or own.label_zh or c.label_zh)
-
-
-def twin_agreement(pairs: Sequence[tuple[Entry, Extraction]], translations) -> tuple[int, int]:
-    """(paired entries whose zh and en versions state the same claims, paired entries where either
-    states one): same subjects, hardware and statuses, compared as sets."""
-    same = total = 0
-    for zi, ei in translations:
-        zh, en = pairs[zi][1].claims, pairs[ei][1].claims
-        if not zh and not en:
-            continue
-        total += 1
-        same += {(normalise(c.subject), c.hardware, c.status) for c in zh} == \
-            {(normalise(c.subject), c.hardware, c.status) for c in en}
-    return same, total

@@ -17,10 +17,10 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from kg.errors import KgError
 from kg.extract.candidates import Assignment, assign_candidates, preferred_labels
-from kg.extract.claims import share_twin_subjects
 from kg.extract.extractor import Extractor, record_of
 from kg.extract.pairing import pair_translations
 from kg.extract.records import to_record
+from kg.extract.twins import share_twin_subjects
 from kg.model import Entry, Extraction
 from kg.parse.markdown import parse_paths
 
@@ -56,7 +56,7 @@ def align_streamed(pairs: Iterable[Pair]) -> Iterator[Pair]:
     """`kg extract`'s stream of (entry, extraction) linked as the build links them
     (link_entries), one release at a time: a zh entry paired with its English twin lists the
     twin's English candidates among its `features`, not its Chinese text, and both versions
-    carry the same claims (kg.extract.claims.share_twin_subjects).
+    carry the same claims (kg.extract.twins.share_twin_subjects).
 
     Pairs come out in the order they came in; those of one release are held until the release
     ends (translations never cross releases), then linked and let go."""

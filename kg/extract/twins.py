@@ -1,0 +1,64 @@
+"""The Chinese and English versions of an entry state the same claims (shared/gold/CLAIMS.md):
+`share_twin_subjects` names a zh entry's claims in English after its twin's and gives both
+versions the union, each with its own evidence; `twin_agreement` measures how often they agree.
+Called by kg.extract.pipeline.link_entries for every translation pair."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from kg.extract.claims import CJK, normalise, unique_claims
+from kg.model import Claim, Entry, Extraction
+
+
+def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations) -> None:
+    """The Chinese and English versions of an entry state the same claims (CLAIMS.md):
+    - zh claims are named in English: each takes the subject of the twin's claim with the same
+      hardware and status, else the twin's main subject (its claim without hardware, else its first);
+    - then both versions carry the union of the two sets, each claim with its own side's evidence
+      where that side states the same fact (else the side's sentence for that hardware or status)."""
+    for zi, ei in translations:
+        (_, zh), (_, en) = pairs[zi], pairs[ei]
+        if not zh.claims and not en.claims:
+            continue
+        if en.claims:
+            by_fact = {(c.hardware, c.status): c for c in en.claims}
+            main = next((c for c in en.claims if c.hardware is None), en.claims[0])
+            for c in zh.claims:
+                twin = by_fact.get((c.hardware, c.status), main)
+                if not c.label_zh and CJK.search(c.subject or ""):
+                    c.label_zh = c.subject
+                c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
+                                                                  twin.broader_iri)
+                c.asked = twin.asked
+        labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
+        union = unique_claims(en.claims + zh.claims)
+        en.claims = [_on_side(c, en) for c in union]
+        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union]
+
+
+def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
+    """Claim `c` as one version of the entry states it: with that version's evidence."""
+    key = (normalise(c.subject), c.hardware, c.status)
+    own = next((o for o in ex.claims if (normalise(o.subject), o.hardware, o.status) == key), None)
+    if own is None:
+        ev = ex.evidence.get(c.hardware or "status") or ex.evidence.get("status")
+        same_hw = next((o for o in ex.claims if o.hardware == c.hardware), None)
+        ev = ev or (same_hw.evidence if same_hw else None)
+        line = same_hw.line if same_hw and ev is same_hw.evidence else None
+        own = replace(c, evidence=ev, line=line)
+    return replace(own, label_zh=label_zh or own.label_zh or c.label_zh)
+
+
+def twin_agreement(pairs: Sequence[tuple[Entry, Extraction]], translations) -> tuple[int, int]:
+    """(paired entries whose zh and en versions state the same claims, paired entries where either
+    states one): same subjects, hardware and statuses, compared as sets."""
+    same = total = 0
+    for zi, ei in translations:
+        zh, en = pairs[zi][1].claims, pairs[ei][1].claims
+        if not zh and not en:
+            continue
+        total += 1
+        same += {(normalise(c.subject), c.hardware, c.status) for c in zh} == \
+            {(normalise(c.subject), c.hardware, c.status) for c in en}
+    return same, total

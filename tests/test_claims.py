@@ -1,0 +1,70 @@
+"""Claims on the real corpus (kg.extract.claims, kg.extract.twins): what the issue's examples
+need, twins agreeing, and the dev figures not falling below what they are now."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract.evaluation import evaluate_claims
+from kg.extract.pipeline import extract_entries, link_entries
+from kg.extract.twins import twin_agreement
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+JUDGED = Path(__file__).parent / "data" / "claim_judgements.jsonl"
+
+
+def pairs_of(corpus_dir, *paths):
+    pairs = list(extract_entries([corpus_dir / p for p in paths], root=corpus_dir))
+    return pairs, link_entries(pairs)
+
+
+def claims_of(pairs, source_tail: str, question_part: str):
+    found = [(e, ex) for e, ex in pairs if e.source.endswith(source_tail) and question_part in e.question]
+    assert found, (source_tail, question_part)
+    return {(c.subject, c.hardware, c.status, c.broader) for _, ex in found for c in ex.claims}
+
+
+@pytest.fixture(scope="module")
+def r20(corpus_dir):
+    return pairs_of(corpus_dir, "r2.0/docs/mindspore")
+
+
+def test_twins_state_the_same_claims(corpus_dir):
+    pairs, links = pairs_of(corpus_dir, "r1.2", "r2.6.0")
+    same, total = twin_agreement(pairs, links.translations)
+    assert total > 50 and same / total >= 0.9
+
+
+def test_a_statement_about_something_narrower_is_not_the_feature_s_status(r20):
+    pairs, _ = r20
+    got = claims_of(pairs, "source_en/faq/network_compilation.md", "Yield")
+    assert ("yield syntax in graph mode", None, "unsupported", "graph mode") in got
+    assert not any(s == "graph mode" for s, *_ in got)
+
+
+def test_hardware_listed_for_a_product_is_a_claim_about_the_product(corpus_dir):
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/platform_and_system.md")
+    got = claims_of(pairs, "platform_and_system.md", "only on Huawei NPUs")
+    assert {("MindSpore", hw, "supported", None) for hw in ("Ascend", "GPU", "CPU")} <= got
+
+
+def test_atlas_names_are_claims_about_their_chips(corpus_dir):
+    pairs, _ = pairs_of(corpus_dir, "r2.6.0/docs/mindspore/source_en/faq/feature_advice.md")
+    got = claims_of(pairs, "feature_advice.md", "automatic parallelism")
+    assert ("automatic parallelism", "Ascend910", "supported") in {(s, h, st) for s, h, st, _ in got}
+
+
+def test_chinese_claims_are_named_in_english_after_their_twin(r20):
+    pairs, links = r20
+    zh = [ex for (e, ex) in (pairs[z] for z, _ in links.translations) if ex.claims]
+    assert zh and all(c.subject.isascii() or c.label_zh for ex in zh for c in ex.claims if not c.concept)
+
+
+def test_dev_claim_figures_do_not_fall(corpus_dir):
+    """Not the targets (CLAIMS.md's dev set: P >= 0.90, R >= 0.85 are not reached yet), but what the
+    rules reach now: a change that loses claims fails here."""
+    rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged or len(rep.unjudged) < 30
+    assert p >= 0.78 and r >= 0.55 and rep.prf("negative")[0] >= 0.85, rep.format(show=0)
