@@ -260,4 +260,83 @@ def serve_under_attack(ctx: dict) -> list[dict]:
     return rows
 
 
-ROWS = [serve_rdflib, serve_oxigraph_uncached, serve_oxigraph, serve_under_attack]
+# --- next to the engine alone (issue 15 item 15) -----------------------------
+
+BARE_APP = """
+import sys
+import pyoxigraph as ox
+import waitress
+from flask import Flask, Response, request
+disk = ox.Store.read_only(sys.argv[1])
+store = ox.Store()  # copied into memory, as kg's workers do with a store this size
+store.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+app = Flask("bare")
+
+@app.get("/sparql")
+def sparql():
+    body = store.query(request.args["query"]).serialize(format=ox.QueryResultsFormat.JSON)
+    return Response(body, content_type="application/sparql-results+json")
+
+server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+print(f"http://127.0.0.1:{server.effective_port}/sparql", flush=True)
+server.run()
+"""
+
+
+def _uncached_load(url: str, clients: int, seconds: float) -> dict:
+    """`clients` connections sending the Ascend lookup to /sparql, a new text each time."""
+    u = urllib.parse.urlsplit(url)
+    text = ascend_sparql()
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        while time.monotonic() < stop and len(latencies) < 100000:
+            target = "/sparql?" + urllib.parse.urlencode({"query": f"{text}# {time.time_ns()}"})
+            t0 = time.perf_counter()
+            conn.request("GET", target, headers={"Accept": "application/sparql-results+json"})
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                raise RuntimeError(f"{r.status} from {url}")
+            latencies.append(time.perf_counter() - t0)
+        conn.close()
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {"rps": len(latencies) / (time.monotonic() - t0), "p50": latencies[len(latencies) // 2] * 1000}
+
+
+def serve_next_to_bare_engine(ctx: dict) -> list[dict]:
+    """The uncached path: `kg serve --cache-mb 0` (every other safety feature as shipped) next
+    to a bare Flask + pyoxigraph app on the same store, at 1 and 4 connections, in one run."""
+    store = full_store(ctx)
+    results: dict = {}
+    bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(store)], stdout=subprocess.PIPE, text=True)
+    try:
+        bare_url = bare.stdout.readline().strip()
+        with kg_serve(store, "--cache-mb", "0", startup=900) as url:
+            for clients in (1, 4):
+                for name, target in (("bare", bare_url), ("kg", url)):
+                    _uncached_load(target, clients, 1.0)  # warm up
+                    results[name, clients] = _uncached_load(target, clients, PROBE_SECONDS)
+    finally:
+        bare.terminate()
+        bare.wait(10)
+    rows = []
+    for clients in (1, 4):
+        k, b = results["kg", clients], results["bare", clients]
+        note = (f"Ascend lookup on /sparql, a new text each time, {clients} connection(s) of one client: kg serve "
+                f"{k['rps']:.1f} req/s p50 {k['p50']:.1f} ms; bare Flask + pyoxigraph {b['rps']:.1f} req/s "
+                f"p50 {b['p50']:.1f} ms; {k['rps'] / b['rps']:.2f}x")
+        rows.append({"name": f"serve uncached vs bare engine, {clients} conn", "seconds": k["p50"] / 1000,
+                     "target": ">= 0.9x bare", "note": note})
+    return rows
+
+
+ROWS = [serve_rdflib, serve_oxigraph_uncached, serve_oxigraph, serve_under_attack, serve_next_to_bare_engine]
