@@ -242,6 +242,12 @@ class ClaimMaker:
         lead = ex.evidence.get("status")
         if lead is None or ex.status not in CLAIM_STATUSES or (entry.lang or "").startswith("zh"):
             return []
+        return self._listed(entry, ex, product, seen, lead, ex.status)
+
+    def _listed(self, entry: Entry, ex: Extraction, product, seen: set[str], sentence: Evidence,
+                status: str) -> list[Claim]:
+        """The items a sentence lists as supported ("... include A, B and C"), each a claim."""
+        lead = sentence
         m = self.rules.enumeration.search(lead.text)
         if not m:
             return []
@@ -260,7 +266,8 @@ class ClaimMaker:
                 continue        # one word: a vocabulary label or a plain word, not a constant (ERROR, None)
             label, iri, _ = named
             out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
-                                   None, ex.status, lead))
+                                   None, status, lead))
+        seen.update(normalise(c.subject) for c in out) if len(out) >= 2 else None
         return out if len(out) >= 2 else []
 
     def _statements(self, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -283,25 +290,29 @@ class ClaimMaker:
             status = self.x._sentence_status(s, False)
             if status not in CLAIM_STATUSES:
                 continue
-            for k, p in enumerate(self.rules.statement):
+            verb = self.rules.enumeration.search(s.text)
+            own = verb and (self.rules.statement_subject.search(s.text[:verb.start()])
+                            or re.search(r"\bsupported\b", s.text[:verb.start()]))
+            listed = self._listed(entry, ex, product, seen, Evidence(s.start, s.end, s.text), status) if own else []
+            if listed:
+                out += listed
+                continue
+            for k, p in enumerate(self.rules.statement):   # each pattern may state one subject
                 m = p.search(s.text)
-                if not m:
-                    continue
-                if k == 1 and not self.rules.statement_subject.search(s.text[:m.start()]):
-                    break       # a positive statement counts only when a product is its subject
+                if not m or (k == 1 and not self.rules.statement_subject.search(s.text[:m.start()])):
+                    continue    # a positive statement counts only when a product is its subject
                 obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))
                 obj = _SENT_LEAD.sub("", obj)
                 if (not obj or len(obj.split()) > 7 or obj.lower() in _PRONOUNS or _VERBISH.search(obj)
                         or normalise(obj) in seen or self.generic(obj)):
-                    break
+                    continue
                 named = self._named(obj)
                 if named is None:
-                    break
+                    continue
                 label, iri, _ = named
                 seen.add(normalise(label))
                 out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
                                        None, status, Evidence(s.start, s.end, s.text)))
-                break
         return out
 
     def _claim(self, entry, subject, concept, broader, product, hw, status, ev, asked=False) -> Claim:
