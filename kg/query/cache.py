@@ -7,9 +7,10 @@ least-recently-used cache and answers a repeat without running the query again.
 
 Exactness: an entry is valid for one *generation* of the pool. The generation moves
 on when anything might change what a worker sees: every SPARQL Update the server runs
-(the cache is emptied), and every worker started to replace a killed one (it reads
-the store again, which may have been rebuilt meanwhile). An answer computed in an
-older generation is not stored.
+(the cache is emptied), and a worker started to replace a killed one that finds another
+store directory than the answers came from (rebuilt and swapped in meanwhile; one that
+finds the same read-only store keeps the cache: kg.query.runner). An answer computed in
+an older generation is not stored.
 
 A replacement worker that reads a different store directory than the workers still
 running (the store was rebuilt and swapped in while served) pauses the cache until
