@@ -283,22 +283,25 @@ class ClaimMaker:
             return []
         hw_at = [a for a, _, iri in self.x.mentions(answer, "en") if self.x.concepts[iri].scheme == "hardware"]
         for s in self.x.lexicon.sentences(answer, "en"):
-            if s.greeting or not s.clauses or any(s.start <= a < s.end for a in hw_at):
+            if s.greeting or not s.clauses:
                 continue
+            in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
             if lead is not None and s.start == lead.start:
                 continue        # the main claim's own sentence: its subject is the question's
             status = self.x._sentence_status(s, False)
             if status not in CLAIM_STATUSES:
                 continue
             verb = self.rules.enumeration.search(s.text)
-            own = verb and (self.rules.statement_subject.search(s.text[:verb.start()])
-                            or re.search(r"\bsupported\b", s.text[:verb.start()]))
+            own = verb and not in_sentence and (self.rules.statement_subject.search(s.text[:verb.start()])
+                                                or re.search(r"\bsupported\b", s.text[:verb.start()]))
             listed = self._listed(entry, ex, product, seen, Evidence(s.start, s.end, s.text), status) if own else []
             if listed:
                 out += listed
                 continue
             for k, p in enumerate(self.rules.statement):   # each pattern may state one subject
-                m = p.search(s.text)
+                # the first match whose object names no hardware (that is the hardware claims' part)
+                m = next((m for m in p.finditer(s.text)
+                          if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
                 if not m or (k == 1 and not self.rules.statement_subject.search(s.text[:m.start()])):
                     continue    # a positive statement counts only when a product is its subject
                 obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))

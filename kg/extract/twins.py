@@ -23,10 +23,11 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
             continue
         if en.claims:
             by_fact = {(c.hardware, c.status): c for c in en.claims}
-            main = next((c for c in en.claims if c.asked and c.hardware is None),
-                        next((c for c in en.claims if c.hardware is None), en.claims[0]))
+            main = next((c for c in en.claims if c.asked and c.hardware is None), None)
             for c in zh.claims:
                 twin = by_fact.get((c.hardware, c.status), main)
+                if twin is None:
+                    continue    # no English claim says it, none names the question's subject: keep its own
                 if not c.label_zh and CJK.search(c.subject or ""):
                     c.label_zh = c.subject
                 c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
