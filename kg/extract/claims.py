@@ -51,8 +51,10 @@ _VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|shoul
 
 class ClaimRules:
     def __init__(self, path: Path = RULES_FILE):
-        data = json.loads(Path(path).read_text(encoding="utf-8"))["en"]
+        whole = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = whole["en"]
         flags = re.IGNORECASE
+        self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)
@@ -120,6 +122,11 @@ class ClaimMaker:
             if own:
                 subj, conc, brd = own
             out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
+            if hw and not own and ev is not None and self.rules.both[_lang(entry)].search(ev.text):
+                # "the two modes are supported on ..." : said of each feature the question names
+                for iri in self._asked_features(entry):
+                    c = self.x.concepts[iri]
+                    out.append(self._claim(entry, c.label, iri, None, product, hw, st, ev, asked=True))
         out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
         out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
@@ -172,6 +179,10 @@ class ClaimMaker:
             return None
         named = self._named(obj)
         return named[:2] if named else None
+
+    def _asked_features(self, entry: Entry) -> list[str]:
+        return list(dict.fromkeys(iri for _, _, iri in self.x.mentions(entry.question or "", _lang(entry))
+                                  if self.x.concepts[iri].scheme == "features"))
 
     def _broader(self, ex: Extraction, subject: str) -> str | None:
         """The IRI of the entry's first vocabulary feature other than the subject itself."""
@@ -330,6 +341,10 @@ def _specific(text: str, label: str) -> str:
     """The subject's label for a text naming a vocabulary feature: the feature's label, or the text
     when it says more ("operator-level model parallelism" for the feature "model parallelism")."""
     return text if len(text.split()) > len(label.split()) else label
+
+
+def _lang(entry: Entry) -> str:
+    return "zh" if (entry.lang or "").startswith("zh") else "en"
 
 
 def normalise(text: str | None) -> str:
