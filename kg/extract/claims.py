@@ -204,7 +204,7 @@ class ClaimMaker:
             rest = text[m.end():]
             obj = _OBJECT_STOP.split(rest, 1)[0]
             obj = self.rules.object_end.sub("", obj).strip()
-            lead = re.match(r"(?:the\s+|an?\s+|huawei\s+)*", obj, re.IGNORECASE).end()
+            lead = re.match(r"(?:the\s+|an?\s+|huawei(?:'s)?\s+(?:own\s+)?)*", obj, re.IGNORECASE).end()
             first = next(((a, b) for a, b in hw_at if a == m.end() + lead), None)
             if first is None:
                 inside = [a for a, _ in hw_at if m.end() < a <= m.end() + len(obj)]
