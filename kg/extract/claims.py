@@ -40,6 +40,9 @@ _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in additio
                         re.IGNORECASE)
 _STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+_ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in|supports?|runs?)\s+"
+                       r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
+_ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
@@ -119,6 +122,9 @@ class ClaimMaker:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
             own = self._hardware_subject(ev, hw) if hw else None
+            only = self._only_for(ev) if hw and not own else None
+            if only:        # "Ascend 310 can only be used for inference": inference on it is supported
+                own, st = only, "supported"
             if own:
                 subj, conc, brd = own
             out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
@@ -223,6 +229,25 @@ class ClaimMaker:
                 return None
             return self._named(np)
         return None
+
+    def _only_for(self, ev: Evidence | None) -> tuple[str, str | None, None] | None:
+        """"<hardware> can only be used for <Y>" (the sentence opens with the hardware): Y."""
+        if ev is None:
+            return None
+        text = ev.text.strip()
+        lang = "zh" if CJK.search(text) else "en"
+        first = next((m for m in self.x.mentions(text, lang) if self.x.concepts[m[2]].scheme == "hardware"), None)
+        if first is None or text[:first[0]].strip(" ,").lower() not in ("", "the", "currently", "currently the", "目前"):
+            return None
+        m = (_ONLY_FOR if lang == "en" else _ONLY_FOR_ZH).match(text[first[1]:])
+        if not m:
+            return None
+        y = _OBJECT_STOP.split(m.group("y"), 1)[0].strip()
+        if lang == "zh":        # a Chinese object: its vocabulary label, else the text (the twin names it in English)
+            c = self.x.vocab.find_label(y, "features")
+            return (c.label, c.iri, None) if c else ((y, None, None) if 0 < len(y) <= 12 else None)
+        y = self.rules.tidy(y)
+        return self._named(y) if y and len(y.split()) <= 5 and not self.generic(y) else None
 
     def _named(self, text: str) -> tuple[str, str | None, None] | None:
         """A subject text as (label, concept, None): a product or a feature of the vocabulary when
