@@ -16,32 +16,28 @@ subject with the status that belongs to it, per hardware, with the sentence that
 - Chinese entries: subjects are English; kg.extract.twins gives a zh entry and its English twin
   the same claims.
 
-Rules are data: `ontology/lexicon/claim_subjects.json`.
+Rules are data: `ontology/lexicon/claim_subjects.json` (compiled by kg.extract.claim_rules).
 """
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 
-from kg import config
 from kg.extract.candidates import candidate_label
+from kg.extract.claim_rules import ClaimRules, gerund, load_rules
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.model import Claim, Entry, Evidence, Extraction
 
-RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
                     re.IGNORECASE)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
-_VOWELS = "aeiou"
 _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
                         re.IGNORECASE)
 _STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 _ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in|supports?|runs?)\s+"
                        r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
+_OPENERS = ("", "the", "currently", "currently the", "目前")
 _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
@@ -50,55 +46,6 @@ _PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function"
              "the function", "this operator", "the operator", "this api"}
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
                       re.IGNORECASE)
-
-
-class ClaimRules:
-    def __init__(self, path: Path = RULES_FILE):
-        whole = json.loads(Path(path).read_text(encoding="utf-8"))
-        data = whole["en"]
-        flags = re.IGNORECASE
-        self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
-        self.trim = [re.compile(p, flags) for p in data["trim"]]
-        self.lead = {w.lower() for w in data["lead"]}
-        self.subject_verb = re.compile(data["subject_verb"], flags)
-        self.statement = [re.compile(p, flags) for p in data["statement"]]
-        self.statement_subject = re.compile(data["statement_subject"], flags)
-        self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)
-        self.not_subject = re.compile(data["not_subject"], flags)
-        self.object_end = re.compile(data["object_end"], flags)
-        self.enumeration = re.compile(data["enumeration"], flags)
-        self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
-
-    def tidy(self, text: str) -> str:
-        """A subject without trailing purpose/comparison/hardware phrases and leading articles."""
-        x = " ".join((text or "").split())
-        for _ in range(2):
-            for p in self.trim:
-                x = p.sub("", x).strip()
-            words = x.split(" ")
-            while len(words) > 1 and words[0].lower() in self.lead:
-                words.pop(0)
-            x = " ".join(words)
-        return x.strip(" ,.;:?")
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: str = str(RULES_FILE)) -> ClaimRules:
-    return ClaimRules(Path(path))
-
-
-def gerund(verb: str) -> str:
-    v = verb.lower()
-    if v.endswith("ing"):
-        return v
-    if v.endswith("ie"):
-        return v[:-2] + "ying"
-    if v.endswith("e") and not v.endswith(("ee", "ye", "oe")):
-        return v[:-1] + "ing"
-    if (len(v) <= 4 and len(v) >= 3 and v[-1] not in _VOWELS + "wxy" and v[-2] in _VOWELS
-            and v[-3] not in _VOWELS):
-        return v + v[-1] + "ing"
-    return v + "ing"
 
 
 class ClaimMaker:
@@ -236,8 +183,9 @@ class ClaimMaker:
             return None
         text = ev.text.strip()
         lang = "zh" if CJK.search(text) else "en"
-        first = next((m for m in self.x.mentions(text, lang) if self.x.concepts[m[2]].scheme == "hardware"), None)
-        if first is None or text[:first[0]].strip(" ,").lower() not in ("", "the", "currently", "currently the", "目前"):
+        first = next((m for m in self.x.mentions(text, lang) if self.x.concepts[m[2]].scheme == "hardware"),
+                     None)
+        if first is None or text[:first[0]].strip(" ,").lower() not in _OPENERS:
             return None
         m = (_ONLY_FOR if lang == "en" else _ONLY_FOR_ZH).match(text[first[1]:])
         if not m:

@@ -1,0 +1,62 @@
+"""The claim rules as data (`ontology/lexicon/claim_subjects.json`), compiled once, and the
+small English helpers kg.extract.claims applies with them."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from kg import config
+
+RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
+_VOWELS = "aeiou"
+
+
+class ClaimRules:
+    def __init__(self, path: Path = RULES_FILE):
+        whole = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = whole["en"]
+        flags = re.IGNORECASE
+        self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
+        self.trim = [re.compile(p, flags) for p in data["trim"]]
+        self.lead = {w.lower() for w in data["lead"]}
+        self.subject_verb = re.compile(data["subject_verb"], flags)
+        self.statement = [re.compile(p, flags) for p in data["statement"]]
+        self.statement_subject = re.compile(data["statement_subject"], flags)
+        self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)
+        self.not_subject = re.compile(data["not_subject"], flags)
+        self.object_end = re.compile(data["object_end"], flags)
+        self.enumeration = re.compile(data["enumeration"], flags)
+        self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
+
+    def tidy(self, text: str) -> str:
+        """A subject without trailing purpose/comparison/hardware phrases and leading articles."""
+        x = " ".join((text or "").split())
+        for _ in range(2):
+            for p in self.trim:
+                x = p.sub("", x).strip()
+            words = x.split(" ")
+            while len(words) > 1 and words[0].lower() in self.lead:
+                words.pop(0)
+            x = " ".join(words)
+        return x.strip(" ,.;:?")
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str = str(RULES_FILE)) -> ClaimRules:
+    return ClaimRules(Path(path))
+
+
+def gerund(verb: str) -> str:
+    v = verb.lower()
+    if v.endswith("ing"):
+        return v
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and not v.endswith(("ee", "ye", "oe")):
+        return v[:-1] + "ing"
+    if (len(v) <= 4 and len(v) >= 3 and v[-1] not in _VOWELS + "wxy" and v[-2] in _VOWELS
+            and v[-3] not in _VOWELS):
+        return v + v[-1] + "ing"
+    return v + "ing"
