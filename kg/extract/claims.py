@@ -35,7 +35,7 @@ _SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in additio
                         re.IGNORECASE)
 _STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
-_ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in|supports?|runs?)\s+"
+_ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in)\s+"
                        r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
 _OPENERS = ("", "the", "currently", "currently the", "目前")
 _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
