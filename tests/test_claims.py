@@ -61,10 +61,19 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
     assert zh and all(c.subject.isascii() or c.label_zh for ex in zh for c in ex.claims if not c.concept)
 
 
+def test_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
+    tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
+    Floors at today's figures (P 0.705, R 0.646), not the targets (P >= 0.85, R >= 0.70)."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged and p >= 0.68 and r >= 0.62, rep.format(show=0)
+
+
 def test_dev_claim_figures_do_not_fall(corpus_dir):
     """Not the targets (CLAIMS.md's dev set: P >= 0.90, R >= 0.85 are not reached yet), but what the
     rules reach now: a change that loses claims fails here."""
     rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
-    assert p >= 0.78 and r >= 0.55 and rep.prf("negative")[0] >= 0.85, rep.format(show=0)
+    assert p >= 0.80 and r >= 0.65 and rep.prf("negative")[0] >= 0.85, rep.format(show=0)
