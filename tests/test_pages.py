@@ -350,3 +350,29 @@ def test_matrix_rows_show_their_limitations_apart_from_the_cells(client, store):
             ?a schema:inLanguage "en" . ?r skos:notation "{rel}" . ?s skos:notation ?status }}""")
         cells = doc.xpath(f"//td[@data-feature='{fid}']/@data-status")
         assert {st for c in cells for st in c.split()} == {o["status"] for o in own}
+
+
+def test_features_page_lists_and_filters_the_features(client, store):
+    doc = page(client, "/features")
+    check_accessible(doc)
+    expected = {r["f"] for r in select(store, PREFIXES + """SELECT DISTINCT ?f WHERE {
+        { ?s kg:feature ?f } UNION { ?c kg:limitationOf ?f } }""")}
+    rows = doc.xpath("//table[@id='features']/tbody/tr")
+    assert len(rows) == len(expected) > 10
+    # a filter in either language, case-insensitive, over every label
+    label = select(store, PREFIXES + """SELECT ?zh WHERE { ?s kg:feature ?f . ?f skos:prefLabel ?zh
+        FILTER(lang(?zh) = "zh") } LIMIT 1""")[0]["zh"]
+    doc = page(client, "/features?" + "q=" + quote(label[:2]))
+    names = [text(a) for a in doc.xpath("//table[@id='features']//th[@scope='row']/a")]
+    assert names and len(names) < len(expected)
+    assert page(client, "/features?q=zzzz-no-such").xpath("//table[@id='features']") == []
+
+
+def test_feature_ids_resolve_in_any_case_and_through_their_labels(client, store):
+    f = select(store, PREFIXES + """SELECT ?f ?zh WHERE { ?s kg:feature ?f . ?f a kg:Feature ;
+        skos:prefLabel ?zh FILTER(lang(?zh) = "zh") } LIMIT 1""")[0]
+    fid = feature_id(f["f"])
+    for ident in (fid.upper(), f["zh"]):
+        resp = client.get("/features/" + quote(ident), headers=HTML)
+        assert resp.status_code == 301 and unquote(resp.headers["Location"]).startswith(f"/features/{fid}?")
+    assert client.get("/features/" + quote("no such feature"), headers=HTML).status_code == 404

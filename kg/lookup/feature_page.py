@@ -85,6 +85,38 @@ def feature(run, ident: str, lang: str = "en") -> dict:
     }
 
 
+def feature_list(run, lang: str = "en", q: str | None = None) -> dict:
+    """Every feature claims are about (or that has limitations), with its kind and counts;
+    `q` keeps those one of whose labels (any language, preferred or alternative) contains it,
+    case-insensitively."""
+    check_lang(lang)
+    rows = _run(run, "feature_list", lang=lang)
+    needle = (q or "").strip().casefold()
+    items = []
+    for r in rows:
+        labels = [x for x in (r.get("labels") or "").split("\u001f") if x]
+        if needle and not any(needle in x.casefold() for x in labels + [r["label"]]):
+            continue
+        items.append({"id": local_id(r["feature"]), "iri": r["feature"], "kind": r["kind"],
+                      "label": display_label(r.get("label"), r["feature"]),
+                      "others": [x for x in labels if x != r.get("label")],
+                      "claims": int(r.get("claims") or 0), "limitations": int(r.get("limitations") or 0),
+                      "releases": int(r.get("releases") or 0)})
+    return {"lang": lang, "q": q or "", "features": items, "total": len(rows)}
+
+
+def resolve_feature(run, ident: str) -> str | None:
+    """The id of the feature `ident` names when it is no id as written: an id in another case
+    ("AUTO-PARALLEL") or one of the feature's labels in either language ("自动并行"); else None."""
+    wanted = ident.strip().casefold()
+    for r in _run(run, "feature_list", lang="en"):
+        fid = local_id(r["feature"])
+        labels = [x for x in (r.get("labels") or "").split("\u001f") if x]
+        if fid.casefold() == wanted or any(x.casefold() == wanted for x in labels):
+            return fid
+    return None
+
+
 def _unique_docs(docs: list[dict]) -> list[dict]:
     """Doc URLs once each, with the releases that give them (in order)."""
     by: dict[str, dict] = {}

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from kg import __version__, config
 from kg import formats as fmts
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, NotFound
 from kg.lookup import feature_page as featuredata
 from kg.lookup import pages as pagedata
 from kg.model import LANGUAGES
@@ -114,10 +114,23 @@ def matrix():
     return render_template("matrix.html", m=m, releases=releases, lang=m["lang"])
 
 
+@bp.route("/features")
+def features():
+    lang = _lang()
+    data = featuredata.feature_list(_run(), lang, _arg("q"))
+    return render_template("features.html", data=data, lang=lang)
+
+
 @bp.route("/features/<path:ident>")
 def feature(ident: str):
     lang = _lang()
-    f = featuredata.feature(_run(), ident, lang)
+    try:
+        f = featuredata.feature(_run(), ident, lang)
+    except NotFound:
+        canonical = featuredata.resolve_feature(_run(), ident)
+        if canonical is None or canonical == ident:
+            raise
+        return redirect(url_for("pages.feature", ident=canonical, lang=lang), code=301)
     return render_template("feature.html", f=f, lang=lang)
 
 
