@@ -190,7 +190,18 @@ def test_feature_page_has_labels_timeline_and_all_evidence(client, store):
         ?s kg:feature <{top['f']}> ; kg:release ?r ; kg:status ?sc .
         ?r skos:notation ?rel . ?sc skos:notation ?st .
         OPTIONAL {{ ?s kg:hardware ?h . ?h skos:notation ?hw }} }}""")
-    assert len(doc.xpath("//ol[@aria-labelledby='evidence-h']/li")) == len(rows)
+    # the evidence is grouped by claim: every statement is counted once in some group, and each
+    # (hardware, status) of the statements has a group whose release runs cover its releases
+    groups = doc.xpath("//ol[@aria-labelledby='evidence-h']/li[@class='claim']")
+    counts = [int(re.search(r"(\d+) entr", text(g.xpath("p[@class='says']")[0])).group(1)) for g in groups]
+    assert sum(counts) == len(rows) and len(groups) < len(rows)
+    said = {}
+    for g in groups:
+        says = text(g.xpath("p[@class='says']")[0])
+        hw = "" if "no hardware named" in says else says.split(" on ", 1)[1].split(" ")[0]
+        st = re.search(r"(unsupported|supported|partial|planned)", says).group(1)
+        said.setdefault((hw, st), []).append(text(g.xpath(".//span[@class='runs']")[0]))
+    assert set(said) == {(r["hw"] or "", r["st"]) for r in rows}
     timeline = doc.xpath("//table[@class='timeline']")[0]
     releases = [text(th) for th in timeline.xpath("thead/tr/th")][1:]
     shown = set()
@@ -210,6 +221,20 @@ def test_feature_page_links_its_documentation(client, store):
         FILTER(STRSTARTS(STR(?url), "http")) } ORDER BY ?f ?url LIMIT 1""")[0]
     doc = page(client, f"/features/{quote(feature_id(row['f']))}")
     assert row["url"] in doc.xpath("//ul[@aria-labelledby='docs-h']//a/@href")
+
+
+def test_feature_page_keeps_the_entries_of_one_language(client, store):
+    top = select(store, PREFIXES + """SELECT ?f (COUNT(?s) AS ?n) WHERE {
+        ?s kg:feature ?f } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 1""")[0]
+    fid = quote(feature_id(top["f"]))
+    both = page(client, f"/features/{fid}")
+    zh = page(client, f"/features/{fid}?lang=zh")
+    langs = {li.get("lang") for li in zh.xpath("//ol[@aria-labelledby='evidence-h']//li[@class='entry']")}
+    assert langs == {"zh"}
+    assert "zh pages only" in text(zh.xpath("//h2[@id='evidence-h']")[0])
+    def entries(doc):
+        return sum(int(re.search(r"(\d+) entr", text(p)).group(1)) for p in doc.xpath("//p[@class='says']"))
+    assert entries(both) > entries(zh) > 0      # without ?lang= both languages count
 
 
 def test_unknown_feature_is_a_404_page(client):

@@ -37,9 +37,11 @@ def _sort_status(statuses) -> list[str]:
     return sorted(set(statuses), key=lambda st: STATUS_ORDER.index(st) if st in STATUS_ORDER else 9)
 
 
-def feature(run, ident: str, lang: str = "en") -> dict:
+def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> dict:
     """One feature: labels in both languages, status per hardware per release (timeline),
-    every evidence entry, and the documentation URLs of its entries."""
+    its evidence grouped by claim (hardware, status, entry) over the runs of releases that say
+    it, its limitations, and the documentation URLs of its entries. `only_lang` keeps the
+    entries of one language."""
     try:
         iri = to_term("feature", ident, "feature").value
     except InputError as e:
@@ -55,6 +57,10 @@ def feature(run, ident: str, lang: str = "en") -> dict:
         if r.get("labelKind") == "alt":
             alt[r["labelLang"]].append(r["label"])
     entries = {e["answer"]: e for e in _run(run, "feature_entries", feature=iri)}
+    if only_lang:
+        check_lang(only_lang)
+        history = [h for h in history if entries.get(h["answer"], {}).get("lang") == only_lang]
+        limits = [r for r in limits if r.get("entryLang") == only_lang]
     docs = _run(run, "feature_docs", feature=iri)
     columns = hardware_columns(run, lang)
     releases = [r for r in release_names(run) if any(h["release"] == r for h in history)]
@@ -79,7 +85,8 @@ def feature(run, ident: str, lang: str = "en") -> dict:
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
-        "evidence": evidence, "docs": _unique_docs(docs),
+        "evidence": evidence, "groups": _groups(evidence, release_names(run)), "docs": _unique_docs(docs),
+        "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
     }
@@ -115,6 +122,45 @@ def resolve_feature(run, ident: str) -> str | None:
         if fid.casefold() == wanted or any(x.casefold() == wanted for x in labels):
             return fid
     return None
+
+
+def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
+    """The evidence as claims: one group per (hardware, status, question: the English one of an
+    entry and its translation), with the languages and the runs of consecutive releases that say
+    it ("r1.2-r2.2"), newest first."""
+    rank = {r: i for i, r in enumerate(order)}
+    groups: dict[tuple, dict] = {}
+    for e in evidence:
+        entry = e.get("entry") or {}
+        asked = entry.get("question") if entry.get("lang") == "en" else entry.get("twinQuestion")
+        key = (e["hw"], e["status"], " ".join((asked or entry.get("question") or e["answer"]).casefold().split()))
+        g = groups.setdefault(key, {"hw": e["hw"], "status": e["status"], "releases": set(), "langs": set(),
+                                    "entries": [], "first": e})
+        g["releases"].add(e["release"])
+        g["langs"].add(e.get("entry", {}).get("lang") or "?")
+        g["entries"].append(e)
+        if rank.get(e["release"], -1) >= rank.get(g["first"]["release"], -1):
+            g["first"] = e      # the newest release's wording is shown
+    out = []
+    for g in groups.values():
+        rels = sorted(g["releases"], key=lambda r: rank.get(r, -1))
+        g["runs"] = _runs(rels, rank)
+        g["langs"] = sorted(g["langs"])
+        g["newest"] = rank.get(rels[-1], -1)
+        out.append(g)
+    out.sort(key=lambda g: (-g["newest"], g["hw"], g["status"]))
+    return out
+
+
+def _runs(releases: list[str], rank: dict[str, int]) -> list[str]:
+    """Consecutive releases (in the graph's order) as "first-last" runs."""
+    runs: list[list[str]] = []
+    for r in releases:
+        if runs and rank.get(r, -9) == rank.get(runs[-1][-1], -9) + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return [run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
 
 
 def _unique_docs(docs: list[dict]) -> list[dict]:

@@ -125,7 +125,7 @@ def features():
 def feature(ident: str):
     lang = _lang()
     try:
-        f = featuredata.feature(_run(), ident, lang)
+        f = featuredata.feature(_run(), ident, lang, only_lang=request.args.get("lang") or None)
     except NotFound:
         canonical = featuredata.resolve_feature(_run(), ident)
         if canonical is None or canonical == ident:
