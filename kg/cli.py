@@ -135,22 +135,16 @@ def eval_cmd(gold, root, min_status_accuracy, min_hardware_f1, min_url_rate, min
     from kg.extract.claim_scoring import enforce_claims, is_claim_gold
     from kg.extract.evaluation import enforce, evaluate, evaluate_claims
 
-    if is_claim_gold(gold):
-        claims = evaluate_claims(gold, root, judgements=judged)
-        if as_json:
-            click.echo(json.dumps(claims.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            click.echo(claims.format(show=0 if no_mismatches else 20))
-        enforce_claims(claims, min_precision=min_claim_precision, min_recall=min_claim_recall,
+    claims = is_claim_gold(gold)
+    rep = evaluate_claims(gold, root, judgements=judged) if claims else evaluate(gold, root)
+    text = rep.format(show=0 if no_mismatches else 20) if claims else rep.format(show_mismatches=not no_mismatches)
+    click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) if as_json else text)
+    if claims:
+        enforce_claims(rep, min_precision=min_claim_precision, min_recall=min_claim_recall,
                        min_negative_precision=min_negative_precision)
-        return
-    rep = evaluate(gold, root)
-    if as_json:
-        click.echo(json.dumps(rep.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(rep.format(show_mismatches=not no_mismatches))
-    enforce(rep, min_status=min_status_accuracy, min_hardware_f1=min_hardware_f1,
-            min_urls=min_url_rate, min_found=min_found)
+        enforce(rep, min_status=min_status_accuracy, min_hardware_f1=min_hardware_f1,
+                min_urls=min_url_rate, min_found=min_found)
 
 
 @main.group("vocab")
@@ -192,22 +186,28 @@ def vocab_suggest_cmd(corpus, root, kind, min_count, limit, as_json):
 @click.option("--release", default=None,
               help="release of every entry (default: the path segment naming one, e.g. r1.2)")
 @click.option("--no-validate", is_flag=True, help="skip the SHACL validation of the graph")
-def build_cmd(paths, output, fmt, root, release, no_validate):
-    """Build the knowledge graph of FAQ files into a store (atomically) or a file.
-
-    The graph is validated against ontology/shapes.ttl; a violation fails the build
-    (exit 1) and leaves the previous store or file unchanged."""
+@click.option("--keep-going", is_flag=True, help="build from the files that can be read (a bad one: reported, exit 2)")
+@click.pass_context
+def build_cmd(ctx, paths, output, fmt, root, release, no_validate, keep_going):
+    """Build the knowledge graph of FAQ files into a store (atomically) or a file. The graph is validated
+    against ontology/shapes.ttl: a violation fails the build (exit 1), the previous store or file stays."""
     from kg.graph import pipeline as graphs
+    from kg.parse.corpus import find_faq_files
 
     if fmt:
-        result = graphs.write_files(paths, output, fmt, root=root, release=release,
-                                    validate=not no_validate)
-    else:
-        if not output:
-            raise click.UsageError("give -o STORE (or --format to write a file)")
-        result = graphs.build_store(paths, output, root=root, release=release,
-                                    validate=not no_validate)
+        return click.echo(graphs.write_files(paths, output, fmt, root=root, release=release,
+                                             validate=not no_validate).summary(), err=True)
+    if not output:
+        raise click.UsageError("give -o STORE (or --format to write a file)")
+    tty, files = sys.stderr.isatty(), find_faq_files(paths)
+    stage = (lambda what: click.echo(f"kg: {what} ...", err=True)) if tty else None
+    with click.progressbar(length=len(files), label=f"kg: reading {len(files)} files", file=sys.stderr,
+                           hidden=not tty) as bar:
+        result = graphs.build_store(paths, output, root=root, release=release, validate=not no_validate,
+                                    keep_going=keep_going, on_stage=stage, on_file=lambda _p: bar.update(1),
+                                    on_error=lambda e: click.echo(f"kg: error: {e}", err=True))
     click.echo(result.summary(), err=True)
+    ctx.exit(2 if result.errors else 0)
 
 
 @main.command("validate")

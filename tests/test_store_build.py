@@ -285,3 +285,27 @@ def test_cli_build_file_to_an_unwritable_path(examples_dir, tmp_path):
     missing = tmp_path / "no" / "such" / "g.ttl"
     one_line_error(runner.invoke(main, base + [str(missing)]), str(missing), "cannot write")
     assert list(tmp_path.iterdir()) == []   # no temporary file left behind
+
+
+def test_cli_build_keep_going_builds_from_the_files_it_can_read(examples_dir, tmp_path):
+    import shutil
+    root = tmp_path / "corpus"
+    shutil.copytree(examples_dir, root)
+    bad = root / "r1.2" / "docs" / "faq" / "source_en" / "broken.md"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"# Broken\n\n**Q: Is this \xff\xfe valid?**\n\nA: No.\n")
+    store = tmp_path / "store"
+    # without --keep-going one bad file fails the build: one error line, no store
+    out = CliRunner().invoke(main, ["build", str(root), "--root", str(root), "-o", str(store)])
+    assert out.exit_code == 2 and "broken.md" in out.stderr and not store.exists()
+    # with it the others are built, the bad one is reported and counted, the exit status says so
+    out = CliRunner().invoke(main, ["build", str(root), "--root", str(root), "-o", str(store), "--keep-going"])
+    assert out.exit_code == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert any(line.startswith("kg: error:") and "broken.md" in line for line in lines)
+    assert lines[-1].endswith("; 1 file could not be read") and "Traceback" not in out.stderr
+    good = quads_of(store)
+    shutil.rmtree(store)
+    bad.unlink()
+    assert CliRunner().invoke(main, ["build", str(root), "--root", str(root), "-o", str(store)]).exit_code == 0
+    assert quads_of(store) == good   # the same graph as without the bad file

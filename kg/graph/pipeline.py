@@ -20,6 +20,7 @@ from kg.graph.quads import build_quads
 from kg.graph.shacl import check_graph, to_rdflib
 from kg.model import Entry, Extraction
 from kg.parse.identity import read_title
+from kg.parse.markdown import ParseStats
 from kg.store import build_store_atomically, serialize_rdf
 from kg.terms.iris import prefix_map
 from kg.terms.ontology import ontology_quads, release_orders
@@ -34,19 +35,24 @@ class BuildResult:
     translations: int
     output: str
     report: object = None  # kg.graph.shacl.Report
+    errors: int = 0       # files that could not be read (--keep-going)
 
     def summary(self) -> str:
+        failed = f"; {self.errors} file{'s' if self.errors != 1 else ''} could not be read" if self.errors else ""
         return (f"{self.entries} entries, {self.quads} triples, {self.translations} translation "
-                f"pairs -> {self.output}")
+                f"pairs -> {self.output}{failed}")
 
 
 def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
-               extractor=None, release: str | None = None) -> list[tuple[Entry, Extraction]]:
-    """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs."""
+               extractor=None, release: str | None = None, *, keep_going: bool = False,
+               **callbacks) -> list[tuple[Entry, Extraction]]:
+    """Parse the FAQ files under `paths` and extract every entry: (entry, extraction) pairs.
+    With `keep_going` a file that cannot be read is reported (callbacks of
+    kg.parse.markdown.parse_paths: on_error, on_warning, on_file, stats) and the others are read."""
     check_release(release)
     pairs = []
-    for entry, ex in extract_entries(paths, root=root, release=release,
-                                     extractor=extractor or Extractor()):
+    for entry, ex in extract_entries(paths, root=root, release=release, keep_going=keep_going,
+                                     extractor=extractor or Extractor(), **callbacks):
         check_release(entry.release, entry.source)  # a release read from a path (r9.9/...) too
         pairs.append((entry, ex))
     if not pairs:
@@ -90,12 +96,19 @@ def fill_store(store, quads: Sequence, on_chunk: Callable[[int, int], None] | No
 
 
 def build_store(paths, store_path, *, root=".", extractor=None, release=None, validate=True,
-                on_chunk: Callable[[int, int], None] | None = None) -> BuildResult:
-    """`kg build PATH... -o STORE`: the whole pipeline into a fresh store swapped in at the end."""
-    pairs = read_pairs(paths, root=root, extractor=extractor, release=release)
+                on_chunk: Callable[[int, int], None] | None = None, on_stage: Callable[[str], None] | None = None,
+                keep_going: bool = False, **callbacks) -> BuildResult:
+    """`kg build PATH... -o STORE`: the whole pipeline into a fresh store swapped in at the end.
+    `on_stage` hears each stage as it starts; `keep_going` and the callbacks as for read_pairs."""
+    stage = on_stage or (lambda _what: None)
+    stats = callbacks.setdefault("stats", ParseStats())
+    pairs = read_pairs(paths, root=root, extractor=extractor, release=release, keep_going=keep_going, **callbacks)
+    stage(f"building the graph of {len(pairs)} entries" + (" and validating it" if validate else ""))
     quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
+    stage(f"writing {len(quads)} quads to {store_path}")
     build_store_atomically(store_path, lambda store: fill_store(store, quads, on_chunk))
-    return BuildResult(len(pairs), len(set(quads)), len(built.translations), str(store_path), report)
+    return BuildResult(len(pairs), len(set(quads)), len(built.translations), str(store_path), report,
+                       errors=len(stats.errors))
 
 
 def export_format(fmt: str) -> Format:
