@@ -44,12 +44,17 @@ def write_json(records: Iterable[dict], out: TextIO) -> None:
 
 
 TABLE_COLUMNS = (("source", 48), ("n", 4), ("line", 5), ("lang", 4), ("release", 8),
-                 ("topic", 16), ("urls", 4), ("question", 60))
+                 ("urls", 4), ("status", 11), ("hardware", 26), ("features", 24), ("claims", 6),
+                 ("question", 50))
+# list cells shown as their items (the others as a count)
+_LISTED = ("features",)
 
 
-def _cell(value, width: int) -> str:
-    if isinstance(value, list):
-        value = len(value)
+def _cell(value, width: int, name: str = "") -> str:
+    if isinstance(value, dict):           # hardware: {"GPU": "supported"} -> "GPU:supported"
+        value = " ".join(f"{k}:{v}" for k, v in value.items())
+    elif isinstance(value, list):
+        value = ", ".join(map(str, value)) if name in _LISTED else len(value)
     text = "" if value is None else " ".join(str(value).split())
     if len(text) > width:
         text = "…" + text[-(width - 1):] if width > 20 and "/" in text else text[:width - 1] + "…"
@@ -57,11 +62,12 @@ def _cell(value, width: int) -> str:
 
 
 def write_table(records: Iterable[dict], out: TextIO) -> None:
-    """A fixed-width table for people (long cells shortened; urls shown as a count)."""
+    """A fixed-width table for people (long cells shortened; urls and claims shown as a count,
+    hardware as hardware:status, features as a list; the extraction's columns empty without it)."""
     out.write(" ".join(name.ljust(w) for name, w in TABLE_COLUMNS).rstrip() + "\n")
     out.write(" ".join("-" * w for _, w in TABLE_COLUMNS) + "\n")
     for rec in records:
-        out.write(" ".join(_cell(rec.get(name), w) for name, w in TABLE_COLUMNS).rstrip() + "\n")
+        out.write(" ".join(_cell(rec.get(name), w, name) for name, w in TABLE_COLUMNS).rstrip() + "\n")
 
 
 @dataclass(frozen=True)
