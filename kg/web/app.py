@@ -30,12 +30,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kg import config as kgconfig
 from kg.errors import InputError, KgError, StoreError
 from kg.query.runner import CLIENT, QueryRunner
-from kg.web import api, exports, logs, named_queries, pages, sparql
+from kg.web import api, exports, logs, named_queries, pages, resources, sparql
 from kg.web.responses import error_response
 from kg.web.state import KgState
 
 # one blueprint per concern, each module's `bp`
-BLUEPRINTS = [sparql.bp, named_queries.bp, api.bp, pages.bp, exports.bp]
+BLUEPRINTS = [sparql.bp, named_queries.bp, api.bp, pages.bp, exports.bp, resources.bp]
 EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, KG-Cache, ETag, Vary, X-Request-Id"
 # cytoscape.js adds one <style> element to the page (".__________cytoscape_container
 # { position: relative; }"); that exact text is allowed by its hash, nothing else inline
@@ -95,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(_set_client)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    app.jinja_env.globals["iri_path"] = resources.iri_path     # result tables link minted IRIs here
     app.add_url_rule("/healthz", "healthz", _healthz)
     app.register_error_handler(KgError, _kg_error)
     app.register_error_handler(HTTPException, _http_error)
