@@ -401,3 +401,14 @@ def test_feature_ids_resolve_in_any_case_and_through_their_labels(client, store)
         resp = client.get("/features/" + quote(ident), headers=HTML)
         assert resp.status_code == 301 and unquote(resp.headers["Location"]).startswith(f"/features/{fid}?")
     assert client.get("/features/" + quote("no such feature"), headers=HTML).status_code == 404
+
+
+def test_graph_page_links_its_downloads(client):
+    doc = page(client, f"/graph?release={RELEASES[-1]}")
+    links = doc.xpath("//ul[@aria-labelledby='downloads-h']//a/@href")
+    kinds = set()
+    for href in links:
+        resp = client.get(href)
+        assert resp.status_code == 200, href
+        kinds.add(resp.mimetype)
+    assert {"application/gexf+xml", "application/graphml+xml", "text/csv", "text/turtle"} <= kinds

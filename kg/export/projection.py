@@ -36,6 +36,8 @@ NODE_ATTRIBUTES = [
     ("doc_url_count", "integer", False),
     ("statements", "integer", False),   # support statements behind the node's support edges
     ("candidate", "boolean", False),    # features: not (yet) in the vocabulary
+    ("status", "string", False),        # features: what claims naming no hardware say (latest release kept)
+    ("status_history", "string", False),  # ... per release: "r1.2:supported r2.0:unsupported"
 ]
 EDGE_ATTRIBUTES = [
     ("relation", "string", False),      # support | belongs-to | narrower | about
@@ -212,11 +214,26 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         for node in (f, h):
             G.nodes[node]["statements"] = G.nodes[node].get("statements", 0) + n
 
+    _add_overall_status(store, G, keep, by_order)
     if include_entries:
         _add_entries(store, G, lang, keep, add_node)
     _add_doc_url_counts(store, G, keep)
     _finish(G, by_order, dynamic, style)
     return G
+
+
+def _add_overall_status(store, G, keep, by_order) -> None:
+    """Features' own status where no hardware is named (hot update: unsupported), as node
+    attributes: the latest release's, and the history per release."""
+    per: dict[str, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for row in select(store, "overall"):
+        order, status = _value(row["order"]), _value(row["status"])
+        if order in keep and row["feature"].value in G and status in STATUS_RGB:
+            per[row["feature"].value][order][status] += _value(row["n"])
+    for f, counts in per.items():
+        statuses = {o: resolve_status(c) for o, c in counts.items()}
+        G.nodes[f]["status"] = statuses[max(statuses)]
+        G.nodes[f]["status_history"] = " ".join(f"{by_order[o].notation}:{s}" for o, s in sorted(statuses.items()))
 
 
 def _add_entries(store, G, lang, keep, add_node) -> None:
