@@ -241,11 +241,12 @@ def stats_cmd(store, as_json):
               help="quote evidence from entries in this language only")
 def diff_cmd(store, old, new, lang):
     """Features whose status (overall or per hardware) changed between releases OLD and NEW,
-    with the evidence on both sides."""
-    from kg.lookup.report import release_diff, render_diff
+    with the evidence on both sides, then those added and removed."""
+    from kg.lookup.report import added_and_removed, release_diff, render_diff
     from kg.store import open_store
 
-    click.echo(render_diff(release_diff(open_store(store), old, new, lang), old, new))
+    st = open_store(store)
+    click.echo(render_diff(release_diff(st, old, new, lang), old, new, *added_and_removed(st, old, new)))
 
 
 # --- store, query and server -----------------------------------------------

@@ -3,6 +3,7 @@
 diff, and the CLI over them."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -263,7 +264,16 @@ def test_cli_diff_names_an_unknown_release(example_store):
     one_line_error(runner.invoke(main, ["diff", str(example_store), "r2.5.0", "r2.0"]),
                    "no entries of release 'r2.0'", "r2.5.0, r2.6.0")
     out = runner.invoke(main, ["diff", str(example_store), "r2.5.0", "r2.6.0"])
-    assert out.exit_code == 0 and "status change(s) from r2.5.0 to r2.6.0" in out.output
+    assert out.exit_code == 0
+    head = re.match(r"(\d+) status change\(s\), (\d+) added, (\d+) removed from r2\.5\.0 to r2\.6\.0", out.output)
+    assert head, out.output
+    # the same figures as the status_changes query
+    from kg.query.catalogue import run_named, solutions_to_dicts
+    from kg.store import open_store
+    rows = solutions_to_dicts(run_named(open_store(example_store), "status_changes",
+                                        {"from": mint_iri("release", "r2.5.0"), "to": mint_iri("release", "r2.6.0")}))
+    assert [int(n) for n in head.groups()[1:]] == [sum(r["change"] == k for r in rows) for k in ("added", "removed")]
+    assert head.group(0) and int(head.group(1)) <= sum(r["change"] == "changed" for r in rows)
 
 
 def test_cli_on_a_damaged_store_names_it(example_store, tmp_path):

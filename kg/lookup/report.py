@@ -103,13 +103,29 @@ def _check_have_entries(store, sides) -> None:
                              f"{', '.join(with_entries) or 'none'})")
 
 
-def render_diff(changes: list[Change], old: str, new: str) -> str:
-    if not changes:
-        return f"no status changes from {old} to {new}"
-    out = [f"{len(changes)} status change(s) from {old} to {new}:"]
+def added_and_removed(store, old: str, new: str) -> tuple[list[tuple], list[tuple]]:
+    """(added, removed): the (label, hardware, statuses) a feature states in `new` and not in `old`,
+    and the other way round, as the named query status_changes counts them."""
+    known = list_releases(store)
+    values = {"from": find_release(known, old).iri, "to": find_release(known, new).iri}
+    rows = solutions_to_dicts(run_named(store, "status_changes", values))
+    pick = lambda kind, side: sorted((r.get("label", r["feature"]), r.get("hardware", ""), r[side])  # noqa: E731
+                                     for r in rows if r["change"] == kind)
+    return pick("added", "newStatus"), pick("removed", "oldStatus")
+
+
+def render_diff(changes: list[Change], old: str, new: str, added=(), removed=()) -> str:
+    """The changes with their evidence, then what was added and removed: the same figures as the
+    status_changes query and the matrix's comparison (cells per feature and hardware)."""
+    out = [f"{len(changes)} status change(s), {len(added)} added, {len(removed)} removed from {old} to {new}"
+           + (":" if changes or added or removed else "")]
     for c in changes:
         on = f" on {c.hardware}" if c.hardware else ""
         out.append(f"- {c.label}{on}: {c.old} -> {c.new}")
         out += [f"    {old}: {e}" for e in c.old_evidence]
         out += [f"    {new}: {e}" for e in c.new_evidence]
+    for title, items in (("added in " + new, added), ("removed in " + new, removed)):
+        if items:
+            out.append(f"{title}:")
+            out += [f"- {label}{' on ' + hw if hw else ''}: {st}" for label, hw, st in items]
     return "\n".join(out)
