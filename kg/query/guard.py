@@ -24,10 +24,12 @@ from urllib.parse import urljoin
 
 from kg.errors import QueryError
 
+# one token per match: the whitespace and comments before it are skipped in the same match
+# (`skip`), so the loop below runs once per token; at the end of the text nothing but the skip matches
 _TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+    (?P<skip>(?:\s+|\#[^\n\r]*)*)
+  (?:
+    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
@@ -37,7 +39,9 @@ _TOKEN = re.compile(r"""
   | (?P<bnode>_:[\w\-.]*)
   | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@])
   | (?P<other>.)
+  )?
 """, re.VERBOSE | re.DOTALL)
+_OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 
 _OPERAND_END = {"var", "string", "iri", "pname", "number", "bnode"}
 # inside an ambiguous `<...>`: a keyword the way Oxigraph could read it as code
@@ -52,7 +56,7 @@ FORBIDDEN = {"SERVICE": "SERVICE (federated query) is not allowed: this endpoint
              "LOAD": "LOAD is not allowed: this endpoint never fetches documents"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str
     text: str
@@ -74,32 +78,36 @@ def tokenize(text: str) -> list[Token]:
     out: list[Token] = []
     stack: list[str] = []  # open brackets: "(" or "{" or "["
     deepest, too_deep_at = 0, None
+    prev: Token | None = None
     pos = 0
     n = len(text)
+    match = _TOKEN.match
     while pos < n:
-        m = _TOKEN.match(text, pos)
+        m = match(text, pos)
         kind = m.lastgroup
-        tok = m.group()
-        if kind == "iri":
-            prev = out[-1] if out else None
-            in_parens = bool(stack) and stack[-1] == "("
+        pos = m.end()
+        if kind == "skip":  # trailing whitespace or comments: the end
+            break
+        tok = m.group(kind)
+        start = m.start(kind)
+        if kind == "iri" and stack and stack[-1] == "(":
             after_operand = prev is not None and (prev.kind in _OPERAND_END or prev.text in (")", "]")
                                                   or (prev.kind == "word" and prev.text.lower() in ("true", "false")))
-            if in_parens and after_operand:
+            if after_operand and _HIDDEN_KEYWORD.search(tok[1:-1]):
                 # an operator in an expression, or an IRI in a collection/VALUES row
-                if _HIDDEN_KEYWORD.search(tok[1:-1]):
-                    raise QueryError(f"ambiguous '<' at character {pos + 1} hides a keyword "
-                                     f"({tok[:40]!r}); put spaces around comparison operators")
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, tok, pos))
-            if tok in ("(", "{", "["):
+                raise QueryError(f"ambiguous '<' at character {start + 1} hides a keyword "
+                                 f"({tok[:40]!r}); put spaces around comparison operators")
+        prev = Token(kind, tok, start)
+        out.append(prev)
+        if kind == "punct":
+            if tok in _OPEN:
                 stack.append(tok)
-                deepest = max(deepest, len(stack))
+                if len(stack) > deepest:
+                    deepest = len(stack)
                 if too_deep_at is None and len(stack) > MAX_DEPTH:
-                    too_deep_at = pos
-            elif tok in (")", "}", "]") and stack:
+                    too_deep_at = start
+            elif tok in _CLOSE and stack:
                 stack.pop()
-        pos = m.end()
     if too_deep_at is not None:
         raise QueryError(f"query nested {deepest} levels deep (brackets (), {{}}, []); the limit is "
                          f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {too_deep_at + 1})")

@@ -167,8 +167,9 @@ def vendor(name: str):
 def prefers_html() -> bool:
     """True when the Accept header ranks text/html above every result format (a browser),
     and no `format` override asks for a result format."""
-    if request.args.get("format"):
-        return False
+    raw = request.headers.get("Accept", "")
+    if request.args.get("format") or ("html" not in raw and "*" not in raw):
+        return False  # (the second: text/html matches nothing in it; SPARQL clients, cheaply)
     accept = request.accept_mimetypes
     best = accept.best_match(list(RESULT_TYPES) + ["text/html"])
     return best == "text/html" and accept["text/html"] > max(accept[t] for t in RESULT_TYPES)
