@@ -57,13 +57,11 @@ class ClaimMaker:
 
     def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
         subject, concept = self.subject(entry, ex)
-        if not subject:
-            return []
         product = ex.products[0] if ex.products else (entry.component or None)
-        broader = None if concept else self._broader(ex, subject)
+        broader = None if concept or not subject else self._broader(ex, subject)
         out: list[Claim] = []
-        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
-        if not facts and ex.status in CLAIM_STATUSES:
+        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
+        if subject and not facts and ex.status in CLAIM_STATUSES:
             facts = [(None, ex.status)]
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
@@ -109,6 +107,8 @@ class ClaimMaker:
             # ("does not support the yield syntax in graph mode"), not the feature the question names
             if lex.frame(question, "en") not in YES_NO_FRAMES and (obj := self._lead_object(ex)):
                 return obj
+        if lex.frame(question, lang) not in YES_NO_FRAMES and not ex.hardware:
+            return None, None       # a why/how-to answer's status is not said of the feature the question names
         if ex.feature_iris:
             iri = ex.feature_iris[0]
             return self.x.concepts[iri].label, iri
