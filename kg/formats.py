@@ -108,7 +108,7 @@ FORMATS: list[Format] = [
            ("rdfxml", "rdf", "xml"), "rdf", _W3C + "RDF_XML", syntax="RDF_XML",
            comment="<!-- {} -->", query=True, suffixes=("owl", "xml")),
     Format("jsonld", "graph", ("application/ld+json", "application/json"), ("jsonld", "json"),
-           "jsonld", "https://www.w3.org/ns/formats/data/JSON-LD", syntax="JSON_LD", query=True,
+           "jsonld", _W3C + "JSON-LD", syntax="JSON_LD", query=True,
            export=True, suffixes=("json",)),
     Format("trig", "graph", ("application/trig",), ("trig",), "trig", _W3C + "TriG",
            syntax="TRIG", comment="# {}", export=True),

@@ -166,8 +166,11 @@ def test_service_description_is_negotiated_rdf_naming_the_endpoint(client):
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert set(g.objects(None, sd.endpoint)) == {rdflib.URIRef("http://localhost/sparql")}
     assert {str(n) for n in g.objects(None, sd.name)} == {EX + "g1", EX + "g2"}
-    assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in set(
-        g.objects(None, sd.resultFormat))
+    formats = set(g.objects(None, sd.resultFormat))
+    # every format IRI is one the W3C defines (https://www.w3.org/ns/formats/), JSON-LD's included
+    W3C = "http://www.w3.org/ns/formats/"
+    assert {rdflib.URIRef(W3C + n) for n in ("SPARQL_Results_CSV", "JSON-LD", "Turtle")} <= formats
+    assert all(str(f).startswith(W3C) or str(f).startswith("urn:kg:") for f in formats)
     r = client.get("/sparql", query_string={"format": "jsonld"})
     assert r.mimetype == "application/ld+json" and len(rdflib.Graph().parse(data=r.data, format="json-ld"))
 
