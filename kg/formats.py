@@ -105,7 +105,7 @@ FORMATS: list[Format] = [
            "nt", _W3C + "N-Triples", syntax="N_TRIPLES", comment="# {}", query=True, export=True,
            suffixes=("ntriples",)),
     Format("rdfxml", "graph", ("application/rdf+xml", "application/xml", "text/xml"),
-           ("rdfxml", "rdf", "xml"), "rdf", _W3C + "RDF_XML", syntax="RDF_XML",
+           ("rdfxml", "rdf", "xml", "rdf+xml"), "rdf", _W3C + "RDF_XML", syntax="RDF_XML",
            comment="<!-- {} -->", query=True, suffixes=("owl", "xml")),
     Format("jsonld", "graph", ("application/ld+json", "application/json"), ("jsonld", "json"),
            "jsonld", _W3C + "JSON-LD", syntax="JSON_LD", query=True,

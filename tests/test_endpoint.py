@@ -216,3 +216,17 @@ def test_head_gets_the_headers_of_the_get_answer(client):
     assert head.mimetype == get.mimetype == "text/csv" and head.data == b""
     assert head.headers["ETag"] == get.headers["ETag"]
     assert client.head("/sparql").status_code == 200  # the service description
+
+
+def test_a_repeated_format_naming_one_format_is_one_format(client):
+    """SPARQLWrapper sends format=tsv&format=text/tab-separated-values (and format=rdf+xml&format=)."""
+    select = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    r = client.get("/sparql", query_string=[("query", select), ("format", "tsv"),
+                                            ("format", "text/tab-separated-values")])
+    assert r.status_code == 200 and r.mimetype == "text/tab-separated-values"
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    r = client.get("/sparql", query_string=[("query", construct), ("format", "rdf+xml"), ("format", "")])
+    assert r.status_code == 200 and r.mimetype == "application/rdf+xml"
+    # two that name different formats are still refused, naming the parameter
+    r = client.get("/sparql", query_string=[("query", select), ("format", "json"), ("format", "csv")])
+    assert r.status_code == 400 and b"format" in r.data

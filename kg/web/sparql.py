@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kg import formats as fmts
-from kg.errors import ForbiddenError, InputError, QueryError
+from kg.errors import ForbiddenError, InputError, KgError, QueryError
 from kg.query.serializers import serialize
 from kg.web.description import describe_service, endpoint_url
 from kg.web.responses import answer_response
@@ -30,9 +30,24 @@ UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
 def _one(values: list[str], name: str) -> str | None:
+    if name == "format":    # SPARQLWrapper repeats it ("tsv" and its MIME type) or sends an empty one
+        values = [v for v in values if v.strip()]
+        if len(values) > 1 and _format_key(values[0]) and len({_format_key(v) for v in values}) == 1:
+            return values[0]
     if len(values) > 1:
         raise QueryError(f"the request carries {len(values)} `{name}` parameters; send exactly one")
     return values[0] if values else None
+
+
+def _format_key(value: str) -> frozenset:
+    """The formats a `format` value names, per kind of answer (results, graph)."""
+    keys = set()
+    for kind in ("results", "graph"):
+        try:
+            keys.add((kind, fmts.get_format(kind, value).name))
+        except KgError:
+            pass
+    return frozenset(keys)
 
 
 def _body_text() -> str:
