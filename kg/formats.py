@@ -115,7 +115,7 @@ FORMATS: list[Format] = [
     # RDF files a store loads (kg load), never written
     Format("nquads", "graph", ("application/n-quads",), ("nquads", "nq"), "nq", _W3C + "N-Quads",
            syntax="N_QUADS", suffixes=("nquads",)),
-    Format("n3", "graph", ("text/n3",), ("n3",), "n3", _W3C + "N3", syntax="N3"),
+    Format("n3", "graph", ("text/n3",), ("n3",), "n3", _W3C + "N3", syntax="N3", query=True),
 ]
 DEFAULT = {"results": "json", "graph": "turtle"}
 BY_NAME = {(f.kind, f.name): f for f in FORMATS if f.query}

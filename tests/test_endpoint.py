@@ -94,7 +94,7 @@ def test_every_result_format_by_accept_and_by_override(client, fmt):
 def test_every_rdf_format_parses_back_to_the_same_graph(client, fmt):
     r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": fmt.mime})
     assert r.status_code == 200 and r.mimetype == fmt.mime
-    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}[fmt.name]
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "n3": "n3"}[fmt.name]
     g = rdflib.Graph().parse(data=r.data.decode("utf-8"), format=rdflib_format)
     assert len(g) == N_ITEMS
     assert (rdflib.URIRef(EX + "item7"), rdflib.URIRef(EX + "n"), rdflib.Literal(7)) in g
@@ -230,3 +230,12 @@ def test_a_repeated_format_naming_one_format_is_one_format(client):
     # two that name different formats are still refused, naming the parameter
     r = client.get("/sparql", query_string=[("query", select), ("format", "json"), ("format", "csv")])
     assert r.status_code == 400 and b"format" in r.data
+
+
+def test_n3_is_served_for_graph_answers(client):
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
+    for kw in ({"query_string": {"query": construct, "format": "n3"}},
+               {"query_string": {"query": construct}, "headers": {"Accept": "text/n3"}}):
+        r = client.get("/sparql", **kw)
+        assert r.status_code == 200 and r.mimetype == "text/n3"
+        assert len(rdflib.Graph().parse(data=r.data.decode(), format="n3")) == 2
