@@ -157,12 +157,14 @@ class QueryRunner:
         # The key holds the request as given (Accept included): a hit skips the guard and
         # the negotiation too, whose outcome for it is part of the entry. Only answers
         # that passed the guard are ever stored.
-        key = ("query", text, accept, format, base_iri, _seq(default_graphs), _seq(named_graphs),
-               _terms(substitutions), self.max_results)
-        hit = self.cache.get(key)
-        if hit is not None:
-            body, fmt, form, truncated, count = hit[0], *hit[1]
-            return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0, cached=True)
+        key = None
+        if self.cache.enabled:  # (off: no key to build)
+            key = ("query", text, accept, format, base_iri, _seq(default_graphs), _seq(named_graphs),
+                   _terms(substitutions), self.max_results)
+            hit = self.cache.get(key)
+            if hit is not None:
+                body, fmt, form, truncated, count = hit[0], *hit[1]
+                return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0, cached=True)
         report = check_query(text, local_graphs=self.local_graphs, base_iri=base_iri)
         if report.is_update:
             raise QueryError("this is a SPARQL Update, not a query (send it as `update`)")
@@ -177,7 +179,8 @@ class QueryRunner:
             fmt = fmts.negotiate("graph", accept, format)
             job.update(format=fmt.name, kind="graph")
             _, body, form, truncated, count = self._call(job)
-        self.cache.put(key, (body, (fmt, form, truncated, count)), _size(key, body), generation)
+        if key is not None:
+            self.cache.put(key, (body, (fmt, form, truncated, count)), _size(key, body), generation)
         return Answer(body, fmt, form, truncated, count, time.perf_counter() - t0)
 
     def rows(self, text: str, *, substitutions: dict | None = None) -> list[dict]:
