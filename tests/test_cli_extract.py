@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import cli
+from kg.cli import extract as cli_extract
 from kg.cli import main
 from kg.extract.extractor import record_of
 from kg.extract.records import EXTRACTION_KEYS, FIRST_KEYS
@@ -48,7 +48,7 @@ def test_jsonl_has_one_record_per_entry_with_the_gold_keys_first(example_root, e
     assert r.exit_code == 0, r.stderr
     records = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(records) == len(entries) == stats.entries > 0
-    hook = cli._extraction_hook()   # the one place extraction joins the records
+    hook = cli_extract._extraction_hook()   # the one place extraction joins the records
     for rec, e in zip(records, entries):
         assert tuple(rec)[:len(FIRST_KEYS)] == FIRST_KEYS
         assert rec == {**rec, **e.to_dict()}
