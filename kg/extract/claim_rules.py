@@ -18,6 +18,7 @@ class ClaimRules:
         whole = json.loads(Path(path).read_text(encoding="utf-8"))
         data = whole["en"]
         flags = re.IGNORECASE
+        self.contexts = {c.lower() for c in whole.get("contexts", [])}
         self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
@@ -28,6 +29,7 @@ class ClaimRules:
         self.not_subject = re.compile(data["not_subject"], flags)
         self.object_end = re.compile(data["object_end"], flags)
         self.enumeration = re.compile(data["enumeration"], flags)
+        self.item_end = re.compile(data["item_end"], flags)
         self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
 
     def tidy(self, text: str) -> str:

@@ -110,6 +110,8 @@ class ClaimMaker:
         if lex.frame(question, lang) not in YES_NO_FRAMES and not ex.hardware:
             return None, None       # a why/how-to answer's status is not said of the feature the question names
         if ex.feature_iris:
+            if in_setting := self._in_setting(ex):
+                return in_setting
             iri = ex.feature_iris[0]
             return self.x.concepts[iri].label, iri
         if lang == "en" and (obj := self._lead_object(ex)):
@@ -117,6 +119,15 @@ class ClaimMaker:
         if ex.candidates:
             return ex.candidates[0], None
         return None, None
+
+    def _in_setting(self, ex: Extraction) -> tuple[str, None] | None:
+        """Two features named, one a setting (`contexts`: "PyNative mode"): the other one in it."""
+        labels = [self.x.concepts[iri].label for iri in ex.feature_iris[:2]]
+        settings = [lb for lb in labels if lb.lower() in self.rules.contexts]
+        if len(labels) != 2 or len(settings) != 1:
+            return None
+        other = next(lb for lb in labels if lb not in settings)
+        return f"{other} in {settings[0]}", None
 
     def _lead_object(self, ex: Extraction) -> tuple[str, str | None] | None:
         """What the main claim's sentence states the status of ("... does not provide X" -> X)."""
@@ -138,11 +149,10 @@ class ClaimMaker:
                                   if self.x.concepts[iri].scheme == "features"))
 
     def _broader(self, ex: Extraction, subject: str) -> str | None:
-        """The IRI of the entry's first vocabulary feature other than the subject itself."""
-        for iri in ex.feature_iris:
-            if normalise(self.x.concepts[iri].label) != normalise(subject):
-                return iri
-        return None
+        """The IRI of the entry's feature the subject opens with, else its first one other than the subject."""
+        others = [iri for iri in ex.feature_iris if normalise(self.x.concepts[iri].label) != normalise(subject)]
+        heads = [iri for iri in others if normalise(subject).startswith(normalise(self.x.concepts[iri].label) + " ")]
+        return (heads or others or [None])[0]     # the one the subject opens with ("transfer learning in ...")
 
     def _hardware_subject(self, ev: Evidence | None, hw: str) -> tuple[str, str | None, None] | None:
         """The subject a hardware's own sentence gives it: "<X> (only) supports/runs on <hardware>" gives X
@@ -235,7 +245,8 @@ class ClaimMaker:
         m = self.rules.enumeration.search(lead.text)
         if not m:
             return []
-        items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", m.group("x")) if i.strip()]
+        listed = self.rules.item_end.sub("", m.group("x"))
+        items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
         out = []
         for item in items:
             for p in self.rules.item_strip:
