@@ -79,13 +79,8 @@ def tokenize(text: str) -> list[Token]:
     stack: list[str] = []  # open brackets: "(" or "{" or "["
     deepest, too_deep_at = 0, None
     prev: Token | None = None
-    pos = 0
-    n = len(text)
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
+    for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        pos = m.end()
         if kind == "skip":  # trailing whitespace or comments: the end
             break
         tok = m.group(kind)

@@ -171,7 +171,7 @@ class WorkerPool:
                     if self._closed:
                         raise StoreError("the query runner is closed")
                     while self._idle and self._next() is ticket:
-                        w = self._idle.pop(0)
+                        w = self._idle.pop()  # the last one back: its caches are warm
                         if not w.alive():  # died while idle: replace it, try the next one
                             self._drop(w)
                             continue
