@@ -55,6 +55,25 @@ def test_atlas_names_are_claims_about_their_chips(corpus_dir):
     assert ("automatic parallelism", "Ascend910", "supported") in {(s, h, st) for s, h, st, _ in got}
 
 
+def test_a_stated_limit_is_a_claim_that_beyond_it_is_unsupported(corpus_dir):
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
+                        "r1.2/docs/faq/source_en/mindspore_lite.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "supported_operators.md", "Concat operator")}
+    assert ("Concat with more than 192 tensors", "Ascend", "unsupported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "mindspore_lite.md", "run out of device memory")}
+    assert ("models larger than 3GB", None, "unsupported") in got
+
+
+def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir):
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
+                        "r1.2/docs/faq/source_en/platform_and_system.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "supported_operators.md", "LSTM example")}
+    assert {("LSTM", "GPU", "supported"), ("LSTM", "CPU", "supported"), ("LSTM", "Ascend", "unsupported")} <= got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "platform_and_system.md", "installed on Ascend 310")}
+    assert {("inference", "Ascend310", "supported"), ("training", "Ascend310", "unsupported")} <= got
+    assert ("training", "Ascend910", "supported") in got
+
+
 def test_chinese_claims_are_named_in_english_after_their_twin(r20):
     pairs, links = r20
     zh = [ex for (e, ex) in (pairs[z] for z, _ in links.translations) if ex.claims]
@@ -64,10 +83,10 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
 def test_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
     tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
-    Floors at today's figures (P 0.705, R 0.646), not the targets (P >= 0.85, R >= 0.70)."""
+    Floors a little under today's figures (P 0.786, R 0.688), not the targets (P >= 0.85, R >= 0.70)."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.68 and r >= 0.62, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.76 and r >= 0.66, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
@@ -76,4 +95,4 @@ def test_dev_claim_figures_do_not_fall(corpus_dir):
     rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
-    assert p >= 0.80 and r >= 0.65 and rep.prf("negative")[0] >= 0.85, rep.format(show=0)
+    assert p >= 0.84 and r >= 0.75 and rep.prf("negative")[0] >= 0.90, rep.format(show=0)

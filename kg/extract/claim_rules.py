@@ -20,6 +20,8 @@ class ClaimRules:
         flags = re.IGNORECASE
         self.contexts = {c.lower() for c in whole.get("contexts", [])}
         self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
+        self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
+        self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)

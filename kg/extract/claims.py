@@ -25,6 +25,7 @@ import re
 from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import ClaimRules, gerund, load_rules
 from kg.extract.lexicon import YES_NO_FRAMES
+from kg.extract.limits import LimitRules, limit_claims
 from kg.model import Claim, Entry, Evidence, Extraction
 
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
@@ -42,6 +43,7 @@ _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
+_NEGATION = re.compile(r"n't\b|\bnot\b", re.IGNORECASE)   # "... and doesn't support Y": a clause, not an item
 _PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
              "the function", "this operator", "the operator", "this api"}
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
@@ -54,6 +56,7 @@ class ClaimMaker:
     def __init__(self, extractor, rules: ClaimRules | None = None):
         self.x = extractor
         self.rules = rules or load_rules()
+        self.limit_rules = LimitRules()
 
     def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
         subject, concept = self.subject(entry, ex)
@@ -70,6 +73,9 @@ class ClaimMaker:
             only = self._only_for(ev) if hw and not own else None
             if only:        # "Ascend 310 can only be used for inference": inference on it is supported
                 own, st = only, "supported"
+                other = self._named(self.rules.complements.get(only[0].lower(), ""))
+                if other:   # ... and training on it is not
+                    out.append(self._claim(entry, *other[:2], None, product, hw, "unsupported", ev))
             if own:
                 subj, conc, brd = own
             out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
@@ -78,9 +84,27 @@ class ClaimMaker:
                 for iri in self._asked_features(entry):
                     c = self.x.concepts[iri]
                     out.append(self._claim(entry, c.label, iri, None, product, hw, st, ev, asked=True))
+        if subject:
+            out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
+        out += limit_claims(self, entry, ex, product)
         out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
         out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
+
+    def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
+        """"X runs only on a GPU or CPU" answering a question that names another hardware (Ascend):
+        X is unsupported on that one (unless it is a kind of, or the family of, a supported one)."""
+        lang = _lang(entry)
+        supported = [hw for hw, st in ex.hardware.items() if st == "supported"]
+        only = self.rules.only.get(lang)
+        ev = next((e for hw in supported if (e := ex.evidence.get(hw)) is not None
+                   and only is not None and only.search(e.text)), None)
+        if ev is None:
+            return []
+        asked = dict.fromkeys(self.x.concepts[iri].key for _, _, iri in self.x.mentions(entry.question or "", lang)
+                              if self.x.concepts[iri].scheme == "hardware")
+        return [self._claim(entry, *subj, product, hw, "unsupported", ev, asked=True) for hw in asked
+                if hw not in ex.hardware and not any(hw.startswith(h) or h.startswith(hw) for h in supported)]
 
     # --- subjects ------------------------------------------------------------------
 
@@ -252,7 +276,7 @@ class ClaimMaker:
             for p in self.rules.item_strip:
                 item = p.sub("", item).strip()
             item = self.rules.tidy(item)
-            if _VERBISH.search(item) or item.lower().split(" ")[0] in _PRONOUNS:
+            if _VERBISH.search(item) or _NEGATION.search(item) or item.lower().split(" ")[0] in _PRONOUNS:
                 return []       # a clause, not a list of capabilities
             if not item or len(item.split()) > 6 or self._is_hardware(item) or normalise(item) in seen:
                 continue

@@ -1,0 +1,78 @@
+"""Limits an answer states, as claims: "the number of tensors to be concatenated at a time cannot
+exceed 192" says Concat with more than 192 tensors is unsupported (shared/gold/CLAIMS.md: a claim
+about a narrower subject, the feature beyond its limit). English answers; a Chinese entry gets its
+English twin's claims (kg.extract.twins). Patterns are data: `limits` in
+ontology/lexicon/claim_subjects.json.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from kg.extract.claim_rules import RULES_FILE
+from kg.model import Claim, Entry, Evidence, Extraction
+
+_FLAGS = re.IGNORECASE
+
+
+class LimitRules:
+    def __init__(self, path=RULES_FILE):
+        data = json.loads(path.read_text(encoding="utf-8"))["limits"]
+        self.exceed = re.compile(data["exceed"], _FLAGS)
+        self.if_over = re.compile(data["if_over"], _FLAGS)
+        self.count = re.compile(data["count"], _FLAGS)
+        self.size = re.compile(data["size"], _FLAGS)
+        self.x_end = re.compile(data["x_end"], _FLAGS)
+        self.when = re.compile(data["when"], _FLAGS)
+        self.operator = re.compile(data["operator"])   # case matters: an operator's name is capitalised
+
+
+def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
+    """The claims of the limits the answer of `entry` states (kg.extract.claims.ClaimMaker `maker`)."""
+    if (entry.lang or "").startswith("zh") or not entry.answer:
+        return []
+    rules = maker.limit_rules
+    out = []
+    for s in maker.x.lexicon.sentences(entry.answer, "en"):
+        subject = _subject(rules, maker, entry, ex, s.text)
+        if subject is None:
+            continue
+        hws = [maker.x.concepts[iri].key for _, _, iri in maker.x.mentions(s.text, "en")
+               if maker.x.concepts[iri].scheme == "hardware"]
+        broader = ex.feature_iris[0] if ex.feature_iris else None
+        for hw in dict.fromkeys(hws or [None]):
+            out.append(maker._claim(entry, subject, None, broader, product, hw, "unsupported",
+                                    Evidence(s.start, s.end, s.text)))
+    return out
+
+
+def _subject(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) -> str | None:
+    if m := rules.if_over.search(text):
+        thing = m.group("np").strip().lower()
+        return f"{thing if thing.endswith('s') else thing + 's'} larger than {_amount(m.group('n'))}"
+    m = rules.exceed.search(text)
+    if not m:
+        return None
+    np, n = " ".join(m.group("np").split()), _amount(m.group("n"))
+    np = re.sub(r"^.*?,\s*(?=the\b)", "", np, flags=_FLAGS)   # "when exporting ..., the size of X": X's phrase
+    topic = _topic(rules, maker, entry, ex, text)
+    if c := rules.count.match(np):
+        thing = rules.x_end.sub("", c.group("x"))
+        return f"{topic} with more than {n} {thing}" if topic else f"more than {n} {thing}"
+    if c := rules.size.match(np):
+        thing = rules.x_end.sub("", c.group("x"))
+        return f"{topic} with {thing} larger than {n}" if topic else f"{thing} larger than {n}"
+    return None
+
+
+def _topic(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) -> str | None:
+    if w := rules.when.match(text.strip()):
+        return w.group("t").strip()
+    if ex.feature_iris:
+        return maker.x.concepts[ex.feature_iris[0]].label
+    op = rules.operator.search(entry.question or "")
+    return op.group("op") if op else None
+
+
+def _amount(text: str) -> str:
+    return text.strip().replace(" ", "")
