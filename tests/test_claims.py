@@ -49,6 +49,15 @@ def test_hardware_listed_for_a_product_is_a_claim_about_the_product(corpus_dir):
     assert {("MindSpore", hw, "supported", None) for hw in ("Ascend", "GPU", "CPU")} <= got
 
 
+def test_hardware_inside_what_is_supported_is_a_claim_about_the_whole_of_it(corpus_dir):
+    """"MindSpore supports multi-GPU training": multi-GPU training on GPU; "Some models in Model Zoo
+    support GPU-based training": no claim of the product."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/platform_and_system.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "platform_and_system.md", "computing units")}
+    assert ("multi-GPU training", "GPU", "supported") in got
+    assert not any("GPU-based" in s for s, _, _ in got)
+
+
 def test_atlas_names_are_claims_about_their_chips(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r2.6.0/docs/mindspore/source_en/faq/feature_advice.md")
     got = claims_of(pairs, "feature_advice.md", "automatic parallelism")
@@ -83,10 +92,10 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
 def test_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
     tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
-    Floors a little under today's figures (P 0.786, R 0.688), not the targets (P >= 0.85, R >= 0.70)."""
+    Floors a little under today's figures (P 0.791, R 0.708), not the targets (P >= 0.85, R >= 0.70)."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.76 and r >= 0.66, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.77 and r >= 0.69, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
@@ -95,4 +104,4 @@ def test_dev_claim_figures_do_not_fall(corpus_dir):
     rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
-    assert p >= 0.84 and r >= 0.75 and rep.prf("negative")[0] >= 0.90, rep.format(show=0)
+    assert p >= 0.84 and r >= 0.76 and rep.prf("negative")[0] >= 0.90, rep.format(show=0)

@@ -24,6 +24,7 @@ import re
 
 from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import ClaimRules, gerund, load_rules
+from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims
 from kg.model import Claim, Entry, Evidence, Extraction
@@ -57,6 +58,7 @@ class ClaimMaker:
         self.x = extractor
         self.rules = rules or load_rules()
         self.limit_rules = LimitRules()
+        self.compound_rules = CompoundRules()
 
     def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
         subject, concept = self.subject(entry, ex)
@@ -87,6 +89,7 @@ class ClaimMaker:
         if subject:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
         out += limit_claims(self, entry, ex, product)
+        out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
         out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
         out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
