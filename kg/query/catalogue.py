@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kg import config
 from kg.errors import InputError, KgError, NotFound, QueryError
 from kg.formats import Results
+from kg.query.variables import reorder_rows, star_order
 from kg.terms.iris import mint_iri
 from kg.terms.ontology import CLOSED_KINDS, known_concepts
 
@@ -349,7 +350,9 @@ def results_on_store(store, query: NamedQuery, substitutions: dict, max_results:
             break
         items.append(list(x) if isinstance(r, ox.QuerySolutions) else x)
     if isinstance(r, ox.QuerySolutions):
-        return Results(variables=[v.value for v in r.variables], rows=items, truncated=truncated)
+        variables = [v.value for v in r.variables]
+        ordered = star_order(query.text, variables)
+        return Results(variables=ordered, rows=reorder_rows(variables, ordered, items), truncated=truncated)
     return Results(triples=items, truncated=truncated)
 
 

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
+from kg.query.variables import reorder_rows, star_order
 from kg.store import open_store
 from kg.terms.iris import prefix_map
 
@@ -96,7 +97,9 @@ class OxigraphEngine:
                         truncated = max_results
                         break
                     rows.append(list(sol))
-                return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+                ordered = star_order(text, variables)
+                return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
+                               truncated=truncated), "SELECT"
             triples, truncated = [], None
             for t in r:
                 if len(triples) >= max_results:
@@ -172,7 +175,9 @@ class RdflibEngine:
                     truncated = max_results
                     break
                 rows.append([self._term(x) for x in row])
-            return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+            ordered = star_order(text, variables)
+            return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
+                           truncated=truncated), "SELECT"
         triples = [ox.Triple(self._term(s), self._term(p), self._term(o))
                    for s, p, o in list(r.graph)[:max_results]]
         truncated = max_results if len(r.graph) > max_results else None

@@ -17,6 +17,8 @@ from kg.formats import Format, Results, truncation_note
 from kg.store import rdf_format as syntax_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# the syntaxes that declare prefixes (@prefix / xmlns): the answer's prefix map is bound in them
+PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3, ox.RdfFormat.RDF_XML)
 
 
 # --- SPARQL results: JSON, XML, CSV, TSV, a plain table ----------------------
@@ -159,8 +161,7 @@ def write_rdf(res: Results, fmt: Format) -> bytes:
     (in the syntax's comment form `fmt.comment`; JSON-LD has none)."""
     rdf_format = syntax_of(fmt)
     body = ox.serialize(res.triples, format=rdf_format,
-                        prefixes=res.prefixes if rdf_format in (ox.RdfFormat.TURTLE,
-                                                                ox.RdfFormat.RDF_XML) else None)
+                        prefixes=res.prefixes if rdf_format in PREFIXED else None)
     if res.truncated is not None and fmt.comment is not None:
         note = fmt.comment.format(truncation_note(res)).encode("utf-8")
         if rdf_format == ox.RdfFormat.RDF_XML and body.startswith(b"<?xml"):
