@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
+from kg.query.labels import store_labels
 from kg.query.variables import reorder_rows, star_order
 from kg.store import open_store
 from kg.terms.iris import prefix_map
@@ -114,6 +115,10 @@ class OxigraphEngine:
         except OSError as e:
             raise StoreError(f"store read failed: {e}") from None
 
+    def labels(self, iris) -> dict[str, str]:
+        """{IRI: label} for the table format (kg.query.labels)."""
+        return store_labels(self.store, iris)
+
     def update(self, text: str, *, base_iri=None) -> None:
         try:
             self.store.update(text, base_iri=base_iri)
@@ -182,6 +187,9 @@ class RdflibEngine:
                    for s, p, o in list(r.graph)[:max_results]]
         truncated = max_results if len(r.graph) > max_results else None
         return Results(triples=triples, truncated=truncated, prefixes=prefix_map()), r.type
+
+    def labels(self, iris) -> dict[str, str]:
+        return {}  # the baseline engine: tables show compacted IRIs
 
     def _rdflib_term(self, t):
         rdflib = self.rdflib
