@@ -73,3 +73,25 @@ def test_the_api_lists_releases_in_release_order(client):
     lists = [f["releases"] for f in body["features"]]
     assert any({"r1.2", "r1.10"} <= set(n) for n in lists)
     assert all(in_release_order(n) for n in lists)
+
+
+def test_the_console_example_has_no_duplicate_rows_and_orders_releases(client):
+    from kg.web.console import EXAMPLE_QUERY
+
+    def rows(text):
+        r = client.get("/sparql", query_string={"query": text, "format": "csv"})
+        assert r.status_code == 200
+        return [tuple(row) for row in csv.reader(io.StringIO(r.data.decode()))][1:]
+
+    shown = rows(EXAMPLE_QUERY)
+    assert shown and len(set(shown)) == len(shown)
+    assert len(set(rows(EXAMPLE_QUERY.replace("SELECT DISTINCT", "SELECT")))) < len(
+        rows(EXAMPLE_QUERY.replace("SELECT DISTINCT", "SELECT")))  # what DISTINCT is for
+    by_feature: dict[str, list[str]] = {}
+    for feature, _label, release in shown:
+        by_feature.setdefault(feature, []).append(release)
+    assert any({"r1.2", "r1.10"} <= set(r) for r in by_feature.values())
+    assert all(in_release_order(r) for r in by_feature.values())
+    # each feature's rows together
+    features = [f for f, _, _ in shown]
+    assert features == sorted(features, key=features.index)

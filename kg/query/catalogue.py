@@ -57,8 +57,9 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LOCAL_NAME = re.compile(r"^[\w.\-%]+(?:/[\w.\-%]+)?$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 MAX_VALUE_LENGTH = 2000
-# names the HTTP layer uses itself (`?format=json` picks the result format)
-RESERVED = ("format",)
+# names the HTTP layer uses itself (`?format=json` picks the result format; the console takes
+# `query`, `name` and `offset` beside a named query's parameters)
+RESERVED = ("format", "query", "name", "offset")
 
 
 class CatalogueError(KgError):
