@@ -35,6 +35,7 @@ class Results:
     triples: list | None = None
     truncated: int | None = None
     prefixes: dict[str, str] | None = None
+    labels: dict[str, str] | None = None  # IRI -> what a person reads for it (the table format)
 
     @property
     def kind(self) -> str:

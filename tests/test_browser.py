@@ -197,3 +197,24 @@ def test_graph_is_drawn_and_answers_a_click(tab, base, store):
     tab.wait_for_url(f"**release={RELEASES[0]}*")
     tab.wait_for_selector("#cy[data-ready=true]")
     assert f"of {RELEASES[0]}" in tab.locator("h1").inner_text()
+
+
+def test_console_pages_a_large_answer_and_fills_parameters(tab, base, store):
+    """Entries of a page answers every entry: the console shows the first rows, "More" adds
+    the next ones in place; a parameter chosen in its select runs the query with it."""
+    from kg.web.console import PAGE_SIZE
+
+    tab.goto(base + "/sparql?name=page_entries")
+    rows = tab.locator("table.results tbody tr")
+    assert rows.count() == PAGE_SIZE
+    total = int(tab.locator("#more").get_attribute("data-total"))
+    tab.locator("#more").click()
+    tab.locator(f"table.results tbody tr:nth-child({PAGE_SIZE + 1})").wait_for()  # (no eval under the CSP)
+    assert rows.count() == min(total, 2 * PAGE_SIZE)
+    assert tab.locator("#shown").inner_text() == f"showing rows 1–{rows.count()}"
+    assert "offset=" + str(2 * PAGE_SIZE) in tab.locator("#more").get_attribute("href")
+    tab.select_option("#param-release", RELEASES[0])
+    tab.get_by_role("button", name="Run with these values").click()
+    tab.wait_for_url("**release=" + RELEASES[0] + "**")
+    first = tab.locator("table.results tbody tr").first.inner_text()
+    assert RELEASES[0] + "/" in first

@@ -131,8 +131,10 @@ def test_nothing_acceptable_is_406_and_bad_override_is_400(client):
 
 def test_syntax_error_is_400_with_the_parser_position(client):
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
-    assert r.status_code == 400 and r.mimetype == "text/plain"
-    assert "line 1, column 25" in r.data.decode()
+    assert r.status_code == 400 and r.mimetype == "application/json"  # no Accept: JSON (tests/test_error_bodies.py)
+    assert "line 1, column 25" in json.loads(r.data)["message"]
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"}, headers={"Accept": "text/plain"})
+    assert r.status_code == 400 and r.mimetype == "text/plain" and "line 1, column 25" in r.data.decode()
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p"},
                    headers={"Accept": SRJ})
     body = json.loads(r.data)

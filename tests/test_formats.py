@@ -152,3 +152,25 @@ def test_readme_lists_every_export_route():
     line = next(ln for ln in readme.splitlines() if "`/export/graph." in ln)
     listed = re.findall(r"`(?:/export/graph)?\.([a-z]+)`", line)
     assert listed == list(formats.EXPORT_FORMATS), line
+
+
+@pytest.mark.parametrize("name", [f.name for f in formats.formats_for("graph")
+                                  if f.syntax in ("TURTLE", "N3", "RDF_XML")])
+def test_graph_answers_declare_the_kg_prefixes(client, name):
+    """CONSTRUCT answers in a syntax with prefixes bind kg: and the IRI kinds' prefixes and use them."""
+    query = ("PREFIX kg: <https://w3id.org/mindspore-kg/ontology#> CONSTRUCT { ?s a kg:Thing } "
+             "WHERE { ?s ?p ?o } LIMIT 3")
+    r = client.get("/sparql", query_string={"query": query, "format": name})
+    body = r.data.decode()
+    assert r.status_code == 200, body[:300]
+    if name == "rdfxml":
+        assert 'xmlns:kg="https://w3id.org/mindspore-kg/ontology#"' in body and "kg:Thing" in body
+    else:
+        assert "@prefix kg: <https://w3id.org/mindspore-kg/ontology#> ." in body and "kg:Thing" in body
+
+
+@pytest.mark.parametrize("ext", ["ttl", "trig"])
+def test_rdf_exports_declare_the_kg_prefix(client, ext):
+    body = client.get(f"/export/graph.{ext}").data.decode()
+    assert "@prefix kg: <https://w3id.org/mindspore-kg/ontology#> ." in body
+    assert " kg:" in body

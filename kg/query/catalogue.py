@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kg import config
 from kg.errors import InputError, KgError, NotFound, QueryError
 from kg.formats import Results
+from kg.query.variables import reorder_rows, star_order
 from kg.terms.iris import mint_iri
 from kg.terms.ontology import CLOSED_KINDS, known_concepts
 
@@ -56,8 +57,9 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LOCAL_NAME = re.compile(r"^[\w.\-%]+(?:/[\w.\-%]+)?$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 MAX_VALUE_LENGTH = 2000
-# names the HTTP layer uses itself (`?format=json` picks the result format)
-RESERVED = ("format",)
+# names the HTTP layer uses itself (`?format=json` picks the result format; the console takes
+# `query`, `name` and `offset` beside a named query's parameters)
+RESERVED = ("format", "query", "name", "offset")
 
 
 class CatalogueError(KgError):
@@ -349,7 +351,9 @@ def results_on_store(store, query: NamedQuery, substitutions: dict, max_results:
             break
         items.append(list(x) if isinstance(r, ox.QuerySolutions) else x)
     if isinstance(r, ox.QuerySolutions):
-        return Results(variables=[v.value for v in r.variables], rows=items, truncated=truncated)
+        variables = [v.value for v in r.variables]
+        ordered = star_order(query.text, variables)
+        return Results(variables=ordered, rows=reorder_rows(variables, ordered, items), truncated=truncated)
     return Results(triples=items, truncated=truncated)
 
 

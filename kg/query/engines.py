@@ -12,6 +12,8 @@ import pyoxigraph as ox
 
 from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
+from kg.query.labels import store_labels
+from kg.query.variables import reorder_rows, star_order
 from kg.store import open_store
 from kg.terms.iris import prefix_map
 
@@ -96,7 +98,9 @@ class OxigraphEngine:
                         truncated = max_results
                         break
                     rows.append(list(sol))
-                return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+                ordered = star_order(text, variables)
+                return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
+                               truncated=truncated), "SELECT"
             triples, truncated = [], None
             for t in r:
                 if len(triples) >= max_results:
@@ -110,6 +114,10 @@ class OxigraphEngine:
             raise QueryError(f"cannot evaluate the query: {e}") from None
         except OSError as e:
             raise StoreError(f"store read failed: {e}") from None
+
+    def labels(self, iris) -> dict[str, str]:
+        """{IRI: label} for the table format (kg.query.labels)."""
+        return store_labels(self.store, iris)
 
     def update(self, text: str, *, base_iri=None) -> None:
         try:
@@ -172,11 +180,16 @@ class RdflibEngine:
                     truncated = max_results
                     break
                 rows.append([self._term(x) for x in row])
-            return Results(variables=variables, rows=rows, truncated=truncated), "SELECT"
+            ordered = star_order(text, variables)
+            return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
+                           truncated=truncated), "SELECT"
         triples = [ox.Triple(self._term(s), self._term(p), self._term(o))
                    for s, p, o in list(r.graph)[:max_results]]
         truncated = max_results if len(r.graph) > max_results else None
         return Results(triples=triples, truncated=truncated, prefixes=prefix_map()), r.type
+
+    def labels(self, iris) -> dict[str, str]:
+        return {}  # the baseline engine: tables show compacted IRIs
 
     def _rdflib_term(self, t):
         rdflib = self.rdflib

@@ -14,9 +14,12 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.formats import Format, Results, truncation_note
+from kg.query.labels import compact_iri
 from kg.store import rdf_format as syntax_of
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# the syntaxes that declare prefixes (@prefix / xmlns): the answer's prefix map is bound in them
+PREFIXED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3, ox.RdfFormat.RDF_XML)
 
 
 # --- SPARQL results: JSON, XML, CSV, TSV, a plain table ----------------------
@@ -135,11 +138,20 @@ def write_tsv(res: Results) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _for_people(t, labels: dict[str, str]) -> str:
+    """A cell of the table: an IRI by its label or compacted (kg.query.labels), else as _plain."""
+    if isinstance(t, ox.NamedNode):
+        return labels.get(t.value) or compact_iri(t.value)
+    return _plain(t)
+
+
 def write_table(res: Results) -> bytes:
-    """Aligned columns for people at a terminal."""
+    """Aligned columns for people at a terminal: IRIs shown by their labels (`res.labels`)
+    or compacted with the prefix map."""
     if res.boolean is not None:
         return (("true" if res.boolean else "false") + "\n").encode("utf-8")
-    cells = [list(res.variables)] + [[_plain(t) for t in row] for row in res.rows]
+    labels = res.labels or {}
+    cells = [list(res.variables)] + [[_for_people(t, labels) for t in row] for row in res.rows]
     widths = [min(60, max((len(r[i]) for r in cells), default=0)) for i in range(len(res.variables))]
     lines = []
     for k, r in enumerate(cells):
@@ -159,8 +171,7 @@ def write_rdf(res: Results, fmt: Format) -> bytes:
     (in the syntax's comment form `fmt.comment`; JSON-LD has none)."""
     rdf_format = syntax_of(fmt)
     body = ox.serialize(res.triples, format=rdf_format,
-                        prefixes=res.prefixes if rdf_format in (ox.RdfFormat.TURTLE,
-                                                                ox.RdfFormat.RDF_XML) else None)
+                        prefixes=res.prefixes if rdf_format in PREFIXED else None)
     if res.truncated is not None and fmt.comment is not None:
         note = fmt.comment.format(truncation_note(res)).encode("utf-8")
         if rdf_format == ox.RdfFormat.RDF_XML and body.startswith(b"<?xml"):

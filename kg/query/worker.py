@@ -19,6 +19,8 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
+import pyoxigraph as ox
+
 from kg import formats as fmts
 from kg.errors import KgError, QueryError
 from kg.query.catalogue import term_value
@@ -118,6 +120,9 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
                 conn.send(("ok", b"", form, None, None))  # the parent renegotiates
                 continue
             fmt = fmts.BY_NAME[(kind, job["format"])]
+            if fmt.writer == "table" and res.rows:
+                res.labels = engine_obj.labels(t.value for row in res.rows for t in row
+                                               if isinstance(t, ox.NamedNode))
             count = len(res.rows) if res.rows is not None else (
                 len(res.triples) if res.triples is not None else None)
             conn.send(("ok", serialize(fmt, res), form, res.truncated, count))

@@ -30,12 +30,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kg import config as kgconfig
 from kg.errors import InputError, KgError, StoreError
 from kg.query.runner import CLIENT, QueryRunner
-from kg.web import api, exports, logs, named_queries, pages, resources, sparql
+from kg.web import api, console, exports, logs, named_queries, pages, resources, sparql
 from kg.web.responses import error_response
 from kg.web.state import KgState
 
 # one blueprint per concern, each module's `bp`
-BLUEPRINTS = [sparql.bp, named_queries.bp, api.bp, pages.bp, exports.bp, resources.bp]
+BLUEPRINTS = [sparql.bp, named_queries.bp, api.bp, pages.bp, console.bp, exports.bp, resources.bp]
 EXPOSED_HEADERS = "Content-Type, Content-Length, KG-Results-Truncated, KG-Cache, ETag, Vary, X-Request-Id"
 # cytoscape.js adds one <style> element to the page (".__________cytoscape_container
 # { position: relative; }"); that exact text is allowed by its hash, nothing else inline

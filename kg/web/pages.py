@@ -1,24 +1,20 @@
-"""The web pages: home, support matrix, feature, graph, and the SPARQL console.
+"""The web pages: home, support matrix, features, feature, graph.
 
 Thin views over `kg.lookup.pages` / `kg.lookup.feature_page` (plain data from named queries) and
 Jinja templates in kg/web/templates/. Pages work without JavaScript (forms, links and
 CSS `:target`); the graph page needs it for cytoscape.js, served from the project's
 own node_modules (installed by `make install` from the npm registry; never a CDN).
 
-The console shares its URL with the SPARQL endpoint: a GET /sparql whose Accept header
-prefers text/html over every result format gets the console (content negotiation in
-`_console_for_browsers`, before the endpoint's view runs); everything else reaches the
-endpoint untouched.
+The SPARQL console (GET /sparql for browsers) is kg.web.console's.
 """
 from __future__ import annotations
 
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
 
 from kg import __version__, config
-from kg import formats as fmts
 from kg.errors import InputError, KgError, NotFound
 from kg.lookup import feature_page as featuredata
 from kg.lookup import pages as pagedata
@@ -33,19 +29,6 @@ VENDOR = {
     "cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
 }
 NODE_MODULES = config.PROJECT_DIR / "node_modules"
-# every media type a query answer comes in (the registry's): a browser asks for none of them
-RESULT_TYPES = tuple(dict.fromkeys(m for f in fmts.query_formats() for m in f.mimes))
-EXAMPLE_QUERY = """PREFIX kg: <https://w3id.org/mindspore-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-
-# Which features does an entry say are supported on GPU?
-SELECT ?feature ?label ?release WHERE {
-  ?s kg:feature ?feature ; kg:hardware ?hw ; kg:status ?st ; kg:release ?r .
-  ?hw skos:notation "GPU" . ?st skos:notation "supported" . ?r skos:notation ?release .
-  OPTIONAL { ?feature skos:prefLabel ?label FILTER(lang(?label) = "en") }
-}
-ORDER BY ?label ?release
-LIMIT 50"""
 
 
 def _run():
@@ -160,67 +143,3 @@ def vendor(name: str):
         raise KgError(f"{package} is not installed: run `make install` (npm ci)",
                       path=str(folder / file))
     return send_from_directory(folder, file, max_age=86400)
-
-
-# --- the SPARQL console (GET /sparql for browsers) -------------------------------------
-
-def prefers_html() -> bool:
-    """True when the Accept header ranks text/html above every result format (a browser),
-    and no `format` override asks for a result format."""
-    raw = request.headers.get("Accept", "")
-    if request.args.get("format") or ("html" not in raw and "*" not in raw):
-        return False  # (the second: text/html matches nothing in it; SPARQL clients, cheaply)
-    accept = request.accept_mimetypes
-    best = accept.best_match(list(RESULT_TYPES) + ["text/html"])
-    return best == "text/html" and accept["text/html"] > max(accept[t] for t in RESULT_TYPES)
-
-
-@bp.before_app_request
-def _console_for_browsers():
-    if request.path in ("/sparql", "/sparql/") and request.method == "GET" and prefers_html():
-        body, status = console()
-        return current_app.response_class(body, status=status, headers={"Vary": "Accept"},
-                                          content_type="text/html; charset=utf-8")
-    return None
-
-
-def console():
-    """The console page. With `query`, runs it (through the same workers, guard and
-    limits as the endpoint) and shows the result as a table; with `name`, runs that named
-    query with its default parameters (bound as typed terms) and shows its text."""
-    catalogue = get_state().catalogue
-    query, name = request.args.get("query"), request.args.get("name")
-    result, error, named = None, None, None
-    try:
-        if name:
-            named = catalogue.get(name)
-            query = named.text
-            if not any(p.required and p.default is None for p in named.params):
-                result = run_console_query(query, named.bind({}))
-        elif query:
-            result = run_console_query(query)
-    except KgError as e:
-        error = e
-    examples = [{"name": q.name, "title": q.title, "description": q.description,
-                 "params": [p for p in q.params if p.default is not None]} for q in catalogue]
-    status = error.http_status if error else 200
-    return render_template("console.html", query=query or EXAMPLE_QUERY, result=result,
-                           error=error, examples=examples, named=named), status
-
-
-def run_console_query(text: str, substitutions: dict | None = None) -> dict:
-    """Run a query for the console: {form, variables, rows, boolean, text, truncated, seconds}."""
-    answer = get_state().runner.query(text, format="json", base_iri=request.base_url,
-                                      substitutions=substitutions)
-    out = {"form": answer.form, "truncated": answer.truncated, "seconds": answer.seconds,
-           "variables": [], "rows": [], "boolean": None, "text": None}
-    if answer.form in ("CONSTRUCT", "DESCRIBE"):
-        out["text"] = json.dumps(json.loads(answer.body), indent=2, ensure_ascii=False)
-        return out
-    doc = json.loads(answer.body)
-    if "boolean" in doc:
-        out["boolean"] = doc["boolean"]
-        return out
-    out["variables"] = doc["head"].get("vars", [])
-    out["rows"] = [[b.get(v) for v in out["variables"]] for b in doc["results"]["bindings"]]
-    return out
