@@ -136,7 +136,8 @@ def test_hot_loading_and_hot_update_find_each_other(find, store):
 def test_feature_hits_carry_the_status_of_their_latest_release(find, store):
     hit = find("hot loading")["features"][0]
     rows = select(store, PREFIXES + """SELECT ?rel ?order ?st WHERE { ?c kg:feature <%shot-loading> ;
-        kg:status ?s ; kg:release ?r . ?s skos:notation ?st . ?r skos:notation ?rel ; kg:releaseOrder ?order }""" % FEATURE)
+        kg:status ?s ; kg:release ?r . ?s skos:notation ?st .
+        ?r skos:notation ?rel ; kg:releaseOrder ?order }""" % FEATURE)
     latest = max(int(r["order"]) for r in rows)
     assert hit["status"]["release"] == next(r["rel"] for r in rows if int(r["order"]) == latest)
     assert set(hit["status"]["summary"].split()) == {r["st"] for r in rows if int(r["order"]) == latest}

@@ -24,9 +24,12 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+import jieba
+
 from kg import config
 from kg.errors import InputError
 from kg.store import SEARCH_INDEX_FILE
+from kg.terms.iris import mint_iri
 
 INDEX_NAME = SEARCH_INDEX_FILE
 SCHEMA_VERSION = 1
@@ -59,7 +62,7 @@ CREATE VIRTUAL TABLE search USING fts5({", ".join(c for c, _ in COLUMNS)}, token
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import jieba  # ~1 s to load its dictionary: only when something is segmented
+    """jieba, quiet (its dictionary loads, in about a second, at the first cut)."""
     jieba.setLogLevel(60)
     return jieba
 
@@ -145,8 +148,6 @@ def _names(c: dict | None) -> list[str]:
 def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]] | None = None) -> dict:
     """Write the search index of the filled pyoxigraph `store` into `directory` (the new store's
     folder, before its swap) as INDEX_NAME. Returns its counts {features, products, entries}."""
-    from kg.terms.iris import mint_iri
-
     base = config.base_iri()
     concepts = _concepts(store, base)
     groups = load_synonyms() if synonyms is None else synonyms

@@ -62,7 +62,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-def search(lookups: Lookups, store: str | Path | None, q: str | None, *, release: str | None = None,
+def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, release: str | None = None,
            lang: str | None = None, limit: str | int | None = None) -> dict:
     """Search the store's index for `q`: {query, mode, features, products, entries, total}, each
     list at most `limit` hits (default 20, at most 100) in rank order. `release` keeps the features
