@@ -22,6 +22,7 @@ from kg.errors import InputError, NotFound, StoreError
 from kg.graph.search_index import COLUMNS, SCHEMA_VERSION, index_path, query_words
 from kg.lookup.documents import Lookups, _integer, feature_id
 from kg.lookup.pages import STATUS_ORDER, excerpt, status_class
+from kg.lookup.pages import _run as _page_rows
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 MAX_QUERY = 200          # characters of `q`
@@ -224,8 +225,7 @@ def current_status(lookups: Lookups, iri: str, release: str | None = None) -> di
     """The status of a concept as the support matrix shows it: the statuses of its own claims
     (not its limitations') in its latest numbered release with any (master when it has no other),
     or in `release`; overall and per hardware ("" for the claims naming none)."""
-    rows = [r for r in lookups.rows("claims", {"subject": iri, **({"release": release} if release else {})})
-            if r.get("limitation") not in (True, "true")]
+    rows = _page_rows(lookups.run, "subject_statuses", subject=iri, release=release)
     if not rows:
         return None
     numbered = [r for r in rows if r["releaseName"] != "master"] or rows
