@@ -26,6 +26,8 @@ from kg.lookup.pages import _run as _page_rows
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 MAX_QUERY = 200          # characters of `q`
+# blank as the OpenAPI document's pattern (\S, ECMA-262) sees it: its white space, no more
+_BLANK = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
 WEIGHTS = ", ".join(str(w) for _, w in COLUMNS)
 NO_INDEX = ("this store has no search index (it was built by an older kg, or loaded with `kg load`): "
             "rebuild it with `kg build`")
@@ -70,7 +72,7 @@ def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, 
     and products with claims in that release (their status is then that release's) and its entries;
     `lang` keeps the entries in that language and picks the labels shown (default: entries of both
     languages, English labels). InputError (400) names a bad parameter."""
-    if q is None or not q.strip():
+    if q is None or _BLANK.fullmatch(q):
         raise InputError("parameter 'q' is required: the words to search for (e.g. q=hot+loading)")
     if len(q) > MAX_QUERY:
         raise InputError(f"parameter 'q': at most {MAX_QUERY} characters, not {len(q)}")
