@@ -24,7 +24,7 @@ from kg.errors import InputError, NotFound
 from kg.graph.search_index import INDEX_NAME, query_words, segment
 from kg.lookup.documents import Lookups, store_runner
 from kg.lookup.search import search
-from kg.store import build_store_atomically, leftovers, open_store
+from kg.store import build_store_atomically, leftovers, load_files, open_store
 from kg.web.api import openapi_document
 
 FEATURE = "https://w3id.org/mindspore-kg/feature/"
@@ -277,8 +277,9 @@ def test_the_index_is_rebuilt_with_the_store(build_releases, tmp_path):
     before = (target / INDEX_NAME).stat().st_ino
     assert "docs/faq/source_en/mindspore_serving.md" not in entry_sources(
         search(Lookups(store_runner(open_store(target))), target, "hot update"))
-    build_releases(["r1.2"], target)
+    result = build_releases(["r1.2"], target)
     assert (target / INDEX_NAME).stat().st_ino != before
+    assert result.indexed["entries"] == result.entries and "search index of" in result.summary()
     doc = search(Lookups(store_runner(open_store(target))), target, "hot update")
     assert {e["release"] for e in doc["entries"]} == {"r1.2"}
     assert "docs/faq/source_en/mindspore_serving.md" in entry_sources(doc)
@@ -291,3 +292,9 @@ def test_the_index_is_rebuilt_with_the_store(build_releases, tmp_path):
     with pytest.raises(Exception, match="No space left"):
         build_store_atomically(target, lambda s: None, finish=broken)
     assert (target / INDEX_NAME).stat().st_ino == stamp and not any(leftovers(target).values())
+    # `kg load --append` adds RDF to the store and keeps its index
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
+    load_files([extra], target, append=True)
+    assert "docs/faq/source_en/mindspore_serving.md" in entry_sources(
+        search(Lookups(store_runner(open_store(target))), target, "hot update"))

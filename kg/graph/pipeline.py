@@ -41,8 +41,10 @@ class BuildResult:
 
     def summary(self) -> str:
         failed = f"; {self.errors} file{'s' if self.errors != 1 else ''} could not be read" if self.errors else ""
+        index = (f"; search index of {self.indexed['features']} features, {self.indexed['products']} products, "
+                 f"{self.indexed['entries']} entries" if self.indexed else "")
         return (f"{self.entries} entries, {self.quads} triples, {self.translations} translation "
-                f"pairs -> {self.output}{failed}")
+                f"pairs -> {self.output}{index}{failed}")
 
 
 def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
