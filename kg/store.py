@@ -35,6 +35,9 @@ except ImportError:  # not POSIX: builds are not locked against each other, left
 
 # what builds leave beside the store STORE: .STORE.<kind>-<random>
 BUILDING, READY, OLD = "building", "ready", "old"
+# files inside a store directory besides Oxigraph's own, of the same generation: the full-text
+# search index (kg.graph.search_index); written before the swap, kept by an appending load
+SEARCH_INDEX_FILE = "search.sqlite"
 
 
 def _marker(path: Path) -> bool:
@@ -124,12 +127,16 @@ def load_file(store: ox.Store, path: str | os.PathLike, fmt: str | None = None,
 
 
 def build_store_atomically(path: str | os.PathLike, fill: Callable[[ox.Store], None],
-                           *, keep_existing: bool = False) -> Path:
+                           *, keep_existing: bool = False,
+                           finish: Callable[[ox.Store, Path], None] | None = None) -> Path:
     """Build a store at `path` by calling `fill(store)` on a fresh temporary store
     beside it, then swap it in. If `fill` raises, the temporary store is removed and
     the previous store at `path` (if any) is left untouched. With `keep_existing`, the
-    new store starts as a copy of the current one (to add data atomically). A write that
-    fails (disk full, file too large) is a StoreError naming the store."""
+    new store starts as a copy of the current one (to add data atomically), its search index
+    copied too. `finish(store, folder)` runs on the filled store before the swap: the files it
+    writes into `folder` (the new store's directory, e.g. the search index) are swapped in with
+    it, and when it raises nothing is. A write that fails (disk full, file too large) is a
+    StoreError naming the store."""
     target = Path(path).resolve()
     if target.exists() and not target.is_dir():
         raise StoreError("exists and is not a store directory", path=str(target))
@@ -152,10 +159,14 @@ def build_store_atomically(path: str | os.PathLike, fill: Callable[[ox.Store], N
             if keep_existing and _marker(target):
                 shutil.rmtree(tmp)
                 open_store(target).backup(str(tmp))
+                if (target / SEARCH_INDEX_FILE).is_file():
+                    shutil.copy2(target / SEARCH_INDEX_FILE, tmp / SEARCH_INDEX_FILE)
             store = ox.Store(str(tmp))
             fill(store)
             store.flush()
             store.optimize()
+            if finish is not None:
+                finish(store, tmp)
             del store
             gc.collect()  # release RocksDB's lock and file handles before the swap
             _swap_in(tmp, target)

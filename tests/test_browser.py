@@ -24,7 +24,7 @@ CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = ["/", "/matrix", f"/matrix?release={RELEASES[-1]}&lang=zh&compare={RELEASES[0]}",
-         "/graph", "/sparql"]
+         "/graph", "/sparql", "/search?q=%E7%83%AD%E5%8A%A0%E8%BD%BD"]
 
 
 def _need_browser():

@@ -1,5 +1,5 @@
 """The `kg` command: thin click commands over the library API, one module per stage
-(extract, graph, serve, export) registering its commands on `main`.
+(extract, graph, serve, export, search) registering its commands on `main`.
 
 Each command parses options and calls one library function. Expected failures
 (KgError) become one clean line on stderr and the error's exit code.
@@ -33,4 +33,4 @@ def main():
 
 
 # the commands: each module adds its own to `main` (imported last, as they import `main`)
-from kg.cli import export, extract, graph, serve  # noqa: E402, F401
+from kg.cli import export, extract, graph, search, serve  # noqa: E402, F401

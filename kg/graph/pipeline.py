@@ -17,6 +17,7 @@ from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, link_entries
 from kg.formats import Format, rdf_exports
 from kg.graph.quads import build_quads
+from kg.graph.search_index import build_search_index
 from kg.graph.shacl import check_graph, to_rdflib
 from kg.model import Entry, Extraction
 from kg.parse.identity import read_title
@@ -36,11 +37,14 @@ class BuildResult:
     output: str
     report: object = None  # kg.graph.shacl.Report
     errors: int = 0       # files that could not be read (--keep-going)
+    indexed: dict | None = None  # what the search index holds: {features, products, entries}
 
     def summary(self) -> str:
         failed = f"; {self.errors} file{'s' if self.errors != 1 else ''} could not be read" if self.errors else ""
+        index = (f"; search index of {self.indexed['features']} features, {self.indexed['products']} products, "
+                 f"{self.indexed['entries']} entries" if self.indexed else "")
         return (f"{self.entries} entries, {self.quads} triples, {self.translations} translation "
-                f"pairs -> {self.output}{failed}")
+                f"pairs -> {self.output}{index}{failed}")
 
 
 def read_pairs(paths: Iterable[str | os.PathLike], root: str | os.PathLike = ".",
@@ -106,9 +110,15 @@ def build_store(paths, store_path, *, root=".", extractor=None, release=None, va
     stage(f"building the graph of {len(pairs)} entries" + (" and validating it" if validate else ""))
     quads, built, report = build_graph_quads(pairs, validate=validate, root=root)
     stage(f"writing {len(quads)} quads to {store_path}")
-    build_store_atomically(store_path, lambda store: fill_store(store, quads, on_chunk))
+    indexed: dict = {}
+
+    def index(store, folder: Path) -> None:
+        stage("indexing features, products and entries for search")
+        indexed.update(build_search_index(store, folder))
+
+    build_store_atomically(store_path, lambda store: fill_store(store, quads, on_chunk), finish=index)
     return BuildResult(len(pairs), len(set(quads)), len(built.translations), str(store_path), report,
-                       errors=len(stats.errors))
+                       errors=len(stats.errors), indexed=indexed)
 
 
 def export_format(fmt: str) -> Format:

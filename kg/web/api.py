@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from kg import __version__
+from kg.lookup import search as searching
 from kg.web.arguments import single_args
 from kg.web.state import get_state
 
@@ -87,6 +88,25 @@ def releases():
 def entries():
     a = single_args("source", "page", "release")
     return _answer("entries", a, lambda: get_state().lookups.entries(**a))
+
+
+@bp.get("/api/search")
+def search():
+    a = single_args("q", "release", "lang", "limit")
+    state = get_state()
+    return _answer("search", a, lambda: with_links(searching.search(state.lookups, state.store, **a)))
+
+
+def with_links(doc: dict) -> dict:
+    """The search answer with `url`s: each feature's and product's page, each entry's upstream
+    source line (when its page has one) and the pages of the features it is about."""
+    for hit in doc["features"] + doc["products"]:
+        hit["url"] = url_for("pages.feature", ident=hit["id"])
+    for hit in doc["entries"]:
+        hit["url"] = hit["upstream"]
+        for f in hit["features"]:
+            f["url"] = url_for("pages.feature", ident=f["id"])
+    return doc
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""The web pages: home, support matrix, features, feature, graph.
+"""The web pages: home, support matrix, features, feature, search, graph.
 
 Thin views over `kg.lookup.pages` / `kg.lookup.feature_page` (plain data from named queries) and
 Jinja templates in kg/web/templates/. Pages work without JavaScript (forms, links and
@@ -18,6 +18,7 @@ from kg import __version__, config
 from kg.errors import InputError, KgError, NotFound
 from kg.lookup import feature_page as featuredata
 from kg.lookup import pages as pagedata
+from kg.lookup import search as searching
 from kg.model import LANGUAGES
 from kg.web.state import get_state
 
@@ -115,6 +116,24 @@ def feature(ident: str):
             raise
         return redirect(url_for("pages.feature", ident=canonical, lang=lang), code=301)
     return render_template("feature.html", f=f, lang=lang)
+
+
+@bp.route("/search")
+def search():
+    """The search page: the form alone without `q`; with it, the hits (kg.lookup.search) or the
+    error (a bad parameter, a store without a search index) on the page, with its status."""
+    state = get_state()
+    q = request.args.get("q", "")
+    release, lang = _arg("release"), _arg("lang")
+    results, error = None, None
+    if q.strip():
+        try:
+            results = searching.search(state.lookups, state.store, q, release=release, lang=lang,
+                                       limit=_arg("limit"))
+        except KgError as e:
+            error = e
+    return render_template("search.html", q=q, results=results, error=error, release=release,
+                           lang=lang, releases=pagedata.release_names(_run())), error.http_status if error else 200
 
 
 @bp.route("/graph")
