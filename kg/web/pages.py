@@ -85,6 +85,7 @@ def _globals():
 
 
 bp.add_app_template_global(pagedata.status_class, "status_class")
+bp.add_app_template_global(pagedata.local_id, "local_id")
 
 
 @bp.app_template_test("web_link")
