@@ -25,7 +25,7 @@ from lxml import etree
 
 from kg.errors import InputError
 from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
-from kg.export.projection import list_releases, project_graph
+from kg.export.projection import STATUS_RGB, list_releases, project_graph
 from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
 from kg.store import build_store_atomically, load_file, rdf_format
 from kg.terms.colours import colour_table, rgb
@@ -116,6 +116,25 @@ def test_one_edge_per_pair_whose_status_changes_over_time(store, order):
                                                      (order["r2.0"], order["r2.0"])]
 
 
+def test_features_carry_their_summary_status_and_a_status_per_hardware(store, order):
+    G = project_graph(store)
+    attrs = {name for name, _, _ in G.graph["node_attributes"]}
+    assert {"status", "status_overall", "status_GPU", "status_Ascend910", "status_CPU"} <= attrs
+    mp = G.nodes[F("mixed-precision")]
+    assert mp["status_GPU"] == G.edges[F("mixed-precision"), H("GPU")]["status"] == "supported"
+    assert mp["status_Ascend910"] == G.edges[F("mixed-precision"), H("Ascend910")]["status"]
+    assert "status_CPU" not in mp                  # no claim of it on CPU
+    statuses = set(STATUS_RGB)
+    for n, d in G.nodes(data=True):
+        if d["type"] == "feature":
+            assert d["status"] in statuses and d["color"] == STATUS_RGB[d["status"]], n
+    # the releases are a timeline: each linked to the next, none alone
+    releases = sorted((d["release_order"], n) for n, d in G.nodes(data=True) if d["type"] == "release")
+    for (_, a), (_, b) in zip(releases, releases[1:]):
+        assert G.edges[a, b]["relation"] == "next"
+    assert not list(nx.isolates(G))
+
+
 def test_labels_follow_the_language(store):
     en, zh = project_graph(store, lang="en"), project_graph(store, lang="zh")
     assert en.nodes[F("mixed-precision")]["label"] == "mixed precision"
@@ -127,7 +146,8 @@ def test_labels_follow_the_language(store):
 def test_one_release_is_a_static_snapshot(store):
     G = project_graph(store, release="r1.2")
     assert G.graph["mode"] == "static"
-    assert [d["release"] for _, d in G.nodes(data=True) if d["type"] == "release"] == ["r1.2"]
+    # the snapshot's release is the graph's (no node left alone without a timeline)
+    assert G.graph["release"] == "r1.2" and not [n for n, d in G.nodes(data=True) if d["type"] == "release"]
     assert G.edges[F("mixed-precision"), H("GPU")]["status"] == "partial"
     assert not G.edges[F("mixed-precision"), H("GPU")]["spells"]
     assert not G.has_edge(F("dynamic-shape"), H("CPU"))          # not stated in r1.2
@@ -255,7 +275,8 @@ def test_dynamic_status_reads_back_as_values_over_time(gexf_files, order):
         ("partial", order["r1.2"], order["r1.2"]), ("supported", order["r2.0"], order["r2.0"])]
     assert e["spells"] == [(order["r1.0"], order["r1.2"]), (order["r2.0"], order["r2.0"])]
     assert back.nodes[F("mixed-precision")]["type"] == "feature"
-    r, g, b = rgb(colour_table()["kinds"]["feature"]["colour"])  # the one colour table's
+    status = back.nodes[F("mixed-precision")]["status"]  # a feature is coloured by its summary status
+    r, g, b = rgb(colour_table()["statuses"][status]["colour"])  # the one colour table's
     assert back.nodes[F("mixed-precision")]["viz"]["color"] == {"r": r, "g": g, "b": b, "a": 1.0}
 
 
