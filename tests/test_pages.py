@@ -250,14 +250,30 @@ def test_graph_page_holds_the_support_graph_of_the_release(client, store):
     doc = page(client, f"/graph?release={release}&lang=zh")
     check_accessible(doc)
     data = json.loads(doc.xpath("//script[@id='graph-data']")[0].text)
-    edges = {(e["source"][2:], e["target"][3:]) for e in data["edges"] if e["status"] != "broader"}
-    expected = {(feature_id(f), hw) for f, hw, _ in statement_cells(store, release, "zh")
-                | statement_cells(store, release, "en") if hw}
+    edges = {(e["source"].split(":", 1)[1], e["target"][3:]) for e in data["edges"] if e["relation"] == "support"}
+    # (a claim about a product as a whole links the product's node: p:MindSpore)
+    expected = {(feature_id(f) if "/product/" not in f else f.rsplit("/", 1)[-1], hw)
+                for f, hw, _ in statement_cells(store, release, "zh") | statement_cells(store, release, "en") if hw}
     assert edges == expected
     ids = {n["id"] for n in data["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
-    assert {n["type"] for n in data["nodes"]} >= {"feature", "hardware"}
-    assert set(data["colours"]["edges"]) >= {e["status"] for e in data["edges"]}
+    assert {n["type"] for n in data["nodes"]} >= {"feature", "hardware", "product"}
+    # the GEXF of the release, drawn: same nodes, its positions (y flipped), its colours
+    from kg.export.projection import project_graph
+    from kg.store import open_store
+    from kg.web.graph_elements import node_id
+    G = project_graph(open_store(store), release=release, lang="zh")
+    gexf = {node_id(n, d["type"]): d for n, d in G.nodes(data=True)}
+    assert set(gexf) == ids
+    for n in data["nodes"]:
+        d = gexf[n["id"]]
+        assert (n["x"], n["y"]) == (round(d["x"], 1), round(-d["y"], 1)) and n["label"] == d["label"]
+        assert n["colour"] == "#%02x%02x%02x" % d["color"]
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(ids), "a stable layout, no node on another"
+    # the legend shows the colours drawn, from the one table
+    drawn = {n["colour"] for n in data["nodes"]} | {e["colour"] for e in data["edges"]}
+    legend = set(doc.xpath("//ul[@class='legend']//span/@data-colour"))
+    assert drawn <= legend
     # the same links as a table, for keyboard and screen-reader users
     assert len(doc.xpath("//table[@id='edge-table']/tbody/tr")) == len(edges)
     scripts = doc.xpath("//script/@src")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -115,14 +116,17 @@ def _export_to_path(store: ox.Store, fmt: Format, path: str | os.PathLike,
 
 def render(store: ox.Store, fmt: Format, options: ExportOptions = ExportOptions(),
            table: str | None = None, out: io.BufferedIOBase | None = None) -> bytes | None:
-    """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges)."""
+    """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges),
+    or without one a zip of nodes.csv and edges.csv."""
     _check(fmt, options)
     buf = out if out is not None else io.BytesIO()
     if fmt.kind == "graph":
         write_rdf(store, fmt, buf, options)
+    elif fmt.name == "csv" and table is None:
+        write_csv_zip(project(store, options), buf)
     elif fmt.name == "csv":
         if table not in CSV_TABLES:
-            raise InputError(f"csv export needs table=nodes or table=edges, got {table!r}")
+            raise InputError(f"csv export needs table=nodes or table=edges (or none: both, zipped), got {table!r}")
         text = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True)
         write_csv_table(project(store, options), table, text)
         text.detach()
@@ -202,6 +206,15 @@ def write_csv_table(G, table: str, text_out) -> None:
         w.writerow(["" if r.get(k) is None else
                     ("true" if r[k] is True else "false" if r[k] is False else r[k])
                     for k in keys])
+
+
+def write_csv_zip(G, out) -> None:
+    """nodes.csv and edges.csv in one zip (what a download of "the CSV" gets)."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for table in CSV_TABLES:
+            text = io.StringIO(newline="")
+            write_csv_table(G, table, text)
+            z.writestr(f"{table}.csv", text.getvalue().encode("utf-8"))
 
 
 def write_graphml(G, out) -> None:

@@ -2,7 +2,8 @@
 `<fmt>` is the file extension of a row of the format registry (kg.formats.EXPORT_FORMATS).
 
     /export/graph.gexf?lang=zh&release=r1.2&include_entries=1&mode=static
-    /export/graph.csv?table=edges          (csv is two tables: nodes (default) and edges)
+    /export/graph.csv                      (a zip of nodes.csv and edges.csv)
+    /export/graph.csv?table=edges          (one of the two tables: nodes or edges)
     /export/graph.ttl?release=r2.0&lang=en (RDF: the store's triples, filtered)
 
 The store is opened read-only beside the query workers (reopened when it is rebuilt); exports
@@ -14,7 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, request, send_file
 
 from kg.errors import InputError, NotFound
-from kg.export.writers import CSV_TABLES, ExportOptions, render
+from kg.export.writers import ExportOptions, render
 from kg.formats import EXPORT_FORMATS
 from kg.web.export_builds import EXPORT_RETRY_AFTER, ExportBusy
 from kg.web.responses import error_response
@@ -57,7 +58,7 @@ def export_graph(fmt: str):
     if export_format is None:
         raise NotFound(f"no export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     options = options_from_request()
-    table = request.args.get("table") or (CSV_TABLES[0] if fmt == "csv" else None)
+    table = request.args.get("table") or None    # graph.csv: nodes.csv + edges.csv zipped
     if table is not None and fmt != "csv":
         raise InputError("query parameter table applies to graph.csv only")
     key = (export_format.name, options, table)
@@ -68,8 +69,9 @@ def export_graph(fmt: str):
         resp = error_response(e.http_status, e.code, e.message)
         resp.headers["Retry-After"] = str(EXPORT_RETRY_AFTER)
         return resp
-    name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
-    mimetype = export_format.media_type
+    name, mimetype = f"graph.{export_format.extension}", export_format.media_type
+    if fmt == "csv":
+        name, mimetype = (f"graph-{table}.csv", mimetype) if table else ("graph-csv.zip", "application/zip")
     if mimetype.endswith(("+xml", "/n-triples", "/trig")):  # werkzeug adds it to text/*
         mimetype += "; charset=utf-8"
     resp = send_file(body, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
