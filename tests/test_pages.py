@@ -420,12 +420,34 @@ def test_feature_ids_resolve_in_any_case_and_through_their_labels(client, store)
     assert client.get("/features/" + quote("no such feature"), headers=HTML).status_code == 404
 
 
-def test_graph_page_links_its_downloads(client):
-    doc = page(client, f"/graph?release={RELEASES[-1]}")
-    links = doc.xpath("//ul[@aria-labelledby='downloads-h']//a/@href")
-    kinds = set()
+@pytest.mark.parametrize("url, scope", [
+    ("/", {}), ("/features", {}), ("/sparql", {}),
+    (f"/matrix?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
+    (f"/graph?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
+    ("/features/graph-mode", {"feature": "graph-mode"}),
+])
+def test_every_page_links_the_exports_of_what_it_shows(client, url, scope):
+    import io
+    import zipfile
+    from urllib.parse import parse_qs, urlsplit
+    doc = page(client, url)
+    links = doc.xpath("//section[@class='downloads']//a/@href")
+    kinds = {}
     for href in links:
         resp = client.get(href)
         assert resp.status_code == 200, href
-        kinds.add(resp.mimetype)
-    assert {"application/gexf+xml", "application/graphml+xml", "text/csv", "text/turtle"} <= kinds
+        kinds.setdefault(resp.mimetype, []).append((href, resp.data))
+        args = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+        if "every release" not in href:
+            for k, v in scope.items():  # scoped as the page is (the timeline GEXF drops the release)
+                assert args.get(k) == v or (k == "release" and "release" not in args
+                                            and href.split("?")[0].endswith(".gexf")), (href, scope)
+    assert {"application/gexf+xml", "application/graphml+xml", "application/zip", "text/turtle"} <= set(kinds)
+    for _, body in kinds["application/zip"]:
+        assert sorted(zipfile.ZipFile(io.BytesIO(body)).namelist()) == ["edges.csv", "nodes.csv"]
+    if "feature" in scope:  # the feature's own neighbourhood, not the whole graph
+        gexf = kinds["application/gexf+xml"][0][1].decode("utf-8")
+        whole = client.get("/export/graph.gexf").data.decode("utf-8")
+        assert "feature/graph-mode" in gexf and gexf.count("<node ") < whole.count("<node ")
+        ttl = kinds["text/turtle"][0][1].decode("utf-8")
+        assert "graph-mode" in ttl and len(ttl) < len(client.get("/export/graph.ttl").data)

@@ -148,9 +148,11 @@ class _Labels:
 
 
 def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = None,
-                  include_entries: bool = False, dynamic: bool | None = None) -> nx.DiGraph:
+                  include_entries: bool = False, dynamic: bool | None = None,
+                  feature: str | None = None) -> nx.DiGraph:
     """The graph for Gephi. `release` keeps one release (static); otherwise every release is
-    kept and, unless `dynamic` is False, edges carry spells over the releases that state them."""
+    kept and, unless `dynamic` is False, edges carry spells over the releases that state them.
+    `feature` (an IRI) keeps that feature, what it links to and the releases."""
     if lang not in LANGUAGES:
         raise InputError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
     releases = list_releases(store)
@@ -226,6 +228,8 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
     if include_entries:
         _add_entries(store, G, lang, keep, add_node)
     _add_doc_url_counts(store, G, keep)
+    if feature:
+        _keep_feature(G, feature)
     _finish(G, by_order, dynamic, style)
     return G
 
@@ -284,6 +288,15 @@ def _connect_releases(G, releases: list[Release]) -> None:
         G.remove_node(releases[0].iri)
     for a, b in zip(releases, releases[1:]):
         G.add_edge(a.iri, b.iri, relation="next", orders={a.order: 1, b.order: 1}, statements=0)
+
+
+def _keep_feature(G, feature: str) -> None:
+    """Only `feature`, its neighbours (hardware, products, entries) and the releases (only the
+    releases when the chosen releases say nothing of it)."""
+    keep = {feature, *G.successors(feature), *G.predecessors(feature)} if feature in G else set()
+    keep |= {n for n, d in G.nodes(data=True) if d["type"] == "release"}
+    G.remove_nodes_from([n for n in list(G) if n not in keep])
+    G.graph["feature"] = feature
 
 
 def _add_entries(store, G, lang, keep, add_node) -> None:

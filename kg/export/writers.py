@@ -37,6 +37,7 @@ class ExportOptions:
     release: str | None = None        # one release (a static snapshot)
     include_entries: bool = False     # graph formats: add FAQ entries (questions) as nodes
     dynamic: bool | None = None       # graph formats: None = dynamic unless one release is chosen
+    feature: str | None = None        # one feature (IRI): graph formats its neighbourhood, RDF its triples and claims
 
 
 def get_format(name: str | None, path: str | os.PathLike | None = None) -> Format:
@@ -69,7 +70,8 @@ def open_export_store(path: str | os.PathLike) -> ox.Store:
 
 def project(store: ox.Store, options: ExportOptions):
     return project_graph(store, lang=options.lang or "en", release=options.release,
-                         include_entries=options.include_entries, dynamic=options.dynamic)
+                         include_entries=options.include_entries, dynamic=options.dynamic,
+                         feature=options.feature)
 
 
 def _check(fmt: Format, options: ExportOptions) -> None:
@@ -282,10 +284,22 @@ def select_quads(store: ox.Store, options: ExportOptions):
     """The store's quads without those about (or pointing at) the nodes `excluded_nodes`
     leaves out. The vocabulary keeps its labels in both languages (its shapes ask for both)."""
     excluded = excluded_nodes(store, options)
+    about = _about_feature(store, options.feature) if options.feature else None
     for q in store:
+        if about is not None and q.subject not in about:
+            continue
         if q.subject in excluded or q.object in excluded:
             continue
         yield q
+
+
+def _about_feature(store: ox.Store, feature: str) -> set:
+    """The feature and the statements and claims about it (kg:feature, kg:limitationOf)."""
+    node = ox.NamedNode(feature)
+    about = {node}
+    for p in ("feature", "limitationOf"):
+        about |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + p), node)}
+    return about
 
 
 def write_rdf(store: ox.Store, fmt: Format, out, options: ExportOptions) -> int:

@@ -5,6 +5,7 @@
     /export/graph.csv                      (a zip of nodes.csv and edges.csv)
     /export/graph.csv?table=edges          (one of the two tables: nodes or edges)
     /export/graph.ttl?release=r2.0&lang=en (RDF: the store's triples, filtered)
+    /export/graph.gexf?feature=mixed-precision (one feature: its links; RDF: its triples and claims)
 
 The store is opened read-only beside the query workers (reopened when it is rebuilt); exports
 are built off the request threads, at most `export_concurrency` at once, and kept for repeats
@@ -17,6 +18,7 @@ from flask import Blueprint, request, send_file
 from kg.errors import InputError, NotFound
 from kg.export.writers import ExportOptions, render
 from kg.formats import EXPORT_FORMATS
+from kg.query.catalogue import to_term
 from kg.web.export_builds import EXPORT_RETRY_AFTER, ExportBusy
 from kg.web.responses import error_response
 from kg.web.state import get_state
@@ -38,7 +40,7 @@ def options_from_request():
     mode = request.args.get("mode")
     if mode not in (None, "dynamic", "static"):
         raise InputError(f"query parameter mode={mode!r}: give dynamic or static")
-    known = {"lang", "release", "include_entries", "mode", "table"}
+    known = {"lang", "release", "include_entries", "mode", "table", "feature"}
     unknown = sorted(set(request.args) - known)
     if unknown:
         raise InputError(f"unknown query parameter(s) {', '.join(unknown)} "
@@ -49,7 +51,13 @@ def options_from_request():
     return ExportOptions(lang=request.args.get("lang") or None,
                          release=request.args.get("release") or None,
                          include_entries=_flag("include_entries"),
-                         dynamic=None if mode is None else mode == "dynamic")
+                         dynamic=None if mode is None else mode == "dynamic",
+                         feature=_feature(request.args.get("feature")))
+
+
+def _feature(ident: str | None) -> str | None:
+    """A feature's id (mixed-precision, candidate/<slug>) or IRI, as an IRI."""
+    return to_term("feature", ident, "feature").value if ident else None
 
 
 @bp.get("/export/graph.<fmt>")

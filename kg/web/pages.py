@@ -89,6 +89,12 @@ bp.add_app_template_global(pagedata.status_class, "status_class")
 bp.add_app_template_global(pagedata.local_id, "local_id")
 
 
+@bp.app_template_global("params_without")
+def params_without(params: dict, *names: str) -> dict:
+    """`params` less `names` (a download link without the page's release or language)."""
+    return {k: v for k, v in params.items() if k not in names and v}
+
+
 @bp.app_template_test("web_link")
 def is_web_link(iri) -> bool:
     """Only http(s) IRIs become links: a `javascript:` or `data:` IRI in a result is text."""
