@@ -21,6 +21,11 @@ from collections import defaultdict
 import networkx as nx
 
 
+def text_width(label: str, char: float) -> float:
+    """The drawn width of a label: CJK characters are about 1.7 Latin ones wide."""
+    return char * sum(1.7 if ord(c) >= 0x2E80 else 1.0 for c in label)
+
+
 def _grid(members: list[str], labels: dict[str, str], x0: float, y0: float, cols: int,
           cfg: dict) -> tuple[dict[str, tuple[float, float]], float]:
     """Place `members` row by row from (x0, y0) downwards, each column as wide as its longest
@@ -28,7 +33,7 @@ def _grid(members: list[str], labels: dict[str, str], x0: float, y0: float, cols
     char, gap, row_h = cfg["char_width"], cfg["column_gap"], cfg["row_height"]
     widths = [0.0] * cols
     for i, n in enumerate(members):
-        widths[i % cols] = max(widths[i % cols], char * len(labels[n]))
+        widths[i % cols] = max(widths[i % cols], text_width(labels[n], char))
     lefts, x = [], x0
     for w in widths:
         lefts.append(x)
@@ -107,7 +112,7 @@ def place(G: nx.DiGraph, cfg: dict, status_rank: dict[str, int], component: str 
     y = top - deepest - cfg["band_gap"]
     releases = sorted(kinds["release"], key=lambda n: G.nodes[n].get("release_order", 0))
     if releases:
-        step = max(cfg["char_width"] * max(len(label[r]) for r in releases) + cfg["column_gap"], 1.0)
+        step = max(max(text_width(label[r], cfg["char_width"]) for r in releases) + cfg["column_gap"], 1.0)
         per_row = max(1, min(len(releases), int(max(width, x) // step)))
         for i, r in enumerate(releases):
             G.nodes[r]["x"], G.nodes[r]["y"] = (i % per_row) * step + step / 2, y - (i // per_row) * row_h
