@@ -451,3 +451,32 @@ def test_every_page_links_the_exports_of_what_it_shows(client, url, scope):
         assert "feature/graph-mode" in gexf and gexf.count("<node ") < whole.count("<node ")
         ttl = kinds["text/turtle"][0][1].decode("utf-8")
         assert "graph-mode" in ttl and len(ttl) < len(client.get("/export/graph.ttl").data)
+
+
+def test_feature_page_draws_its_history_with_the_colour_table(client):
+    """The support history as a server-rendered SVG: a square per (hardware, release) of the
+    timeline table, its colour the table's for its status, a bar where the status changed."""
+    from kg.terms.colours import colour_table
+    statuses = colour_table()["statuses"]
+    drawn = 0
+    for ident in ("graph-mode", "mixed-precision", "PyNative-mode"):
+        doc = page(client, "/features/" + ident)
+        svg = doc.xpath("//svg[@id='history']")
+        if not svg:
+            continue
+        assert not doc.xpath("//figure[@class='history']//script")
+        table = doc.xpath("//table[@class='timeline']")[0]
+        shown = sum(1 for td in table.xpath("tbody/tr/td") if "status-" in td.get("class", ""))
+        rects = svg[0].xpath(".//rect")
+        assert len(rects) == shown > 0
+        rows: dict = {}
+        for rect in rects:
+            name = rect.get("data-status")
+            assert rect.get("fill") == statuses[name if name in statuses else "mixed"]["colour"]
+            rows.setdefault(rect.get("y"), []).append((rect.get("data-release"), name))
+        expected = {(y, b[0]) for y, cells in rows.items() for a, b in zip(cells, cells[1:]) if a[1] != b[1]}
+        bars = {(str(float(line.get("y1")) + 1.0), line.get("data-release"))
+                for line in svg[0].xpath(".//line[@class='change']")}
+        assert {r for _, r in bars} == {r for _, r in expected}
+        drawn += 1
+    assert drawn

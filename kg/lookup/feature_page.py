@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
+from kg.lookup.history_picture import history_picture
 from kg.lookup.pages import (
     OVERALL,
     STATUS_ORDER,
@@ -77,6 +78,7 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
+        "picture": history_picture(rows, releases),
         "evidence": evidence, "groups": _groups(evidence, release_names(run)), "docs": _unique_docs(docs),
         "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
