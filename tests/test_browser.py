@@ -118,7 +118,7 @@ def test_selectors_change_the_matrix(tab, base, store):
     changed = tab.locator("#matrix td.changed")
     assert changed.count() > 0
     assert changed.first.locator(".was").inner_text().startswith("was: ")
-    assert tab.locator("#changes").inner_text().startswith(f"{changed.count()} cell")
+    assert f"{changed.count()} cell" in tab.locator("#changes").inner_text()
 
 
 def test_clicking_a_cell_shows_its_evidence(tab, base, store):

@@ -25,7 +25,7 @@ from lxml import etree
 
 from kg.errors import InputError
 from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
-from kg.export.projection import list_releases, project_graph
+from kg.export.projection import STATUS_RGB, list_releases, project_graph
 from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
 from kg.store import build_store_atomically, load_file, rdf_format
 from kg.terms.colours import colour_table, rgb
@@ -116,6 +116,25 @@ def test_one_edge_per_pair_whose_status_changes_over_time(store, order):
                                                      (order["r2.0"], order["r2.0"])]
 
 
+def test_features_carry_their_summary_status_and_a_status_per_hardware(store, order):
+    G = project_graph(store)
+    attrs = {name for name, _, _ in G.graph["node_attributes"]}
+    assert {"status", "status_overall", "status_GPU", "status_Ascend910", "status_CPU"} <= attrs
+    mp = G.nodes[F("mixed-precision")]
+    assert mp["status_GPU"] == G.edges[F("mixed-precision"), H("GPU")]["status"] == "supported"
+    assert mp["status_Ascend910"] == G.edges[F("mixed-precision"), H("Ascend910")]["status"]
+    assert "status_CPU" not in mp                  # no claim of it on CPU
+    statuses = set(STATUS_RGB)
+    for n, d in G.nodes(data=True):
+        if d["type"] == "feature":
+            assert d["status"] in statuses and d["color"] == STATUS_RGB[d["status"]], n
+    # the releases are a timeline: each linked to the next, none alone
+    releases = sorted((d["release_order"], n) for n, d in G.nodes(data=True) if d["type"] == "release")
+    for (_, a), (_, b) in zip(releases, releases[1:]):
+        assert G.edges[a, b]["relation"] == "next"
+    assert not list(nx.isolates(G))
+
+
 def test_labels_follow_the_language(store):
     en, zh = project_graph(store, lang="en"), project_graph(store, lang="zh")
     assert en.nodes[F("mixed-precision")]["label"] == "mixed precision"
@@ -127,7 +146,8 @@ def test_labels_follow_the_language(store):
 def test_one_release_is_a_static_snapshot(store):
     G = project_graph(store, release="r1.2")
     assert G.graph["mode"] == "static"
-    assert [d["release"] for _, d in G.nodes(data=True) if d["type"] == "release"] == ["r1.2"]
+    # the snapshot's release is the graph's (no node left alone without a timeline)
+    assert G.graph["release"] == "r1.2" and not [n for n, d in G.nodes(data=True) if d["type"] == "release"]
     assert G.edges[F("mixed-precision"), H("GPU")]["status"] == "partial"
     assert not G.edges[F("mixed-precision"), H("GPU")]["spells"]
     assert not G.has_edge(F("dynamic-shape"), H("CPU"))          # not stated in r1.2
@@ -255,7 +275,8 @@ def test_dynamic_status_reads_back_as_values_over_time(gexf_files, order):
         ("partial", order["r1.2"], order["r1.2"]), ("supported", order["r2.0"], order["r2.0"])]
     assert e["spells"] == [(order["r1.0"], order["r1.2"]), (order["r2.0"], order["r2.0"])]
     assert back.nodes[F("mixed-precision")]["type"] == "feature"
-    r, g, b = rgb(colour_table()["kinds"]["feature"]["colour"])  # the one colour table's
+    status = back.nodes[F("mixed-precision")]["status"]  # a feature is coloured by its summary status
+    r, g, b = rgb(colour_table()["statuses"][status]["colour"])  # the one colour table's
     assert back.nodes[F("mixed-precision")]["viz"]["color"] == {"r": r, "g": g, "b": b, "a": 1.0}
 
 
@@ -419,7 +440,7 @@ def test_http_gexf_is_the_cli_gexf(client, store_dir, tmp_path):
 def test_http_other_formats(client, fmt):
     r = client.get(f"/export/graph.{fmt}?release=r2.0")
     assert r.status_code == 200, r.data
-    assert r.mimetype == FORMATS[fmt].media_type
+    assert r.mimetype == ("application/zip" if fmt == "csv" else FORMATS[fmt].media_type)
     if fmt == "jsonld":
         assert isinstance(json.loads(r.data), list)
 
@@ -432,9 +453,21 @@ def test_http_content_type_names_the_charset_once(client, fmt):
 
 
 def test_http_csv_tables(client):
-    nodes = client.get("/export/graph.csv").data.decode("utf-8").splitlines()
-    edges = client.get("/export/graph.csv?table=edges&mode=static").data.decode("utf-8").splitlines()
-    assert nodes[0].startswith("Id,Label,type") and edges[0].startswith("Id,Source,Target,Type")
+    """graph.csv is both tables zipped (a download link gets the whole graph); ?table= one of them."""
+    import io
+    import zipfile
+    r = client.get("/export/graph.csv")
+    assert r.mimetype == "application/zip" and "graph-csv.zip" in r.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+        assert sorted(z.namelist()) == ["edges.csv", "nodes.csv"]
+        zipped = {n: z.read(n).decode("utf-8") for n in z.namelist()}
+    nodes = client.get("/export/graph.csv?table=nodes")
+    edges = client.get("/export/graph.csv?table=edges").data.decode("utf-8")
+    assert nodes.mimetype == "text/csv" and "graph-nodes.csv" in nodes.headers["Content-Disposition"]
+    assert zipped == {"nodes.csv": nodes.data.decode("utf-8"), "edges.csv": edges}
+    assert zipped["nodes.csv"].startswith("Id,Label,type") and edges.startswith("Id,Source,Target,Type")
+    static = client.get("/export/graph.csv?table=edges&mode=static").data.decode("utf-8")
+    assert static.startswith("Id,Source,Target,Type")
 
 
 @pytest.mark.parametrize("url, status, word", [
@@ -525,10 +558,20 @@ def test_real_filtered_rdf_export_is_a_valid_subset(real_store, tmp_path, option
     assert len(rows) < total
 
 
-def test_the_graph_page_and_the_gexf_draw_with_one_colour_table():
-    from kg.export.projection import KIND_RGB, STATUS_RGB
-    from kg.lookup.feature_page import EDGE_COLOURS, NODE_TYPES
-    for status, rgb_value in STATUS_RGB.items():
-        assert rgb(EDGE_COLOURS[status][1]) == rgb_value, status
-    for kind, (_, colour) in NODE_TYPES.items():
-        assert rgb(colour) == KIND_RGB[kind], kind
+def test_the_graph_page_and_the_gexf_draw_with_one_colour_table(store):
+    """The page draws the projection's own colours (kg.web.graph_elements), which are the table's."""
+    from kg.web.graph_elements import elements
+    G = project_graph(store, release="r1.2")
+    table = colour_table()
+    page = elements(G)
+    by_id = {n["id"]: n for n in page["nodes"]}
+    for n, d in G.nodes(data=True):
+        group, name = ("statuses", d["status"]) if d["type"] == "feature" else (
+            "kinds", "candidate" if d.get("candidate") else d["type"])
+        assert d["color"] == rgb(table[group][name]["colour"]), n
+    for n in page["nodes"]:
+        assert n["colour"] in {v["colour"] for g in table.values() for v in g.values()}, n
+    assert len(by_id) == G.number_of_nodes()
+    js = (Path(__file__).resolve().parents[1] / "kg/web/static/graph.js").read_text()
+    assert "#" not in js.split("style: [", 1)[1].split("layout:", 1)[0].replace('"#ffffff"', "").replace(
+        '"#1a1a1a"', "").replace('"#c2410c"', ""), "no status or kind colour written in the page's script"

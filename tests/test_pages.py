@@ -143,24 +143,25 @@ def test_compare_marks_exactly_the_cells_that_changed(client, store):
     doc = page(client, f"/matrix?release={new}&lang=zh&compare={old}")
     cells = matrix_cells(doc)
 
-    def by_cell(release):
+    def by_cell(release):  # what changed is one definition: claims of both languages
         d: dict = {}
-        for f, hw, st in statement_cells(store, release, "zh"):
-            d.setdefault((feature_id(f), hw), set()).add(st)
+        for lang in ("en", "zh"):
+            for f, hw, st in statement_cells(store, release, lang):
+                d.setdefault((feature_id(f), hw), set()).add(st)
         return d
 
     before, after = by_cell(old), by_cell(new)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     marked = {k for k, c in cells.items() if c["changed"]}
     assert marked <= changed
-    assert {k for k in changed if k in after} <= marked
+    assert {k for k in changed if k in cells} <= marked
     assert marked, "the two releases differ somewhere"
     summary = text(doc.xpath("//p[@id='changes']")[0])
-    assert summary.startswith(f"{sum(1 for c in cells.values() if c['changed'])} cell")
+    assert summary.startswith(f"{len(changed)} change")
     for k in marked:
-        if k in before:
-            assert cells[k]["was"] == "was: " + " ".join(
-                sorted(before[k], key=["supported", "partial", "planned", "unsupported", "n/a"].index))
+        assert cells[k]["was"] == "was: " + (" ".join(
+            sorted(before[k], key=["supported", "partial", "planned", "unsupported", "n/a"].index))
+            if k in before else "none")
 
 
 def test_matrix_refuses_bad_parameters_with_a_page_naming_them(client):
@@ -249,14 +250,30 @@ def test_graph_page_holds_the_support_graph_of_the_release(client, store):
     doc = page(client, f"/graph?release={release}&lang=zh")
     check_accessible(doc)
     data = json.loads(doc.xpath("//script[@id='graph-data']")[0].text)
-    edges = {(e["source"][2:], e["target"][3:]) for e in data["edges"] if e["status"] != "broader"}
-    expected = {(feature_id(f), hw) for f, hw, _ in statement_cells(store, release, "zh")
-                | statement_cells(store, release, "en") if hw}
+    edges = {(e["source"].split(":", 1)[1], e["target"][3:]) for e in data["edges"] if e["relation"] == "support"}
+    # (a claim about a product as a whole links the product's node: p:MindSpore)
+    expected = {(feature_id(f) if "/product/" not in f else f.rsplit("/", 1)[-1], hw)
+                for f, hw, _ in statement_cells(store, release, "zh") | statement_cells(store, release, "en") if hw}
     assert edges == expected
     ids = {n["id"] for n in data["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
-    assert {n["type"] for n in data["nodes"]} >= {"feature", "hardware"}
-    assert set(data["colours"]["edges"]) >= {e["status"] for e in data["edges"]}
+    assert {n["type"] for n in data["nodes"]} >= {"feature", "hardware", "product"}
+    # the GEXF of the release, drawn: same nodes, its positions (y flipped), its colours
+    from kg.export.projection import project_graph
+    from kg.store import open_store
+    from kg.web.graph_elements import node_id
+    G = project_graph(open_store(store), release=release, lang="zh")
+    gexf = {node_id(n, d["type"]): d for n, d in G.nodes(data=True)}
+    assert set(gexf) == ids
+    for n in data["nodes"]:
+        d = gexf[n["id"]]
+        assert (n["x"], n["y"]) == (round(d["x"], 1), round(-d["y"], 1)) and n["label"] == d["label"]
+        assert n["colour"] == "#%02x%02x%02x" % d["color"]
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(ids), "a stable layout, no node on another"
+    # the legend shows the colours drawn, from the one table
+    drawn = {n["colour"] for n in data["nodes"]} | {e["colour"] for e in data["edges"]}
+    legend = set(doc.xpath("//ul[@class='legend']//span/@data-colour"))
+    assert drawn <= legend
     # the same links as a table, for keyboard and screen-reader users
     assert len(doc.xpath("//table[@id='edge-table']/tbody/tr")) == len(edges)
     scripts = doc.xpath("//script/@src")
@@ -403,12 +420,63 @@ def test_feature_ids_resolve_in_any_case_and_through_their_labels(client, store)
     assert client.get("/features/" + quote("no such feature"), headers=HTML).status_code == 404
 
 
-def test_graph_page_links_its_downloads(client):
-    doc = page(client, f"/graph?release={RELEASES[-1]}")
-    links = doc.xpath("//ul[@aria-labelledby='downloads-h']//a/@href")
-    kinds = set()
+@pytest.mark.parametrize("url, scope", [
+    ("/", {}), ("/features", {}), ("/sparql", {}),
+    (f"/matrix?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
+    (f"/graph?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
+    ("/features/graph-mode", {"feature": "graph-mode"}),
+])
+def test_every_page_links_the_exports_of_what_it_shows(client, url, scope):
+    import io
+    import zipfile
+    from urllib.parse import parse_qs, urlsplit
+    doc = page(client, url)
+    links = doc.xpath("//section[@class='downloads']//a/@href")
+    kinds = {}
     for href in links:
         resp = client.get(href)
         assert resp.status_code == 200, href
-        kinds.add(resp.mimetype)
-    assert {"application/gexf+xml", "application/graphml+xml", "text/csv", "text/turtle"} <= kinds
+        kinds.setdefault(resp.mimetype, []).append((href, resp.data))
+        args = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+        if "every release" not in href:
+            for k, v in scope.items():  # scoped as the page is (the timeline GEXF drops the release)
+                assert args.get(k) == v or (k == "release" and "release" not in args
+                                            and href.split("?")[0].endswith(".gexf")), (href, scope)
+    assert {"application/gexf+xml", "application/graphml+xml", "application/zip", "text/turtle"} <= set(kinds)
+    for _, body in kinds["application/zip"]:
+        assert sorted(zipfile.ZipFile(io.BytesIO(body)).namelist()) == ["edges.csv", "nodes.csv"]
+    if "feature" in scope:  # the feature's own neighbourhood, not the whole graph
+        gexf = kinds["application/gexf+xml"][0][1].decode("utf-8")
+        whole = client.get("/export/graph.gexf").data.decode("utf-8")
+        assert "feature/graph-mode" in gexf and gexf.count("<node ") < whole.count("<node ")
+        ttl = kinds["text/turtle"][0][1].decode("utf-8")
+        assert "graph-mode" in ttl and len(ttl) < len(client.get("/export/graph.ttl").data)
+
+
+def test_feature_page_draws_its_history_with_the_colour_table(client):
+    """The support history as a server-rendered SVG: a square per (hardware, release) of the
+    timeline table, its colour the table's for its status, a bar where the status changed."""
+    from kg.terms.colours import colour_table
+    statuses = colour_table()["statuses"]
+    drawn = 0
+    for ident in ("graph-mode", "mixed-precision", "PyNative-mode"):
+        doc = page(client, "/features/" + ident)
+        svg = doc.xpath("//svg[@id='history']")
+        if not svg:
+            continue
+        assert not doc.xpath("//figure[@class='history']//script")
+        table = doc.xpath("//table[@class='timeline']")[0]
+        shown = sum(1 for td in table.xpath("tbody/tr/td") if "status-" in td.get("class", ""))
+        rects = svg[0].xpath(".//rect")
+        assert len(rects) == shown > 0
+        rows: dict = {}
+        for rect in rects:
+            name = rect.get("data-status")
+            assert rect.get("fill") == statuses[name if name in statuses else "mixed"]["colour"]
+            rows.setdefault(rect.get("y"), []).append((rect.get("data-release"), name))
+        expected = {(y, b[0]) for y, cells in rows.items() for a, b in zip(cells, cells[1:]) if a[1] != b[1]}
+        bars = {(str(float(line.get("y1")) + 1.0), line.get("data-release"))
+                for line in svg[0].xpath(".//line[@class='change']")}
+        assert {r for _, r in bars} == {r for _, r in expected}
+        drawn += 1
+    assert drawn

@@ -170,18 +170,23 @@ def test_features_on_hardware_matches_the_path_form_on_real_data(real_store):
 
 
 def _quoted_changes_agree(store, releases) -> int:
-    """Every change release_diff quotes evidence for is a `changed` row of status_changes; the
-    number of quoted changes."""
+    """release_diff lists the changes of status_changes (same keys, kinds and statuses), and its
+    evidence quotes a status gone (old side) or new (new side); the number of quoted rows."""
     quoted = 0
     for a, b in zip(releases, releases[1:]):
-        changed = {(r["feature"], r.get("hardware")): (set(r["oldStatus"].split()), set(r["newStatus"].split()))
-                   for r in rows(store, "status_changes", {"from": a, "to": b})
-                   if r["change"] == "changed"}
-        for r in rows(store, "release_diff", {"from": a, "to": b}):
-            old, new = changed[(r["feature"], r.get("hardware"))]
-            assert r["oldStatus"] in old - new and r["newStatus"] in new - old
-            assert r["oldSource"].startswith(a + "/") and r["newSource"].startswith(b + "/")
-            quoted += 1
+        changes = {(r["feature"], r.get("hardware")): (r["change"], r.get("oldStatus", ""), r.get("newStatus", ""))
+                   for r in rows(store, "status_changes", {"from": a, "to": b})}
+        diff = rows(store, "release_diff", {"from": a, "to": b})
+        assert {(r["feature"], r.get("hardware")) for r in diff} == set(changes)
+        for r in diff:
+            kind, old, new = changes[(r["feature"], r.get("hardware"))]
+            assert (r["change"], r.get("oldStatus", ""), r.get("newStatus", "")) == (kind, old, new)
+            if r.get("oldSource"):
+                assert r["oldSource"].startswith(a + "/") and kind != "added"
+                quoted += 1
+            if r.get("newSource"):
+                assert r["newSource"].startswith(b + "/") and kind != "removed"
+                quoted += 1
     return quoted
 
 

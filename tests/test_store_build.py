@@ -111,10 +111,12 @@ def test_diff_reports_real_changes_with_evidence_on_both_sides(store):
     from kg.lookup.report import release_diff
     changes = release_diff(store, "r0.7", "master")
     assert changes
-    for c in changes:
-        assert c.old != c.new and c.old_evidence and c.new_evidence
+    for c in changes:  # evidence for what is gone and what is new
+        assert c.old != c.new
+        assert bool(c.old_evidence) == (c.kind != "added" and bool(set(c.old.split()) - set(c.new.split())))
+        assert bool(c.new_evidence) == (c.kind != "removed" and bool(set(c.new.split()) - set(c.old.split())))
         hw = f'; kg:hardware <{mint_iri("hardware", c.hardware)}>' if c.hardware else ""
-        for release, status in (("r0.7", c.old), ("master", c.new)):
+        for release, status in [("r0.7", s) for s in c.old.split()] + [("master", s) for s in c.new.split()]:
             assert rows(store, f"""SELECT ?s WHERE {{ ?s kg:feature <{c.feature}> ;
                 kg:release <{mint_iri("release", release)}> ;
                 kg:status <{mint_iri("status", status)}> {hw} }} LIMIT 1""")

@@ -74,10 +74,9 @@ def stats_cmd(store, as_json):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="quote evidence from entries in this language only")
 def diff_cmd(store, old, new, lang):
-    """Features whose status (overall or per hardware) changed between releases OLD and NEW,
-    with the evidence on both sides, then those added and removed."""
-    from kg.lookup.report import added_and_removed, release_diff, render_diff
+    """What changed between releases OLD and NEW, per feature and hardware (overall: no hardware):
+    statuses changed, added and removed, each with its evidence (what is new, what is gone)."""
+    from kg.lookup.report import release_diff, render_diff
     from kg.store import open_store
 
-    st = open_store(store)
-    click.echo(render_diff(release_diff(st, old, new, lang), old, new, *added_and_removed(st, old, new)))
+    click.echo(render_diff(release_diff(open_store(store), old, new, lang), old, new))

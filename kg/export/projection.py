@@ -19,10 +19,12 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.export.layout import place
 from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
 from kg.query.releases import Release, find_release, list_releases
 from kg.terms.colours import colour_table, rgb
+from kg.terms.iris import mint_iri
 
 DATA_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -36,9 +38,11 @@ NODE_ATTRIBUTES = [
     ("doc_url_count", "integer", False),
     ("statements", "integer", False),   # support statements behind the node's support edges
     ("candidate", "boolean", False),    # features: not (yet) in the vocabulary
-    ("status", "string", False),        # features: what claims naming no hardware say (latest release kept)
+    ("status", "string", False),        # features: the summary status (_summarise), or "unstated"
+    ("status_overall", "string", False),  # features: what claims naming no hardware say (latest release kept)
     ("status_history", "string", False),  # ... per release: "r1.2:supported r2.0:unsupported"
 ]
+# ... and per hardware, "status_<notation>" (features: the status on it in the latest release stating it)
 EDGE_ATTRIBUTES = [
     ("relation", "string", False),      # support | belongs-to | narrower | about
     ("status", "string", True),         # support edges: the status in each release
@@ -48,6 +52,7 @@ EDGE_ATTRIBUTES = [
     ("statements", "integer", False),
     ("doc_url_count", "integer", False),
     ("status_history", "string", False),  # "r1.0:unsupported r1.1:planned ..." for static readers
+    ("stated", "string", False),        # support edges: every status the latest release states ("supported partial")
 ]
 
 
@@ -143,9 +148,11 @@ class _Labels:
 
 
 def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = None,
-                  include_entries: bool = False, dynamic: bool | None = None) -> nx.DiGraph:
+                  include_entries: bool = False, dynamic: bool | None = None,
+                  feature: str | None = None) -> nx.DiGraph:
     """The graph for Gephi. `release` keeps one release (static); otherwise every release is
-    kept and, unless `dynamic` is False, edges carry spells over the releases that state them."""
+    kept and, unless `dynamic` is False, edges carry spells over the releases that state them.
+    `feature` (an IRI) keeps that feature, what it links to and the releases."""
     if lang not in LANGUAGES:
         raise InputError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
     releases = list_releases(store)
@@ -209,15 +216,20 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         add_node(h, "hardware")
         statuses = {o: resolve_status(c) for o, c in per_order.items()}
         n = sum(sum(c.values()) for c in per_order.values())
+        stated = " ".join(sorted(per_order[max(per_order)], key=lambda s: list(STATUS_RGB).index(s)))
         G.add_edge(f, h, relation="support", orders={o: 1 for o in per_order},
-                   statuses=statuses, status=statuses[max(statuses)], statements=n)
+                   statuses=statuses, status=statuses[max(statuses)], statements=n, stated=stated)
         for node in (f, h):
             G.nodes[node]["statements"] = G.nodes[node].get("statements", 0) + n
 
     _add_overall_status(store, G, keep, by_order)
+    _summarise(G)
+    _connect_releases(G, [r for r in releases if r.order in keep])
     if include_entries:
         _add_entries(store, G, lang, keep, add_node)
     _add_doc_url_counts(store, G, keep)
+    if feature:
+        _keep_feature(G, feature)
     _finish(G, by_order, dynamic, style)
     return G
 
@@ -232,8 +244,59 @@ def _add_overall_status(store, G, keep, by_order) -> None:
             per[row["feature"].value][order][status] += _value(row["n"])
     for f, counts in per.items():
         statuses = {o: resolve_status(c) for o, c in counts.items()}
-        G.nodes[f]["status"] = statuses[max(statuses)]
+        G.nodes[f]["status_overall"] = statuses[max(statuses)]
+        G.nodes[f]["overall_order"] = max(statuses)
         G.nodes[f]["status_history"] = " ".join(f"{by_order[o].notation}:{s}" for o, s in sorted(statuses.items()))
+
+
+def _summarise(G) -> None:
+    """Every feature's summary status and its status per hardware (status_<notation>): what the
+    latest release stating anything about the feature says, overall (claims naming no hardware)
+    when it says that, else the status most of its hardware links have (ties: status_precedence);
+    "unstated" when no claim is about the feature as a whole (entries name it, or only its
+    limitations). Products and hardware nothing links to are left out, as are
+    self-links (a product named by its own pages)."""
+    G.remove_edges_from([(u, v) for u, v in G.edges if u == v])
+    G.remove_nodes_from([n for n, d in G.nodes(data=True)
+                         if d["type"] in ("product", "hardware") and G.degree(n) == 0])
+    hardware = sorted({v for _, v, e in G.edges(data=True) if e["relation"] == "support"},
+                      key=lambda h: h.rsplit("/", 1)[-1])
+    G.graph["node_attributes"] = NODE_ATTRIBUTES + [
+        (f"status_{h.rsplit('/', 1)[-1]}", "string", False) for h in hardware]
+    for f, d in G.nodes(data=True):
+        if d["type"] != "feature":
+            continue
+        links = [(e["status"], max(e["statuses"])) for _, _, e in G.out_edges(f, data=True)
+                 if e["relation"] == "support"]
+        for (_, h, e) in G.out_edges(f, data=True):
+            if e["relation"] == "support":
+                d[f"status_{h.rsplit('/', 1)[-1]}"] = e["status"]
+        latest = max([o for _, o in links], default=-1)
+        overall_order = d.pop("overall_order", -1)
+        if d.get("status_overall") and overall_order >= latest:
+            d["status"] = d["status_overall"]
+        elif links:
+            d["status"] = resolve_status(Counter(s for s, o in links if o == latest))
+        else:
+            d["status"] = "unstated"
+
+
+def _connect_releases(G, releases: list[Release]) -> None:
+    """The releases as a timeline: release -next-> the following one. A single release (a
+    snapshot) is the graph's own `release`, not a node of its own."""
+    if len(releases) == 1:
+        G.remove_node(releases[0].iri)
+    for a, b in zip(releases, releases[1:]):
+        G.add_edge(a.iri, b.iri, relation="next", orders={a.order: 1, b.order: 1}, statements=0)
+
+
+def _keep_feature(G, feature: str) -> None:
+    """Only `feature`, its neighbours (hardware, products, entries) and the releases (only the
+    releases when the chosen releases say nothing of it)."""
+    keep = {feature, *G.successors(feature), *G.predecessors(feature)} if feature in G else set()
+    keep |= {n for n, d in G.nodes(data=True) if d["type"] == "release"}
+    G.remove_nodes_from([n for n in list(G) if n not in keep])
+    G.graph["feature"] = feature
 
 
 def _add_entries(store, G, lang, keep, add_node) -> None:
@@ -298,33 +361,8 @@ def _finish(G: nx.DiGraph, by_order: dict[int, Release], dynamic: bool, style: d
             d["release"], d["last_release"] = name[orders[0]], name[orders[-1]]
         d["spells"] = runs(orders) if dynamic and d["type"] in ("feature", "entry", "release") else []
         kind = "candidate" if d.get("candidate") else d["type"]
-        d["color"] = KIND_RGB[kind]
+        d["color"] = STATUS_RGB[d["status"]] if d["type"] == "feature" else KIND_RGB[kind]
         size = style["node_size"]
         d["size"] = size["base"] + size["per_sqrt_degree"] * math.sqrt(G.degree(n))
-    _place(G, style["rings"])
-
-
-def _place(G: nx.DiGraph, rings: dict) -> None:
-    """A deterministic starting layout: hardware inside, features around it grouped by
-    product, products and entries on outer rings, releases in a row below (the timeline)."""
-    def product_of(n):
-        for _, p, e in G.out_edges(n, data=True):
-            if e["relation"] == "belongs-to":
-                return G.nodes[p]["label"]
-        return "~"
-    groups: dict[str, list[str]] = defaultdict(list)
-    for n, d in G.nodes(data=True):
-        groups[d["type"]].append(n)
-    groups["feature"].sort(key=lambda n: (product_of(n), G.nodes[n]["label"], n))
-    for kind in ("hardware", "product", "entry"):
-        groups[kind].sort(key=lambda n: (G.nodes[n]["label"], n))
-    for kind in ("hardware", "feature", "product", "entry"):
-        members, radius = groups.get(kind, []), rings[kind]
-        for i, n in enumerate(members):
-            angle = 2 * math.pi * i / max(len(members), 1)
-            G.nodes[n]["x"], G.nodes[n]["y"] = radius * math.cos(angle), radius * math.sin(angle)
-    row = sorted(groups.get("release", []), key=lambda n: G.nodes[n]["release_order"])
-    width = rings["release_row_width"]
-    for i, n in enumerate(row):
-        G.nodes[n]["x"] = -width / 2 + (width * i / max(len(row) - 1, 1))
-        G.nodes[n]["y"] = rings["release_row_y"]
+    rank = {st: i for i, st in enumerate(style["status_precedence"])}
+    place(G, style["layout"], rank, mint_iri("product", "MindSpore"))

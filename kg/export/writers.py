@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -36,6 +37,7 @@ class ExportOptions:
     release: str | None = None        # one release (a static snapshot)
     include_entries: bool = False     # graph formats: add FAQ entries (questions) as nodes
     dynamic: bool | None = None       # graph formats: None = dynamic unless one release is chosen
+    feature: str | None = None        # one feature (IRI): graph formats its neighbourhood, RDF its triples and claims
 
 
 def get_format(name: str | None, path: str | os.PathLike | None = None) -> Format:
@@ -68,7 +70,8 @@ def open_export_store(path: str | os.PathLike) -> ox.Store:
 
 def project(store: ox.Store, options: ExportOptions):
     return project_graph(store, lang=options.lang or "en", release=options.release,
-                         include_entries=options.include_entries, dynamic=options.dynamic)
+                         include_entries=options.include_entries, dynamic=options.dynamic,
+                         feature=options.feature)
 
 
 def _check(fmt: Format, options: ExportOptions) -> None:
@@ -115,14 +118,17 @@ def _export_to_path(store: ox.Store, fmt: Format, path: str | os.PathLike,
 
 def render(store: ox.Store, fmt: Format, options: ExportOptions = ExportOptions(),
            table: str | None = None, out: io.BufferedIOBase | None = None) -> bytes | None:
-    """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges)."""
+    """The export as bytes (or written to the binary `out`): for csv, one `table` (nodes|edges),
+    or without one a zip of nodes.csv and edges.csv."""
     _check(fmt, options)
     buf = out if out is not None else io.BytesIO()
     if fmt.kind == "graph":
         write_rdf(store, fmt, buf, options)
+    elif fmt.name == "csv" and table is None:
+        write_csv_zip(project(store, options), buf)
     elif fmt.name == "csv":
         if table not in CSV_TABLES:
-            raise InputError(f"csv export needs table=nodes or table=edges, got {table!r}")
+            raise InputError(f"csv export needs table=nodes or table=edges (or none: both, zipped), got {table!r}")
         text = io.TextIOWrapper(buf, encoding="utf-8", newline="", write_through=True)
         write_csv_table(project(store, options), table, text)
         text.detach()
@@ -204,6 +210,15 @@ def write_csv_table(G, table: str, text_out) -> None:
                     for k in keys])
 
 
+def write_csv_zip(G, out) -> None:
+    """nodes.csv and edges.csv in one zip (what a download of "the CSV" gets)."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for table in CSV_TABLES:
+            text = io.StringIO(newline="")
+            write_csv_table(G, table, text)
+            z.writestr(f"{table}.csv", text.getvalue().encode("utf-8"))
+
+
 def write_graphml(G, out) -> None:
     """GraphML (yEd, Cytoscape) with the same attributes as the GEXF, flattened."""
     H = nx.DiGraph()
@@ -269,10 +284,22 @@ def select_quads(store: ox.Store, options: ExportOptions):
     """The store's quads without those about (or pointing at) the nodes `excluded_nodes`
     leaves out. The vocabulary keeps its labels in both languages (its shapes ask for both)."""
     excluded = excluded_nodes(store, options)
+    about = _about_feature(store, options.feature) if options.feature else None
     for q in store:
+        if about is not None and q.subject not in about:
+            continue
         if q.subject in excluded or q.object in excluded:
             continue
         yield q
+
+
+def _about_feature(store: ox.Store, feature: str) -> set:
+    """The feature and the statements and claims about it (kg:feature, kg:limitationOf)."""
+    node = ox.NamedNode(feature)
+    about = {node}
+    for p in ("feature", "limitationOf"):
+        about |= {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_KG + p), node)}
+    return about
 
 
 def write_rdf(store: ox.Store, fmt: Format, out, options: ExportOptions) -> int:

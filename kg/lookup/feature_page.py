@@ -1,4 +1,4 @@
-"""What the feature page and the graph page show, as plain Python data (no Flask here).
+"""What the feature page shows, as plain Python data (no Flask here).
 
 Same conventions as `kg.lookup.pages`: each function takes a `run` callable and runs
 named queries (feature_history, feature_docs, support_matrix from `queries/`; labels
@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
+from kg.lookup.history_picture import history_picture
 from kg.lookup.pages import (
     OVERALL,
     STATUS_ORDER,
     _run,
     check_lang,
-    check_release,
     display_label,
     excerpt,
     hardware_columns,
@@ -23,14 +23,7 @@ from kg.lookup.pages import (
     status_class,
 )
 from kg.query.catalogue import to_term
-from kg.terms.colours import legend
 from kg.terms.iris import mint_iri
-
-# graph legend and colours (kg/web/static/graph.js reads them from the page's data), from the
-# one colour table (kg/terms/colours.json)
-NODE_TYPES = legend("kinds", ("feature", "candidate", "hardware"))  # node type -> (legend, colour)
-EDGE_COLOURS = {**legend("statuses", ("supported", "partial", "planned", "unsupported", "mixed")),
-                "broader": legend("relations", ("narrower",))["narrower"]}  # edge status -> (legend, colour)
 
 
 def _sort_status(statuses) -> list[str]:
@@ -85,6 +78,7 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
+        "picture": history_picture(rows, releases),
         "evidence": evidence, "groups": _groups(evidence, release_names(run)), "docs": _unique_docs(docs),
         "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
@@ -171,52 +165,3 @@ def _unique_docs(docs: list[dict]) -> list[dict]:
         if d["release"] not in u["releases"]:
             u["releases"].append(d["release"])
     return list(by.values())
-
-
-def graph(run, release: str, lang: str = "en", known: list[str] | None = None) -> dict:
-    """The support graph of a release as cytoscape.js elements: feature and hardware nodes,
-    one edge per (feature, hardware) coloured by status, hardware hierarchy edges.
-    `known`: the releases with entries, when the caller has them already."""
-    check_lang(lang)
-    check_release(release_names(run) if known is None else known, "release", release)
-    rows = _run(run, "support_matrix", release=release, lang=lang)
-    columns = hardware_columns(run, lang)
-    nodes, edges, overall_only = {}, {}, set()
-    for c in columns:
-        nodes["hw:" + c["notation"]] = {"id": "hw:" + c["notation"], "label": c["notation"],
-                                        "type": "hardware", "title": c["label"]}
-    for c in columns:
-        if c["broader"]:
-            edges[f"b:{c['notation']}"] = {"id": f"b:{c['notation']}", "source": "hw:" + c["notation"],
-                                           "target": "hw:" + c["broader"], "status": "broader",
-                                           "entries": 0}
-    for r in rows:
-        fid = local_id(r["feature"])
-        if "hardware" not in r:
-            overall_only.add(fid)
-            continue
-        statuses = _sort_status(r["statuses"].split())
-        status = statuses[0] if len(statuses) == 1 else "mixed"
-        eid = f"s:{fid}:{r['hardware']}"
-        if eid in edges:  # the same cell under two labels: merge
-            statuses = _sort_status(edges[eid]["statuses"].split() + statuses)
-            status = statuses[0] if len(statuses) == 1 else "mixed"
-        label = display_label(r.get("label"), r["feature"])
-        nodes.setdefault("f:" + fid, {"id": "f:" + fid, "label": label, "href": fid,
-                                      "type": "candidate" if fid.startswith("candidate/") else "feature"})
-        edges[eid] = {"id": eid, "source": "f:" + fid, "target": "hw:" + r["hardware"],
-                      "sourceLabel": label,
-                      "status": status, "statuses": " ".join(statuses),
-                      "entries": max(r["entries"], edges.get(eid, {}).get("entries", 0))}
-    overall_only -= {n["href"] for n in nodes.values() if "href" in n}
-    edges = list(edges.values())
-    used = {e["source"] for e in edges if e["status"] != "broader"} | {
-        e["target"] for e in edges if e["status"] != "broader"}
-    used |= {e["target"] for e in edges if e["source"] in used}
-    return {
-        "release": release, "lang": lang, "releases": known,
-        "nodes": [n for n in nodes.values() if n["type"] != "hardware" or n["id"] in used],
-        "edges": [e for e in edges if e["source"] in used and e["target"] in used],
-        "overall_only": len(overall_only),
-        "node_types": NODE_TYPES, "edge_colours": EDGE_COLOURS,
-    }

@@ -17,6 +17,8 @@ from urllib.parse import unquote
 
 from kg import config
 from kg.errors import InputError, NotFound
+from kg.lookup.changes import counts as change_counts
+from kg.lookup.changes import release_changes
 from kg.lookup.documents import feature_id as local_id
 from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
@@ -170,8 +172,9 @@ def check_release(known: list[str], name: str, value: str | None) -> None:
 def matrix(run, release: str, lang: str = "en", compare: str | None = None,
            known: list[str] | None = None) -> dict:
     """The support matrix of `release` for entries in `lang`: rows grouped by product,
-    hardware columns, each cell with its statuses and evidence; with `compare`, cells
-    whose statuses differ in that release are marked. `known`: the releases with entries,
+    hardware columns, each cell with its statuses and evidence; with `compare`, what changed
+    since that release (kg.lookup.changes: `changes`, `counts`) and the cells of those
+    changes marked (`changed`: how many cells). `known`: the releases with entries,
     when the caller has them already."""
     check_lang(lang)
     known = release_names(run) if known is None else known
@@ -192,8 +195,9 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
             for cell in row["cells"].values():
                 n += 1
                 cell["anchor"] = f"ev-{n}"
-    if before is not None:
-        _mark_changes(groups, cells, before)
+    changes = release_changes(run, compare, release, lang) if compare else []
+    if compare:
+        _mark_changes(groups, cells, before, {c.key: c for c in changes})
     _add_limitations(run, release, lang, groups)
     has_overall = any(OVERALL in row["cells"] for rows in groups.values() for row in rows.values())
     return {
@@ -201,6 +205,7 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
         "columns": columns, "overall": has_overall,
         "groups": [{"product": p, "rows": sorted(rows.values(), key=lambda r: r["label"].casefold())}
                    for p, rows in sorted(groups.items())],
+        "changes": changes, "counts": change_counts(changes),
         "changed": sum(1 for rows in groups.values() for row in rows.values()
                        for c in row["cells"].values() if c.get("changed")),
     }
@@ -246,18 +251,20 @@ def _cells(statements: list[dict]) -> dict[tuple, dict]:
     return cells
 
 
-def _mark_changes(groups, cells, before) -> None:
-    """Mark cells whose statuses differ from the compared release (including new cells)."""
-    for (product, feature, hw), cell in cells.items():
-        old = before.get((product, feature, hw))
-        was = old["status"] if old else ""
-        if was != cell["status"]:
+def _mark_changes(groups, cells, before, changes) -> None:
+    """Mark the cells of the changes (kg.lookup.changes, keyed by feature and hardware): each
+    says what the compared release stated. A removed key keeps an empty cell where the compared
+    release's entries in this language had one."""
+    for (_product, feature, hw), cell in cells.items():
+        change = changes.get((feature, hw))
+        if change is not None:
             cell["changed"] = True
-            cell["was"] = was or "none"
+            cell["was"] = change.old or "none"
     for (product, feature, hw), old in before.items():
-        if (product, feature, hw) in cells:
+        change = changes.get((feature, hw))
+        if (product, feature, hw) in cells or change is None or change.kind != "removed":
             continue
         row = groups[product].setdefault(feature, {"feature": feature, "id": local_id(feature),
                                                    "label": old["label"], "cells": {}})
         row["cells"][hw] = {"label": old["label"], "statuses": [], "status": "", "evidence": [],
-                            "changed": True, "was": old["status"], "anchor": None}
+                            "changed": True, "was": change.old, "anchor": None}

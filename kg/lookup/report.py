@@ -1,7 +1,8 @@
 """`kg stats` and `kg diff`: what a built store holds, and what changed between two releases.
 
 Both are SPARQL over the store: the stats queries live in kg/lookup/queries/*.rq, the
-diff is the named query queries/release_diff.rq (served by the endpoint as well).
+diff is the named query queries/release_diff.rq (served by the endpoint as well), read by
+kg.lookup.changes (the one definition of a change).
 """
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.lookup.changes import KINDS, Change, counts, release_changes_with_evidence
 from kg.lookup.documents import store_runner
 from kg.lookup.pages import release_names
-from kg.query.catalogue import load_catalogue, run_named, solutions_to_dicts
+from kg.query.catalogue import load_catalogue, solutions_to_dicts
 from kg.query.releases import find_release, list_releases
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -57,39 +59,13 @@ def graph_stats(store) -> Stats:
                  entries=_select(store, "entries"), statuses=_select(store, "statuses"))
 
 
-@dataclass
-class Change:
-    feature: str
-    label: str
-    hardware: str            # "" for the overall status
-    old: str
-    new: str
-    old_evidence: list[str] = field(default_factory=list)   # "source:line: sentence"
-    new_evidence: list[str] = field(default_factory=list)
-
-
 def release_diff(store, old: str, new: str, lang: str | None = None) -> list[Change]:
-    """Features whose status (overall or per hardware) changed from release `old` to `new`,
-    with the evidence of both sides (runs the named query `release_diff`)."""
+    """What changed from release `old` to `new` (kg.lookup.changes: changed, added, removed per
+    feature and hardware), with the evidence of both sides (the named query `release_diff`)."""
     known = list_releases(store)  # an unknown release is bad input, not "no changes"
     sides = [(old, find_release(known, old)), (new, find_release(known, new))]
     _check_have_entries(store, sides)
-    values = {"from": sides[0][1].iri, "to": sides[1][1].iri}
-    if lang:
-        values["lang"] = lang
-    rows = solutions_to_dicts(run_named(store, "release_diff", values))
-    changes: dict[tuple, Change] = {}
-    for r in rows:
-        key = (r["feature"], r.get("hardware", ""), r["oldStatus"], r["newStatus"])
-        c = changes.get(key)
-        if c is None:
-            c = changes[key] = Change(r["feature"], r.get("label", r["feature"]), key[1], key[2], key[3])
-        for side, ev in (("old", c.old_evidence), ("new", c.new_evidence)):
-            where = f"{r.get(side + 'Source', '?')}:{r.get(side + 'Line', '?')}"
-            line = f"{where}: {r.get(side + 'Evidence', '')}".rstrip(": ")
-            if line not in ev:
-                ev.append(line)
-    return list(changes.values())
+    return release_changes_with_evidence(store_runner(store), sides[0][1].iri, sides[1][1].iri, lang)
 
 
 def _check_have_entries(store, sides) -> None:
@@ -103,29 +79,22 @@ def _check_have_entries(store, sides) -> None:
                              f"{', '.join(with_entries) or 'none'})")
 
 
-def added_and_removed(store, old: str, new: str) -> tuple[list[tuple], list[tuple]]:
-    """(added, removed): the (label, hardware, statuses) a feature states in `new` and not in `old`,
-    and the other way round, as the named query status_changes counts them."""
-    known = list_releases(store)
-    values = {"from": find_release(known, old).iri, "to": find_release(known, new).iri}
-    rows = solutions_to_dicts(run_named(store, "status_changes", values))
-    pick = lambda kind, side: sorted((r.get("label", r["feature"]), r.get("hardware", ""), r[side])  # noqa: E731
-                                     for r in rows if r["change"] == kind)
-    return pick("added", "newStatus"), pick("removed", "oldStatus")
-
-
-def render_diff(changes: list[Change], old: str, new: str, added=(), removed=()) -> str:
-    """The changes with their evidence, then what was added and removed: the same figures as the
-    status_changes query and the matrix's comparison (cells per feature and hardware)."""
-    out = [f"{len(changes)} status change(s), {len(added)} added, {len(removed)} removed from {old} to {new}"
-           + (":" if changes or added or removed else "")]
-    for c in changes:
-        on = f" on {c.hardware}" if c.hardware else ""
-        out.append(f"- {c.label}{on}: {c.old} -> {c.new}")
-        out += [f"    {old}: {e}" for e in c.old_evidence]
-        out += [f"    {new}: {e}" for e in c.new_evidence]
-    for title, items in (("added in " + new, added), ("removed in " + new, removed)):
-        if items:
-            out.append(f"{title}:")
-            out += [f"- {label}{' on ' + hw if hw else ''}: {st}" for label, hw, st in items]
+def render_diff(changes: list[Change], old: str, new: str) -> str:
+    """The changes with their evidence, then what was added and removed: the figures of the
+    status_changes query and the matrix's comparison (kg.lookup.changes)."""
+    n = counts(changes)
+    out = [f"{n['changed']} status change(s), {n['added']} added, {n['removed']} removed from {old} to {new}"
+           + (":" if changes else "")]
+    titles = {"changed": "changed in " + new, "added": "added in " + new, "removed": "removed in " + new}
+    for kind in KINDS:
+        items = [c for c in changes if c.kind == kind]
+        if not items:
+            continue
+        out.append(f"{titles[kind]}:")
+        for c in items:
+            on = f" on {c.hardware}" if c.hardware else ""
+            status = {"changed": f"{c.old} -> {c.new}", "added": c.new, "removed": c.old}[kind]
+            out.append(f"- {c.label}{on}: {status}")
+            out += [f"    {old}: {e}" for e in c.old_evidence]
+            out += [f"    {new}: {e}" for e in c.new_evidence]
     return "\n".join(out)

@@ -2,8 +2,10 @@
 `<fmt>` is the file extension of a row of the format registry (kg.formats.EXPORT_FORMATS).
 
     /export/graph.gexf?lang=zh&release=r1.2&include_entries=1&mode=static
-    /export/graph.csv?table=edges          (csv is two tables: nodes (default) and edges)
+    /export/graph.csv                      (a zip of nodes.csv and edges.csv)
+    /export/graph.csv?table=edges          (one of the two tables: nodes or edges)
     /export/graph.ttl?release=r2.0&lang=en (RDF: the store's triples, filtered)
+    /export/graph.gexf?feature=mixed-precision (one feature: its links; RDF: its triples and claims)
 
 The store is opened read-only beside the query workers (reopened when it is rebuilt); exports
 are built off the request threads, at most `export_concurrency` at once, and kept for repeats
@@ -14,8 +16,9 @@ from __future__ import annotations
 from flask import Blueprint, request, send_file
 
 from kg.errors import InputError, NotFound
-from kg.export.writers import CSV_TABLES, ExportOptions, render
+from kg.export.writers import ExportOptions, render
 from kg.formats import EXPORT_FORMATS
+from kg.query.catalogue import to_term
 from kg.web.export_builds import EXPORT_RETRY_AFTER, ExportBusy
 from kg.web.responses import error_response
 from kg.web.state import get_state
@@ -37,7 +40,7 @@ def options_from_request():
     mode = request.args.get("mode")
     if mode not in (None, "dynamic", "static"):
         raise InputError(f"query parameter mode={mode!r}: give dynamic or static")
-    known = {"lang", "release", "include_entries", "mode", "table"}
+    known = {"lang", "release", "include_entries", "mode", "table", "feature"}
     unknown = sorted(set(request.args) - known)
     if unknown:
         raise InputError(f"unknown query parameter(s) {', '.join(unknown)} "
@@ -48,7 +51,13 @@ def options_from_request():
     return ExportOptions(lang=request.args.get("lang") or None,
                          release=request.args.get("release") or None,
                          include_entries=_flag("include_entries"),
-                         dynamic=None if mode is None else mode == "dynamic")
+                         dynamic=None if mode is None else mode == "dynamic",
+                         feature=_feature(request.args.get("feature")))
+
+
+def _feature(ident: str | None) -> str | None:
+    """A feature's id (mixed-precision, candidate/<slug>) or IRI, as an IRI."""
+    return to_term("feature", ident, "feature").value if ident else None
 
 
 @bp.get("/export/graph.<fmt>")
@@ -57,7 +66,7 @@ def export_graph(fmt: str):
     if export_format is None:
         raise NotFound(f"no export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     options = options_from_request()
-    table = request.args.get("table") or (CSV_TABLES[0] if fmt == "csv" else None)
+    table = request.args.get("table") or None    # graph.csv: nodes.csv + edges.csv zipped
     if table is not None and fmt != "csv":
         raise InputError("query parameter table applies to graph.csv only")
     key = (export_format.name, options, table)
@@ -68,8 +77,9 @@ def export_graph(fmt: str):
         resp = error_response(e.http_status, e.code, e.message)
         resp.headers["Retry-After"] = str(EXPORT_RETRY_AFTER)
         return resp
-    name = f"graph-{table}.csv" if fmt == "csv" else f"graph.{export_format.extension}"
-    mimetype = export_format.media_type
+    name, mimetype = f"graph.{export_format.extension}", export_format.media_type
+    if fmt == "csv":
+        name, mimetype = (f"graph-{table}.csv", mimetype) if table else ("graph-csv.zip", "application/zip")
     if mimetype.endswith(("+xml", "/n-triples", "/trig")):  # werkzeug adds it to text/*
         mimetype += "; charset=utf-8"
     resp = send_file(body, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)

@@ -20,6 +20,7 @@ from kg.lookup import feature_page as featuredata
 from kg.lookup import pages as pagedata
 from kg.lookup import search as searching
 from kg.model import LANGUAGES
+from kg.web.graph_elements import build_elements
 from kg.web.state import get_state
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -69,6 +70,13 @@ def _globals():
 
 
 bp.add_app_template_global(pagedata.status_class, "status_class")
+bp.add_app_template_global(pagedata.local_id, "local_id")
+
+
+@bp.app_template_global("params_without")
+def params_without(params: dict, *names: str) -> dict:
+    """`params` less `names` (a download link without the page's release or language)."""
+    return {k: v for k, v in params.items() if k not in names and v}
 
 
 @bp.app_template_test("web_link")
@@ -138,16 +146,24 @@ def search():
 
 @bp.route("/graph")
 def graph():
-    run, releases, release = _chosen_release()
+    """The support graph of one release: the GEXF's graph (kg.web.graph_elements), drawn at
+    its positions in its colours."""
+    _, releases, release = _chosen_release()
     lang = _lang()
-    g = featuredata.graph(run, release, lang, known=releases) if release else None
-    elements = g and {
-        "nodes": g["nodes"], "edges": g["edges"],
-        "featureUrl": url_for("pages.feature", ident="ID", lang=lang),
-        "colours": {"nodes": {k: c for k, (_, c) in g["node_types"].items()},
-                    "edges": {k: c for k, (_, c) in g["edge_colours"].items()}}}
-    # inside <script>: "</" must not end the element early
-    elements = json.dumps(elements, ensure_ascii=False).replace("</", "<\\/")
+    g, elements = None, "null"
+    if release:
+        pagedata.check_release(releases, "release", release)
+        body, _ = get_state().exports.open(
+            ("page-graph", release, lang), lambda store, out: build_elements(store, out, release=release, lang=lang))
+        with body:
+            raw = body.read().decode("utf-8")
+        g = {"release": release, "lang": lang, **json.loads(raw)}
+        g["links"] = sorted((e for e in g["edges"] if e["relation"] == "support"),
+                            key=lambda e: (e["sourceLabel"].casefold(), e["targetLabel"]))
+        data = {"nodes": g["nodes"], "edges": g["edges"],
+                "featureUrl": url_for("pages.feature", ident="ID", lang=lang)}
+        # inside <script>: "</" must not end the element early
+        elements = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return render_template("graph.html", g=g, releases=releases, lang=lang, elements=elements)
 
 

@@ -11,37 +11,42 @@
   var box = document.getElementById("cy");
   if (!dataEl || !box || typeof cytoscape !== "function") { return; }
   var data = JSON.parse(dataEl.textContent);
-  var colours = data.colours;
-  var elements = data.nodes.map(function (n) { return { group: "nodes", data: n }; })
-    .concat(data.edges.map(function (e) { return { group: "edges", data: e }; }));
+  // positions and colours come with the elements (the GEXF's layout and the one colour table)
+  var elements = data.nodes.map(function (n) {
+    return { group: "nodes", data: n, position: { x: n.x, y: n.y } };
+  }).concat(data.edges.map(function (e) { return { group: "edges", data: e }; }));
   var cy = cytoscape({
     container: box,
     elements: elements,
-    maxZoom: 4, minZoom: 0.1,
+    maxZoom: 4, minZoom: 0.05,
     style: [
       { selector: "node", style: {
-          "label": "data(label)", "font-size": 11, "color": "#1a1a1a", "text-valign": "bottom",
-          "text-margin-y": 3, "width": 14, "height": 14, "text-wrap": "ellipsis", "text-max-width": 120,
-          "background-color": function (n) { return colours.nodes[n.data("type")] || "#555"; } } },
+          "label": "data(label)", "font-size": 10, "color": "#1a1a1a", "text-valign": "bottom",
+          "text-margin-y": 2, "width": 10, "height": 10, "min-zoomed-font-size": 7,
+          "background-color": "data(colour)" } },
       { selector: "node[type = 'hardware']", style: {
-          "shape": "round-rectangle", "height": 22, "font-weight": "bold", "font-size": 13,
-          "width": function (n) { return 16 + 8.5 * String(n.data("label")).length; },
-          "text-valign": "center", "color": "#ffffff", "text-margin-y": 0 } },
-      { selector: "node[type = 'candidate']", style: { "shape": "diamond" } },
+          "shape": "round-rectangle", "height": 22, "font-weight": "bold", "font-size": 12,
+          "width": function (n) { return 16 + 7.5 * String(n.data("label")).length; },
+          "text-valign": "center", "color": "#ffffff", "text-margin-y": 0, "min-zoomed-font-size": 0 } },
+      { selector: "node[type = 'product']", style: { "shape": "hexagon", "width": 18, "height": 18,
+          "font-weight": "bold", "font-size": 12, "min-zoomed-font-size": 0 } },
+      { selector: "node[type = 'release']", style: { "shape": "round-rectangle", "width": 8, "height": 8 } },
+      { selector: "node[?candidate]", style: { "shape": "diamond" } },
       { selector: "edge", style: {
-          "width": function (e) { return Math.min(2 + (e.data("entries") || 0), 8); },
-          "line-color": function (e) { return colours.edges[e.data("status")] || "#999"; },
-          "curve-style": "bezier", "opacity": 0.85 } },
-      { selector: "edge[status = 'broader']", style: {
+          "width": 1, "line-color": "data(colour)", "curve-style": "straight", "opacity": 0.35 } },
+      { selector: "edge[relation = 'support']", style: {
+          "width": function (e) { return Math.min(1.5 + (e.data("entries") || 0) / 4, 5); }, "opacity": 0.8 } },
+      { selector: "edge[relation = 'narrower']", style: {
           "line-style": "dashed", "width": 2, "target-arrow-shape": "triangle",
-          "target-arrow-color": colours.edges.broader } },
-      { selector: ".faded", style: { "opacity": 0.12 } },
-      { selector: "node:selected", style: { "border-width": 4, "border-color": "#c2410c" } }
+          "target-arrow-color": "data(colour)", "opacity": 0.8 } },
+      { selector: ".faded", style: { "opacity": 0.08 } },
+      { selector: "node.hover, node:selected", style: { "min-zoomed-font-size": 0, "font-size": 13,
+          "text-background-color": "#ffffff", "text-background-opacity": 0.9, "z-index": 10 } },
+      { selector: "node:selected", style: { "border-width": 3, "border-color": "#c2410c" } }
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90,
-              numIter: 1500 }
+    layout: { name: "preset", fit: false }
   });
-  cy.fit(undefined, 30);
+  cy.fit(undefined, 20);
   if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
   window.kgGraph = cy;  // for the browser tests and the curious
   var info = document.getElementById("node-info");
@@ -54,7 +59,7 @@
     var hood = node.closedNeighborhood();
     cy.elements().not(hood).addClass("faded");
     var html = "<h2>" + escapeText(node.data("label")) + "</h2><p class=\"muted\">" +
-      escapeText(node.data("type")) + (node.data("title") ? " · " + escapeText(node.data("title")) : "") + "</p>";
+      escapeText(node.data("type")) + (node.data("status") ? " · " + escapeText(node.data("status")) : "") + "</p>";
     if (node.data("href")) {
       html += "<p><a href=\"" + data.featureUrl.replace("ID", encodeURI(node.data("href"))) +
         "\">All about this feature</a></p>";
@@ -67,6 +72,9 @@
     info.innerHTML = html + "</ul>";
   }
   cy.on("tap", "node", function (evt) { show(evt.target); });
+  // feature labels show when zoomed in (no overlaps when zoomed out); a pointed node shows its own
+  cy.on("mouseover", "node", function (evt) { evt.target.addClass("hover"); });
+  cy.on("mouseout", "node", function (evt) { evt.target.removeClass("hover"); });
   cy.on("tap", function (evt) {
     if (evt.target === cy) { cy.elements().removeClass("faded"); }
   });

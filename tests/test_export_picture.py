@@ -1,0 +1,104 @@
+"""The exported GEXF looks right before anyone runs a layout: read back with networkx, drawn at
+its own positions (viz:position) with matplotlib (a test-only dependency), 1 layout unit = 1
+pixel with the labels at the page's size. Checked as a user would look: nodes spread over both
+axes, bands of hardware / features / products / releases, no isolated node, labels that do not
+overlap, a colour for every status present."""
+from __future__ import annotations
+
+import io
+import os
+
+import networkx as nx
+import pytest
+from conftest import RELEASES
+
+from kg.export.gexf import write_gexf
+from kg.export.projection import STATUS_RGB, project_graph
+from kg.store import open_store
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+FONT_PX = 10
+
+
+def read_back(G) -> nx.DiGraph:
+    buf = io.BytesIO()
+    write_gexf(G, buf)
+    buf.seek(0)
+    return nx.read_gexf(buf)
+
+
+def render(H, path=None):
+    """Draw H at its viz positions; returns (figure, {node: label bbox in pixels})."""
+    pos = {n: (d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for n, d in H.nodes(data=True)}
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    margin = 120
+    w, h = max(xs) - min(xs) + 2 * margin, max(ys) - min(ys) + 2 * margin
+    fig = plt.figure(figsize=(w / 100, h / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(min(xs) - margin, max(xs) + margin)
+    ax.set_ylim(min(ys) - margin, max(ys) + margin)
+    ax.axis("off")
+    colour = {n: tuple(d["viz"]["color"][k] / 255 for k in "rgb") for n, d in H.nodes(data=True)}
+    nx.draw_networkx_edges(H, pos, ax=ax, width=0.6, alpha=0.5, arrows=False,
+                           edge_color=[tuple(d["viz"]["color"][k] / 255 for k in "rgb") if "viz" in d
+                                       else (0.6, 0.6, 0.6) for _, _, d in H.edges(data=True)])
+    nx.draw_networkx_nodes(H, pos, ax=ax, node_size=30, node_color=[colour[n] for n in H])
+    texts = nx.draw_networkx_labels(H, pos, ax=ax, font_size=FONT_PX * 72 / 100,
+                                    labels={n: d["label"] for n, d in H.nodes(data=True)},
+                                    verticalalignment="top")
+    fig.canvas.draw()
+    boxes = {n: t.get_window_extent() for n, t in texts.items()}
+    if path:
+        fig.savefig(path)
+    return fig, boxes
+
+
+def overlapping(boxes) -> list[tuple[str, str]]:
+    items = sorted(boxes.items(), key=lambda kv: kv[1].x0)
+    out = []
+    for i, (a, ba) in enumerate(items):
+        for b, bb in items[i + 1:]:
+            if bb.x0 >= ba.x1:
+                break
+            if ba.overlaps(bb):
+                out.append((a, b))
+    return out
+
+
+@pytest.fixture(scope="module")
+def store(two_release_store):
+    return open_store(two_release_store)
+
+
+@pytest.mark.filterwarnings("ignore:Glyph")  # a machine without CJK fonts: boxes of the same width
+@pytest.mark.parametrize("release, lang", [(None, "en"), (RELEASES[-1], "en"), (RELEASES[-1], "zh")])
+def test_the_exported_gexf_is_a_picture_worth_opening(store, release, lang, tmp_path):
+    G = project_graph(store, release=release, lang=lang)
+    H = read_back(G)
+    fig, boxes = render(H, os.environ.get("KG_PICTURE") or tmp_path / "graph.png")
+    plt.close(fig)
+    assert not list(nx.isolates(H)), "no node left alone"
+    x = [d["viz"]["position"]["x"] for _, d in H.nodes(data=True)]
+    y = [d["viz"]["position"]["y"] for _, d in H.nodes(data=True)]
+    assert max(x) - min(x) > 300 and max(y) - min(y) > 300, "spread over both axes"
+    assert len(set(zip(x, y))) == H.number_of_nodes(), "no two nodes on one spot"
+    # bands: hardware above the features, products below them, releases at the bottom
+    band = {}
+    for _, d in H.nodes(data=True):
+        band.setdefault(d["type"], []).append(d["viz"]["position"]["y"])
+    assert min(band["hardware"]) > max(band["feature"]) > min(band["feature"]) > max(band["product"])
+    if release is None:
+        assert max(band["release"]) < min(band["product"])
+    else:
+        assert "release" not in band, "a snapshot's release is the graph's, not a node"
+    # every feature has a summary status and is coloured by it; one colour per status present
+    features = [d for _, d in H.nodes(data=True) if d["type"] == "feature"]
+    assert features and all(d.get("status") in STATUS_RGB for d in features)
+    present = {d["status"] for d in features}
+    colours = {(d["viz"]["color"]["r"], d["viz"]["color"]["g"], d["viz"]["color"]["b"]) for d in features}
+    assert len(present) >= 2 and len(colours) >= len(present)
+    # readable: no two labels overlap at the page's font size
+    assert overlapping(boxes) == []
