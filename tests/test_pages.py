@@ -425,6 +425,7 @@ def test_feature_ids_resolve_in_any_case_and_through_their_labels(client, store)
     (f"/matrix?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
     (f"/graph?release={RELEASES[-1]}", {"release": RELEASES[-1]}),
     ("/features/graph-mode", {"feature": "graph-mode"}),
+    ("/search?q=graph", {}), (f"/search?q=graph&release={RELEASES[-1]}", {"release": RELEASES[-1]}),
 ])
 def test_every_page_links_the_exports_of_what_it_shows(client, url, scope):
     import io
