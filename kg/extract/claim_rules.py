@@ -10,12 +10,14 @@ from pathlib import Path
 from kg import config
 
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
+CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")   # the statuses a claim may have
 _VOWELS = "aeiou"
 
 
 class ClaimRules:
     def __init__(self, path: Path = RULES_FILE):
         whole = json.loads(Path(path).read_text(encoding="utf-8"))
+        self.data = whole   # the sections other rule sets compile (kg.extract.limits, kg.extract.compounds)
         data = whole["en"]
         flags = re.IGNORECASE
         self.contexts = {c.lower() for c in whole.get("contexts", [])}

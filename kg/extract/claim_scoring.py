@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import CheckFailed, InputError
+from kg.extract.claim_rules import CLAIM_STATUSES
 from kg.extract.records import read_jsonl
 
-CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
 NEGATIVE = ("unsupported", "planned")
 SLICES = ("all", "en", "zh", "hardware", "no hardware", "positive", "negative")
 

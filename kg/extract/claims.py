@@ -23,13 +23,12 @@ from __future__ import annotations
 import re
 
 from kg.extract.candidates import candidate_label
-from kg.extract.claim_rules import ClaimRules, gerund, load_rules
+from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims
 from kg.model import Claim, Entry, Evidence, Extraction
 
-CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
                     re.IGNORECASE)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
@@ -57,8 +56,8 @@ class ClaimMaker:
     def __init__(self, extractor, rules: ClaimRules | None = None):
         self.x = extractor
         self.rules = rules or load_rules()
-        self.limit_rules = LimitRules()
-        self.compound_rules = CompoundRules()
+        self.limit_rules = LimitRules(self.rules.data["limits"])
+        self.compound_rules = CompoundRules(self.rules.data["compound"])
 
     def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
         subject, concept = self.subject(entry, ex)
@@ -104,8 +103,7 @@ class ClaimMaker:
                    and only is not None and only.search(e.text)), None)
         if ev is None:
             return []
-        asked = dict.fromkeys(self.x.concepts[iri].key for _, _, iri in self.x.mentions(entry.question or "", lang)
-                              if self.x.concepts[iri].scheme == "hardware")
+        asked = dict.fromkeys(hw for _, _, hw in self.hardware_in(entry.question or "", lang))
         return [self._claim(entry, *subj, product, hw, "unsupported", ev, asked=True) for hw in asked
                 if hw not in ex.hardware and not any(hw.startswith(h) or h.startswith(hw) for h in supported)]
 
@@ -252,6 +250,11 @@ class ClaimMaker:
             return True
         words = [w for w in re.split(r"[\s,/]+|\b(?:and|or)\b", text.lower()) if w.strip()]
         return all(self.rules.generic.fullmatch(w.strip()) for w in words)
+
+    def hardware_in(self, text: str, lang: str = "en") -> list[tuple[int, int, str]]:
+        """The hardware `text` names: (start, end, key) per mention."""
+        return [(a, b, self.x.concepts[iri].key) for a, b, iri in self.x.mentions(text, lang)
+                if self.x.concepts[iri].scheme == "hardware"]
 
     def _is_hardware(self, text: str) -> bool:
         return any(self.x.concepts[iri].scheme == "hardware" for _, _, iri in self.x.mentions(text, "en"))

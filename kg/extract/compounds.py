@@ -5,18 +5,16 @@ text), not about MindSpore. English answers; a Chinese entry gets its English tw
 """
 from __future__ import annotations
 
-import json
 import re
 
-from kg.extract.claim_rules import RULES_FILE
+from kg.extract.claim_rules import CLAIM_STATUSES
 from kg.model import Claim, Entry, Evidence, Extraction
-
-_STATUSES = ("supported", "unsupported", "partial", "planned")
 
 
 class CompoundRules:
-    def __init__(self, path=RULES_FILE):
-        data = json.loads(path.read_text(encoding="utf-8"))["compound"]
+    """The `compound` section of the claim rules (kg.extract.claim_rules.ClaimRules.data), compiled."""
+
+    def __init__(self, data: dict):
         self.joined = re.compile(data["joined"])
         self.not_claimant = re.compile(data["not_claimant"], re.IGNORECASE)
 
@@ -27,13 +25,14 @@ def compound_claims(maker, entry: Entry, ex: Extraction, product, seen: set[tupl
     if (entry.lang or "").startswith("zh") or not entry.answer:
         return []
     rules, x = maker.compound_rules, maker.x
+    broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
     for s in x.lexicon.sentences(entry.answer, "en"):
         if s.greeting or not s.clauses:
             continue
-        hw_at = [(a, b, x.concepts[iri].key) for a, b, iri in x.mentions(s.text, "en")
-                 if x.concepts[iri].scheme == "hardware"]
-        if not hw_at:
+        hw_at = maker.hardware_in(s.text)
+        status = x._sentence_status(s, False) if hw_at else None
+        if status not in CLAIM_STATUSES:
             continue
         for k, pattern in enumerate(maker.rules.statement[:2]):     # "does not support X", "supports X"
             for m in pattern.finditer(s.text):
@@ -45,13 +44,12 @@ def compound_claims(maker, entry: Entry, ex: Extraction, product, seen: set[tupl
                 end = m.start("x") + len(obj)
                 joined = [hw for a, b, hw in hw_at if m.start("x") <= a < end
                           and (rules.joined.fullmatch(s.text[a - 1:a]) or rules.joined.fullmatch(s.text[b:b + 1]))]
-                status = x._sentence_status(s, False)
                 subject = maker.rules.tidy(obj)
-                if not joined or status not in _STATUSES or not subject or len(subject.split()) > 6:
+                if not joined or not subject or len(subject.split()) > 6:
                     continue
                 for hw in joined:
                     if (subject.lower(), hw) not in seen:
                         seen.add((subject.lower(), hw))
-                        out.append(maker._claim(entry, subject, None, ex.feature_iris[0] if ex.feature_iris
-                                                else None, product, hw, status, Evidence(s.start, s.end, s.text)))
+                        out.append(maker._claim(entry, subject, None, broader, product, hw, status,
+                                                Evidence(s.start, s.end, s.text)))
     return out

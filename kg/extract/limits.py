@@ -6,18 +6,17 @@ ontology/lexicon/claim_subjects.json.
 """
 from __future__ import annotations
 
-import json
 import re
 
-from kg.extract.claim_rules import RULES_FILE
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
 
 
 class LimitRules:
-    def __init__(self, path=RULES_FILE):
-        data = json.loads(path.read_text(encoding="utf-8"))["limits"]
+    """The `limits` section of the claim rules (kg.extract.claim_rules.ClaimRules.data), compiled."""
+
+    def __init__(self, data: dict):
         self.exceed = re.compile(data["exceed"], _FLAGS)
         self.if_over = re.compile(data["if_over"], _FLAGS)
         self.count = re.compile(data["count"], _FLAGS)
@@ -32,14 +31,13 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     if (entry.lang or "").startswith("zh") or not entry.answer:
         return []
     rules = maker.limit_rules
+    broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
     for s in maker.x.lexicon.sentences(entry.answer, "en"):
         subject = _subject(rules, maker, entry, ex, s.text)
         if subject is None:
             continue
-        hws = [maker.x.concepts[iri].key for _, _, iri in maker.x.mentions(s.text, "en")
-               if maker.x.concepts[iri].scheme == "hardware"]
-        broader = ex.feature_iris[0] if ex.feature_iris else None
+        hws = [hw for _, _, hw in maker.hardware_in(s.text)]
         for hw in dict.fromkeys(hws or [None]):
             out.append(maker._claim(entry, subject, None, broader, product, hw, "unsupported",
                                     Evidence(s.start, s.end, s.text)))
