@@ -187,7 +187,7 @@ class ClaimMaker:
         if ev is None:
             return None
         text = ev.text
-        hw_at = [(a, b) for a, b, iri in self.x.mentions(text, "en") if self.x.concepts[iri].scheme == "hardware"]
+        hw_at = [(a, b) for a, b, _ in self.hardware_in(text)]
         for m in self.rules.subject_verb.finditer(text):
             rest = text[m.end():]
             obj = _OBJECT_STOP.split(rest, 1)[0]
@@ -218,8 +218,7 @@ class ClaimMaker:
             return None
         text = ev.text.strip()
         lang = "zh" if CJK.search(text) else "en"
-        first = next((m for m in self.x.mentions(text, lang) if self.x.concepts[m[2]].scheme == "hardware"),
-                     None)
+        first = next(iter(self.hardware_in(text, lang)), None)
         if first is None or text[:first[0]].strip(" ,").lower() not in _OPENERS:
             return None
         m = (_ONLY_FOR if lang == "en" else _ONLY_FOR_ZH).match(text[first[1]:])
@@ -257,7 +256,7 @@ class ClaimMaker:
                 if self.x.concepts[iri].scheme == "hardware"]
 
     def _is_hardware(self, text: str) -> bool:
-        return any(self.x.concepts[iri].scheme == "hardware" for _, _, iri in self.x.mentions(text, "en"))
+        return bool(self.hardware_in(text))
 
     # --- enumerations ----------------------------------------------------------------
 
@@ -306,7 +305,7 @@ class ClaimMaker:
         lead = ex.evidence.get("status") if not ex.hardware and ex.status in CLAIM_STATUSES else None
         if not _STATEMENT_VERB.search(answer):
             return []
-        hw_at = [a for a, _, iri in self.x.mentions(answer, "en") if self.x.concepts[iri].scheme == "hardware"]
+        hw_at = [a for a, _, _ in self.hardware_in(answer)]
         for s in self.x.lexicon.sentences(answer, "en"):
             if s.greeting or not s.clauses:
                 continue
