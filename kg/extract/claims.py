@@ -127,7 +127,7 @@ class ClaimMaker:
                     cand = self.rules.tidy(gerund(m.group("v")) + " " + m.group("x"))
             if cand and " " in cand and len(cand) <= 100:
                 c = vocab.find_label(cand, "features")
-                return (_specific(cand, c.label), c.iri) if c else (cand, None)
+                return self._stated(ex, (_specific(cand, c.label), c.iri) if c else (cand, None))
             # not a yes/no question: the statement the answer makes says what the status is about
             # ("does not support the yield syntax in graph mode"), not the feature the question names
             if lex.frame(question, "en") not in YES_NO_FRAMES and (obj := self._lead_object(ex)):
@@ -138,12 +138,18 @@ class ClaimMaker:
             if in_setting := self._in_setting(ex):
                 return in_setting
             iri = ex.feature_iris[0]
-            return self.x.concepts[iri].label, iri
+            return self._stated(ex, (self.x.concepts[iri].label, iri))
         if lang == "en" and (obj := self._lead_object(ex)):
             return obj
         if ex.candidates:
             return ex.candidates[0], None
         return None, None
+
+    def _stated(self, ex: Extraction, asked: tuple[str, str | None]) -> tuple[str, str | None]:
+        """The subject asked about, unless the answer's lead sentence says something else is
+        supported ("Any plan for other hardware?" "MindSpore provides a pluggable interface ...")."""
+        obj = self._lead_object(ex) if ex.status == "supported" else None
+        return obj if obj and not _overlap(obj[0], asked[0]) else asked
 
     def _in_setting(self, ex: Extraction) -> tuple[str, None] | None:
         """Two features named, one a setting (`contexts`: "PyNative mode"): the other one in it."""
@@ -354,6 +360,12 @@ def _specific(text: str, label: str) -> str:
     """The subject's label for a text naming a vocabulary feature: the feature's label, or the text
     when it says more ("operator-level model parallelism" for the feature "model parallelism")."""
     return text if len(text.split()) > len(label.split()) else label
+
+
+def _overlap(a: str, b: str) -> bool:
+    """One names the other: all the content words of one are in the other."""
+    wa, wb = set(normalise(a).split()), set(normalise(b).split())
+    return wa <= wb or wb <= wa
 
 
 def _lang(entry: Entry) -> str:
