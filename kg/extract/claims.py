@@ -27,14 +27,12 @@ from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rule
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims
+from kg.extract.statements import PRONOUNS, SENT_LEAD, VERBISH, enumerated_claims, normalise, statement_claims
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
                     re.IGNORECASE)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
-_SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
-                        re.IGNORECASE)
-_STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 _ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in)\s+"
                        r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
@@ -43,11 +41,6 @@ _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
-_NEGATION = re.compile(r"n't\b|\bnot\b", re.IGNORECASE)   # "... and doesn't support Y": a clause, not an item
-_PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
-             "the function", "this operator", "the operator", "this api"}
-_VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
-                      re.IGNORECASE)
 
 
 class ClaimMaker:
@@ -89,8 +82,8 @@ class ClaimMaker:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
         out += limit_claims(self, entry, ex, product)
         out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
-        out += self._enumerated(entry, ex, product, {normalise(c.subject) for c in out})
-        out += self._statements(entry, ex, product, {normalise(c.subject) for c in out})
+        out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
 
     def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
@@ -168,9 +161,9 @@ class ClaimMaker:
         m = next((m for p in self.rules.statement if (m := p.search(lead.text))), None)
         if not m:
             return None
-        obj = _SENT_LEAD.sub("", self.rules.tidy(self.rules.object_end.sub("", m.group("x"))))
-        if (not obj or self._is_hardware(obj) or len(obj) > 80 or obj.lower() in _PRONOUNS
-                or _VERBISH.search(obj) or self.generic(obj)):
+        obj = SENT_LEAD.sub("", self.rules.tidy(self.rules.object_end.sub("", m.group("x"))))
+        if (not obj or self._is_hardware(obj) or len(obj) > 80 or obj.lower() in PRONOUNS
+                or VERBISH.search(obj) or self.generic(obj)):
             return None
         named = self._named(obj)
         return named[:2] if named else None
@@ -209,11 +202,11 @@ class ClaimMaker:
                     return None     # "supports Huawei's own Ascend": the hardware itself is the object
                 y = self.rules.tidy(between.group("y"))
                 return self._named(y) if y and len(y.split()) <= 6 else None
-            np = self.rules.tidy(_SENT_LEAD.sub("", text[:m.start()]))
+            np = self.rules.tidy(SENT_LEAD.sub("", text[:m.start()]))
             if np and _MODAL_END.search(np):
                 tail = obj[first[1] - m.end():].strip()
                 return self._named(obj) if tail and not tail.startswith(("and", ",", "/")) else None
-            if not np or len(np.split()) > 6 or np.lower() in _PRONOUNS or self._is_hardware(np):
+            if not np or len(np.split()) > 6 or np.lower() in PRONOUNS or self._is_hardware(np):
                 return None
             return self._named(np)
         return None
@@ -264,90 +257,6 @@ class ClaimMaker:
     def _is_hardware(self, text: str) -> bool:
         return bool(self.hardware_in(text))
 
-    # --- enumerations ----------------------------------------------------------------
-
-    def _enumerated(self, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
-        """"MindSpore supports A, B and C": a claim per item, in the sentence that states the status."""
-        lead = ex.evidence.get("status")
-        if lead is None or ex.status not in CLAIM_STATUSES or (entry.lang or "").startswith("zh"):
-            return []
-        return self._listed(entry, ex, product, seen, lead, ex.status)
-
-    def _listed(self, entry: Entry, ex: Extraction, product, seen: set[str], sentence: Evidence,
-                status: str) -> list[Claim]:
-        """The items a sentence lists as supported ("... include A, B and C"), each a claim."""
-        lead = sentence
-        m = self.rules.enumeration.search(lead.text)
-        if not m:
-            return []
-        listed = self.rules.item_end.sub("", m.group("x"))
-        items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
-        out = []
-        for item in items:
-            for p in self.rules.item_strip:
-                item = p.sub("", item).strip()
-            item = self.rules.tidy(item)
-            if _VERBISH.search(item) or _NEGATION.search(item) or item.lower().split(" ")[0] in _PRONOUNS:
-                return []       # a clause, not a list of capabilities
-            if not item or len(item.split()) > 6 or self._is_hardware(item) or normalise(item) in seen:
-                continue
-            named = self._named(item)
-            if named is None or (" " not in item and not named[1] and not item[:1].islower()):
-                continue        # one word: a vocabulary label or a plain word, not a constant (ERROR, None)
-            label, iri, _ = named
-            out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
-                                   None, status, lead))
-        seen.update(normalise(c.subject) for c in out) if len(out) >= 2 else None
-        return out if len(out) >= 2 else []
-
-    def _statements(self, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
-        """Statement sentences of the answer: "<P> does not support X", "X is not supported", each a
-        claim about X with the sentence's status (sentences naming hardware are left to the hardware
-        claims; code, greetings and off-subject sentences carry none)."""
-        if (entry.lang or "").startswith("zh"):
-            return []
-        out = []
-        answer = entry.answer or ""
-        lead = ex.evidence.get("status") if not ex.hardware and ex.status in CLAIM_STATUSES else None
-        if not _STATEMENT_VERB.search(answer):
-            return []
-        hw_at = [a for a, _, _ in self.hardware_in(answer)]
-        for s in self.x.lexicon.sentences(answer, "en"):
-            if s.greeting or not s.clauses:
-                continue
-            in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
-            if lead is not None and s.start == lead.start:
-                continue        # the main claim's own sentence: its subject is the question's
-            status = self.x._sentence_status(s, False)
-            if status not in CLAIM_STATUSES:
-                continue
-            verb = self.rules.enumeration.search(s.text)
-            own = verb and not in_sentence and (self.rules.statement_subject.search(s.text[:verb.start()])
-                                                or re.search(r"\bsupported\b", s.text[:verb.start()]))
-            listed = self._listed(entry, ex, product, seen, Evidence(s.start, s.end, s.text), status) if own else []
-            if listed:
-                out += listed
-                continue
-            for k, p in enumerate(self.rules.statement):   # each pattern may state one subject
-                # the first match whose object names no hardware (that is the hardware claims' part)
-                m = next((m for m in p.finditer(s.text)
-                          if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
-                if not m or (k == 1 and not self.rules.statement_subject.search(s.text[:m.start()])):
-                    continue    # a positive statement counts only when a product is its subject
-                obj = self.rules.tidy(self.rules.object_end.sub("", m.group("x")))
-                obj = _SENT_LEAD.sub("", obj)
-                if (not obj or len(obj.split()) > 7 or obj.lower() in _PRONOUNS or _VERBISH.search(obj)
-                        or normalise(obj) in seen or self.generic(obj)):
-                    continue
-                named = self._named(obj)
-                if named is None:
-                    continue
-                label, iri, _ = named
-                seen.add(normalise(label))
-                out.append(self._claim(entry, label, iri, None if iri else self._broader(ex, label), product,
-                                       None, status, Evidence(s.start, s.end, s.text)))
-        return out
-
     def _claim(self, entry, subject, concept, broader, product, hw, status, ev, asked=False) -> Claim:
         label = self.x.concepts[broader].label if broader else None
         return Claim(subject=subject, concept=concept, broader=label, broader_iri=broader, product=product,
@@ -370,11 +279,6 @@ def _overlap(a: str, b: str) -> bool:
 
 def _lang(entry: Entry) -> str:
     return "zh" if (entry.lang or "").startswith("zh") else "en"
-
-
-def normalise(text: str | None) -> str:
-    words = re.sub(r"[\W_]+", " ", (text or "").lower()).split()
-    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 def unique_claims(claims: list[Claim]) -> list[Claim]:

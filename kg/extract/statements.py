@@ -1,0 +1,112 @@
+"""Claims the answer's sentences state beside the main one (kg.extract.claims.ClaimMaker `maker`):
+enumerations ("MindSpore supports A, B and C": a claim per item) and statement sentences
+("<P> does not support X", "X is not supported": a claim about X). English answers; a Chinese
+entry gets its English twin's claims (kg.extract.twins). Patterns are data: the `en` section of
+ontology/lexicon/claim_subjects.json.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.claim_rules import CLAIM_STATUSES
+from kg.model import Claim, Entry, Evidence, Extraction
+
+SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
+                       re.IGNORECASE)
+PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
+            "the function", "this operator", "the operator", "this api"}
+VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
+                     re.IGNORECASE)
+_STATEMENT_VERB = re.compile(r"\b(?:support|provide|have|has|available|in addition to)", re.IGNORECASE)
+_NEGATION = re.compile(r"n't\b|\bnot\b", re.IGNORECASE)   # "... and doesn't support Y": a clause, not an item
+
+
+def normalise(text: str | None) -> str:
+    """A subject's matching key: lower case, punctuation as spaces, a plural `s` dropped."""
+    words = re.sub(r"[\W_]+", " ", (text or "").lower()).split()
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def enumerated_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+    """"MindSpore supports A, B and C": a claim per item, in the sentence that states the status."""
+    lead = ex.evidence.get("status")
+    if lead is None or ex.status not in CLAIM_STATUSES or (entry.lang or "").startswith("zh"):
+        return []
+    return listed_claims(maker, entry, ex, product, seen, lead, ex.status)
+
+
+def listed_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str], sentence: Evidence,
+                  status: str) -> list[Claim]:
+    """The items a sentence lists as supported ("... include A, B and C"), each a claim."""
+    lead = sentence
+    m = maker.rules.enumeration.search(lead.text)
+    if not m:
+        return []
+    listed = maker.rules.item_end.sub("", m.group("x"))
+    items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
+    out = []
+    for item in items:
+        for p in maker.rules.item_strip:
+            item = p.sub("", item).strip()
+        item = maker.rules.tidy(item)
+        if VERBISH.search(item) or _NEGATION.search(item) or item.lower().split(" ")[0] in PRONOUNS:
+            return []       # a clause, not a list of capabilities
+        if not item or len(item.split()) > 6 or maker._is_hardware(item) or normalise(item) in seen:
+            continue
+        named = maker._named(item)
+        if named is None or (" " not in item and not named[1] and not item[:1].islower()):
+            continue        # one word: a vocabulary label or a plain word, not a constant (ERROR, None)
+        label, iri, _ = named
+        out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
+                               None, status, lead))
+    seen.update(normalise(c.subject) for c in out) if len(out) >= 2 else None
+    return out if len(out) >= 2 else []
+
+
+def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+    """Statement sentences of the answer: "<P> does not support X", "X is not supported", each a
+    claim about X with the sentence's status (sentences naming hardware are left to the hardware
+    claims; code, greetings and off-subject sentences carry none)."""
+    if (entry.lang or "").startswith("zh"):
+        return []
+    out = []
+    answer = entry.answer or ""
+    lead = ex.evidence.get("status") if not ex.hardware and ex.status in CLAIM_STATUSES else None
+    if not _STATEMENT_VERB.search(answer):
+        return []
+    hw_at = [a for a, _, _ in maker.hardware_in(answer)]
+    for s in maker.x.lexicon.sentences(answer, "en"):
+        if s.greeting or not s.clauses:
+            continue
+        in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
+        if lead is not None and s.start == lead.start:
+            continue        # the main claim's own sentence: its subject is the question's
+        status = maker.x._sentence_status(s, False)
+        if status not in CLAIM_STATUSES:
+            continue
+        verb = maker.rules.enumeration.search(s.text)
+        own = verb and not in_sentence and (maker.rules.statement_subject.search(s.text[:verb.start()])
+                                            or re.search(r"\bsupported\b", s.text[:verb.start()]))
+        listed = listed_claims(maker, entry, ex, product, seen, Evidence(s.start, s.end, s.text), status) if own else []
+        if listed:
+            out += listed
+            continue
+        for k, p in enumerate(maker.rules.statement):   # each pattern may state one subject
+            # the first match whose object names no hardware (that is the hardware claims' part)
+            m = next((m for m in p.finditer(s.text)
+                      if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
+            if not m or (k == 1 and not maker.rules.statement_subject.search(s.text[:m.start()])):
+                continue    # a positive statement counts only when a product is its subject
+            obj = maker.rules.tidy(maker.rules.object_end.sub("", m.group("x")))
+            obj = SENT_LEAD.sub("", obj)
+            if (not obj or len(obj.split()) > 7 or obj.lower() in PRONOUNS or VERBISH.search(obj)
+                    or normalise(obj) in seen or maker.generic(obj)):
+                continue
+            named = maker._named(obj)
+            if named is None:
+                continue
+            label, iri, _ = named
+            seen.add(normalise(label))
+            out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
+                                   None, status, Evidence(s.start, s.end, s.text)))
+    return out
