@@ -83,6 +83,26 @@ def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir)
     assert ("training", "Ascend910", "supported") in got
 
 
+def test_an_answer_stating_something_else_as_supported_is_a_claim_about_that(corpus_dir):
+    """"Any plan on supporting other heterogeneous hardware?" "MindSpore provides a pluggable device
+    management interface ...": the interface is supported, not heterogeneous computing."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/platform_and_system.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "platform_and_system.md", "heterogeneous computing")}
+    assert ("pluggable device management interface", None, "supported") in got
+    assert not any(s.startswith("heterogeneous") for s, _, _ in got)
+
+
+def test_twins_whose_answers_say_different_things_keep_their_own_claims(corpus_dir):
+    """r1.2 supported_features: the English answer plans Ascend 310 inference, the Chinese one
+    says cloud-trained models export to Ascend: neither takes the other's claims."""
+    pairs, links = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_features.md",
+                            "r1.2/docs/faq/source_zh_cn/supported_features.md")
+    en = claims_of(pairs, "source_en/supported_features.md", "edge and device")
+    zh = claims_of(pairs, "source_zh_cn/supported_features.md", "边端场景")
+    assert any(h == "Ascend310" and st == "planned" for _, h, st, _ in en)
+    assert not any(h == "Ascend310" for _, h, _, _ in zh)
+
+
 def test_chinese_claims_are_named_in_english_after_their_twin(r20):
     pairs, links = r20
     zh = [ex for (e, ex) in (pairs[z] for z, _ in links.translations) if ex.claims]

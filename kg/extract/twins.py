@@ -33,10 +33,18 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
                 c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
                                                                   twin.broader_iri)
                 c.asked = twin.asked
+        if not _parallel(zh, en):
+            continue    # the two answers say different things (other hardware or statuses): each keeps its own
         labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
         union = unique_claims(en.claims + zh.claims)
         en.claims = [_on_side(c, en) for c in union]
         zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union]
+
+
+def _parallel(zh: Extraction, en: Extraction) -> bool:
+    """The two versions state the same facts per hardware (the usual translation): then a claim one
+    side's rules found and the other's missed is the other's too."""
+    return zh.hardware == en.hardware
 
 
 def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
