@@ -21,6 +21,8 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         (_, zh), (_, en) = pairs[zi], pairs[ei]
         if not zh.claims and not en.claims:
             continue
+        if not _parallel(zh, en):
+            continue    # the two answers say different things (other hardware, features): each keeps its own
         if en.claims:
             by_fact = {(c.hardware, c.status): c for c in en.claims}
             main = next((c for c in en.claims if c.asked and c.hardware is None), None)
@@ -33,8 +35,6 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
                 c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
                                                                   twin.broader_iri)
                 c.asked = twin.asked
-        if not _parallel(zh, en):
-            continue    # the two answers say different things (other hardware or statuses): each keeps its own
         labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
         union = unique_claims(en.claims + zh.claims)
         en.claims = [_on_side(c, en) for c in union]
@@ -42,9 +42,12 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
 
 
 def _parallel(zh: Extraction, en: Extraction) -> bool:
-    """The two versions state the same facts per hardware (the usual translation): then a claim one
-    side's rules found and the other's missed is the other's too."""
-    return zh.hardware == en.hardware
+    """The two versions state the same facts per hardware and name a feature in common (when both
+    name one): the usual translation, where a claim one side's rules found and the other's missed
+    is the other's too. (A page whose English version asks another question at the same place is
+    paired by position but is no translation.)"""
+    named = set(zh.feature_iris), set(en.feature_iris)
+    return zh.hardware == en.hardware and (not all(named) or bool(named[0] & named[1]))
 
 
 def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
