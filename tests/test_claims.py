@@ -103,6 +103,14 @@ def test_twins_whose_answers_say_different_things_keep_their_own_claims(corpus_d
     assert not any(h == "Ascend310" for _, h, _, _ in zh)
 
 
+def test_a_pair_naming_no_feature_in_common_is_no_translation(r20):
+    """r2.0 feature_advice: at the place of "can GPU scripts run on Ascend unchanged?" the English
+    page asks whether MindSpore runs only on Ascend; the Chinese entry keeps its own subject."""
+    pairs, _ = r20
+    zh = claims_of(pairs, "source_zh_cn/faq/feature_advice.md", "不做修改直接在Ascend")
+    assert zh and not any(s == "MindSpore" for s, *_ in zh)
+
+
 def test_chinese_claims_are_named_in_english_after_their_twin(r20):
     pairs, links = r20
     zh = [ex for (e, ex) in (pairs[z] for z, _ in links.translations) if ex.claims]
