@@ -35,6 +35,8 @@ class ClaimRules:
         self.enumeration = re.compile(data["enumeration"], flags)
         self.item_end = re.compile(data["item_end"], flags)
         self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
+        self.offer = re.compile(data["offer"])          # the product keeps its capital letter
+        self.offer_end = re.compile(data["offer_end"], flags)
 
     def tidy(self, text: str) -> str:
         """A subject without trailing purpose/comparison/hardware phrases and leading articles."""

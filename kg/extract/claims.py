@@ -27,7 +27,8 @@ from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rule
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims
-from kg.extract.statements import PRONOUNS, SENT_LEAD, VERBISH, enumerated_claims, normalise, statement_claims
+from kg.extract.statements import (PRONOUNS, SENT_LEAD, VERBISH, enumerated_claims, normalise, offer_claims,
+                                   statement_claims)
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
@@ -84,6 +85,7 @@ class ClaimMaker:
         out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
 
     def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:

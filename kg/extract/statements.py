@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.claim_rules import CLAIM_STATUSES
+from kg.extract.claim_rules import CLAIM_STATUSES, gerund
 from kg.model import Claim, Entry, Evidence, Extraction
 
 SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
@@ -109,4 +109,28 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
             seen.add(normalise(label))
             out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
                                    None, status, Evidence(s.start, s.end, s.text)))
+    return out
+
+
+def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+    """"You can try out MindSpore through Docker images": trying MindSpore through Docker images is
+    supported (what users can do with a product through something, not the steps of a how-to)."""
+    if (entry.lang or "").startswith("zh"):
+        return []
+    out = []
+    for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+        m = maker.rules.offer.search(s.text)
+        if not m or maker.x._sentence_status(s, False) != "supported":
+            continue
+        if not maker.x.vocab.find_label(m.group("p"), "products"):
+            continue    # the verb's object must be a product ("use MindSpore in ModelArts")
+        x = maker.rules.offer_end.sub("", m.group("x")).strip()
+        if not x or len(x.split()) > 5 or maker._is_hardware(x) or maker.generic(x):
+            continue
+        label = f"{gerund(m.group('v').lower())} {m.group('p')} {m.group('prep')} {x}"
+        if normalise(label) in seen:
+            continue
+        seen.add(normalise(label))
+        out.append(maker._claim(entry, label, None, None, product, None, "supported",
+                                Evidence(s.start, s.end, s.text)))
     return out
