@@ -27,8 +27,15 @@ from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rule
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims
-from kg.extract.statements import (PRONOUNS, SENT_LEAD, VERBISH, enumerated_claims, normalise, offer_claims,
-                                   statement_claims)
+from kg.extract.statements import (
+    PRONOUNS,
+    SENT_LEAD,
+    VERBISH,
+    enumerated_claims,
+    normalise,
+    offer_claims,
+    statement_claims,
+)
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
