@@ -72,6 +72,8 @@ def test_a_stated_limit_is_a_claim_that_beyond_it_is_unsupported(corpus_dir):
     assert ("Concat with more than 192 tensors", "Ascend", "unsupported") in got
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "mindspore_lite.md", "run out of device memory")}
     assert ("models larger than 3GB", None, "unsupported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "mindspore_lite.md", "limitations of NPU")}
+    assert got == {("NPU inference on system ROM version EMUI below 11", "NPU", "unsupported")}
 
 
 def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir):

@@ -88,7 +88,10 @@ class ClaimMaker:
                     out.append(self._claim(entry, c.label, iri, None, product, hw, st, ev, asked=True))
         if subject:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
-        out += limit_claims(self, entry, ex, product)
+        limits = limit_claims(self, entry, ex, product)
+        stated = {(c.hardware, c.evidence.start) for c in limits}
+        out = [c for c in out if not (c.asked and c.hardware and c.evidence is not None
+                                      and (c.hardware, c.evidence.start) in stated)] + limits
         out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})

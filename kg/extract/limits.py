@@ -24,6 +24,7 @@ class LimitRules:
         self.x_end = re.compile(data["x_end"], _FLAGS)
         self.when = re.compile(data["when"], _FLAGS)
         self.operator = re.compile(data["operator"])   # case matters: an operator's name is capitalised
+        self.requires = re.compile(data["requires"])   # case matters: a version's name keeps its capitals
 
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
@@ -45,6 +46,11 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
 
 
 def _subject(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) -> str | None:
+    m = rules.requires.search(text)
+    if m and (maker.hardware_in(text[:m.start()]) or maker.rules.statement_subject.search(text[:m.start()])):
+        topic = _topic(rules, maker, entry, ex, text)
+        np = " ".join(m.group("np").split())
+        return f"{topic} on {np} below {m.group('v') or m.group('v2')}" if topic else None
     if m := rules.if_over.search(text):
         thing = m.group("np").strip().lower()
         return f"{thing if thing.endswith('s') else thing + 's'} larger than {_amount(m.group('n'))}"
