@@ -35,6 +35,7 @@ class ClaimRules:
         self.enumeration = re.compile(data["enumeration"], flags)
         self.item_end = re.compile(data["item_end"], flags)
         self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
+        self.list_setting = re.compile(data["list_setting"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
 

@@ -43,6 +43,7 @@ def listed_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str], 
     if not m:
         return []
     listed = maker.rules.item_end.sub("", m.group("x"))
+    setting = maker.rules.list_setting.search(lead.text[:m.start()])
     items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
     out = []
     for item in items:
@@ -57,8 +58,10 @@ def listed_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str], 
         if named is None or (" " not in item and not named[1] and not item[:1].islower()):
             continue        # one word: a vocabulary label or a plain word, not a constant (ERROR, None)
         label, iri, _ = named
-        out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
-                               None, status, lead))
+        broader = None if iri else maker._broader(ex, label)
+        if setting:     # "... in the inference stage include quantization": quantization in inference
+            label, iri, broader = f"{label} in {setting.group('c')}", None, iri or broader
+        out.append(maker._claim(entry, label, iri, broader, product, None, status, lead))
     seen.update(normalise(c.subject) for c in out) if len(out) >= 2 else None
     return out if len(out) >= 2 else []
 
