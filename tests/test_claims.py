@@ -76,6 +76,18 @@ def test_a_stated_limit_is_a_claim_that_beyond_it_is_unsupported(corpus_dir):
     assert got == {("NPU inference on system ROM version EMUI below 11", "NPU", "unsupported")}
 
 
+def test_a_required_value_is_a_claim_that_others_are_unsupported_in_both_versions(corpus_dir):
+    """"The multiples input of the Tile operator must be a constant": Tile with non-constant multiples
+    is unsupported. The Chinese page lists this entry after the next one: the twins still pair up."""
+    pairs, links = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
+                            "r1.2/docs/faq/source_zh_cn/supported_operators.md")
+    want = ("Tile with non-constant multiples", None, "unsupported")
+    assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_en/supported_operators.md", "Tile")}
+    assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_zh_cn/supported_operators.md", "Tile")}
+    paired = {(pairs[z][0].n, pairs[e][0].n) for z, e in links.translations}
+    assert {(8, 9), (9, 8)} <= paired
+
+
 def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
                         "r1.2/docs/faq/source_en/platform_and_system.md")

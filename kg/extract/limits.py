@@ -25,6 +25,7 @@ class LimitRules:
         self.when = re.compile(data["when"], _FLAGS)
         self.operator = re.compile(data["operator"])   # case matters: an operator's name is capitalised
         self.requires = re.compile(data["requires"])   # case matters: a version's name keeps its capitals
+        self.must_be = re.compile(data["must_be"])     # case matters: an operator's name is capitalised
 
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
@@ -46,6 +47,8 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
 
 
 def _subject(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) -> str | None:
+    if m := rules.must_be.match(text.strip()):
+        return f"{m.group('op')} with non-{m.group('adj')} {m.group('x')}"
     m = rules.requires.search(text)
     if m and (maker.hardware_in(text[:m.start()]) or maker.rules.statement_subject.search(text[:m.start()])):
         topic = _topic(rules, maker, entry, ex, text)

@@ -5,7 +5,8 @@ missing or extra entry on one side shifts the rest instead of breaking every pai
 A pair's score adds agreement of position, of the Latin-script words and numbers both
 sides share (API names, products, versions), of the link targets and of the hardware
 the extraction found. Pairs below a threshold stay unpaired, and so do two entries that
-both name Latin-script words but share none of them (neighbours swapped on one side).
+both name Latin-script words but share none of them; neighbours swapped on one side, left
+unpaired by the alignment, are then paired with each other when they score above it.
 """
 from __future__ import annotations
 
@@ -91,5 +92,22 @@ def pair_translations(pairs: Sequence[tuple[Entry, Extraction]]) -> list[tuple[i
         en = sorted(side["en"], key=lambda k: pairs[k][0].n)
         feats = lambda ks: [(_words(pairs[k][0]), _urls(pairs[k][0]),  # noqa: E731
                              frozenset(pairs[k][1].hardware)) for k in ks]
-        out.extend((zh[i], en[j]) for i, j in align(feats(zh), feats(en)))
+        fz, fe = feats(zh), feats(en)
+        aligned = align(fz, fe)
+        out.extend((zh[i], en[j]) for i, j in aligned + pair_swapped(fz, fe, aligned))
+    return out
+
+
+def pair_swapped(zh: Sequence[tuple], en: Sequence[tuple], aligned: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Entries the monotone alignment left unpaired on both sides (two neighbours in another order
+    on one side): each unpaired zh entry with the best-scoring unpaired en entry near it."""
+    free_zh = [i for i in range(len(zh)) if i not in {a for a, _ in aligned}]
+    free_en = {j for j in range(len(en))} - {b for _, b in aligned}
+    out = []
+    for i in free_zh:
+        scored = [(_score(zh[i], en[j], i, j), j) for j in free_en if abs(i - j) <= 2]
+        best = max(scored, default=(0.0, None))
+        if best[0] >= THRESHOLD:
+            out.append((i, best[1]))
+            free_en.discard(best[1])
     return out
