@@ -88,6 +88,16 @@ def test_a_required_value_is_a_claim_that_others_are_unsupported_in_both_version
     assert {(8, 9), (9, 8)} <= paired
 
 
+def test_what_a_question_says_is_lacking_is_unsupported(corpus_dir):
+    """"the nn.Embedding layer lacks the padding operation. Can other operators implement it?": the
+    padding operation of nn.Embedding is unsupported; the workaround makes no claim of the layer."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
+                        "r1.2/docs/faq/source_zh_cn/supported_operators.md")
+    for page, asked in (("source_en/supported_operators.md", "lacks"), ("source_zh_cn/supported_operators.md", "缺少")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, page, asked)}
+        assert got == {("padding operation of nn.Embedding", None, "unsupported")}, page
+
+
 def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
                         "r1.2/docs/faq/source_en/platform_and_system.md")

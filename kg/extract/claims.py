@@ -32,6 +32,7 @@ from kg.extract.statements import (
     SENT_LEAD,
     VERBISH,
     enumerated_claims,
+    lack_claims,
     normalise,
     offer_claims,
     statement_claims,
@@ -86,6 +87,8 @@ class ClaimMaker:
                 for iri in self._asked_features(entry):
                     c = self.x.concepts[iri]
                     out.append(self._claim(entry, c.label, iri, None, product, hw, st, ev, asked=True))
+        if lacks := lack_claims(self, entry, product):
+            out = [c for c in out if not c.asked] + lacks     # the question says what is missing
         if subject:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
         limits = limit_claims(self, entry, ex, product)

@@ -137,3 +137,15 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
         out.append(maker._claim(entry, label, None, None, product, None, "supported",
                                 Evidence(s.start, s.end, s.text)))
     return out
+
+
+def lack_claims(maker, entry: Entry, product) -> list[Claim]:
+    """"Compared with PyTorch, the nn.Embedding layer lacks the padding operation. Can ...?": the
+    question states that the padding operation of nn.Embedding is unsupported."""
+    if (entry.lang or "").startswith("zh"):
+        return []
+    m = maker.rules.lacks.search(entry.question or "")
+    if not m or maker.generic(m.group("y")):
+        return []
+    label = f"{maker.rules.tidy(m.group('y'))} of {m.group('who')}"
+    return [maker._claim(entry, label, None, None, product, None, "unsupported", None)]

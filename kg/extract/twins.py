@@ -15,7 +15,7 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
     """The Chinese and English versions of an entry state the same claims (CLAIMS.md):
     - zh claims are named in English: each takes the subject of the twin's claim with the same
       hardware and status, else the twin's main subject (its claim without hardware, else its first);
-      a zh claim for a hardware the twin's claims give only other statuses is dropped;
+      a zh claim for a hardware (or none) the twin's claims give only other statuses is dropped;
     - then both versions carry the union of the two sets, each claim with its own side's evidence
       where that side states the same fact (else the side's sentence for that hardware or status)."""
     for zi, ei in translations:
@@ -27,9 +27,9 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         if en.claims:
             by_fact = {(c.hardware, c.status): c for c in en.claims}
             main = next((c for c in en.claims if c.asked and c.hardware is None), None)
-            en_hardware = {c.hardware for c in en.claims if c.hardware}
-            # a hardware the English claims give another status ("NPU inference below EMUI 11" where
-            # the Chinese rules found only "NPU inference: partial"): the English reading stands
+            en_hardware = {c.hardware for c in en.claims}
+            # a hardware (or none) the English claims give another status ("NPU inference below EMUI 11"
+            # where the Chinese rules found only "NPU inference: partial"): the English reading stands
             zh.claims = [c for c in zh.claims if not (c.hardware in en_hardware
                                                       and (c.hardware, c.status) not in by_fact)]
             for c in zh.claims:
