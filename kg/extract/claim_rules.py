@@ -37,6 +37,7 @@ class ClaimRules:
         self.item_strip = [re.compile(p, flags) for p in data["item_strip"]]
         self.list_setting = re.compile(data["list_setting"], flags)
         self.lacks = re.compile(data["lacks"])          # the name keeps its capitals
+        self.cannot = re.compile(data["cannot"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
 

@@ -117,11 +117,26 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
 
 def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
     """"You can try out MindSpore through Docker images": trying MindSpore through Docker images is
-    supported (what users can do with a product through something, not the steps of a how-to)."""
+    supported (what users can do with a product through something, not the steps of a how-to);
+    "you cannot obtain X at breakpoints": obtaining X at breakpoints is unsupported."""
     if (entry.lang or "").startswith("zh"):
         return []
     out = []
+    setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
     for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+        opens = re.match(r"in\s+(?P<c>[\w ]+?)\s*,", s.text.strip(), re.IGNORECASE)
+        said = opens and opens.group("c").lower() in maker.rules.contexts
+        cannot = maker.rules.cannot.search(s.text.replace("`", ""))
+        if cannot and maker.x._sentence_status(s, False) == "unsupported":
+            label = f"{gerund(cannot.group('v').lower())} {maker.rules.tidy(cannot.group('x'))}"
+            if setting and setting.lower() not in label.lower():
+                label += f" in {setting}"
+            if not maker.generic(cannot.group("x")) and normalise(label) not in seen:
+                seen.add(normalise(label))
+                out.append(maker._claim(entry, label, None, None, product, None, "unsupported",
+                                        Evidence(s.start, s.end, s.text)))
+            continue
+        setting = opens.group("c") if said else setting
         m = maker.rules.offer.search(s.text)
         if not m or maker.x._sentence_status(s, False) != "supported":
             continue
