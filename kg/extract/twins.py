@@ -15,7 +15,7 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
     """The Chinese and English versions of an entry state the same claims (CLAIMS.md):
     - zh claims are named in English: each takes the subject of the twin's claim with the same
       hardware and status, else the twin's main subject (its claim without hardware, else its first);
-      a zh claim for a hardware (or none) the twin's claims give only other statuses is dropped;
+      a zh claim for a hardware (or none) the twin's narrower claims give only other statuses is dropped;
     - then both versions carry the union of the two sets, each claim with its own side's evidence
       where that side states the same fact (else the side's sentence for that hardware or status)."""
     for zi, ei in translations:
@@ -27,9 +27,10 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         if en.claims:
             by_fact = {(c.hardware, c.status): c for c in en.claims}
             main = next((c for c in en.claims if c.asked and c.hardware is None), None)
-            en_hardware = {c.hardware for c in en.claims}
-            # a hardware (or none) the English claims give another status ("NPU inference below EMUI 11"
-            # where the Chinese rules found only "NPU inference: partial"): the English reading stands
+            en_hardware = {c.hardware for c in en.claims if not c.asked}
+            # a hardware (or none) the English claims read as something narrower with another status
+            # ("NPU inference below EMUI 11: unsupported" where the Chinese rules found only "NPU
+            # inference: partial"): the English reading stands
             zh.claims = [c for c in zh.claims if not (c.hardware in en_hardware
                                                       and (c.hardware, c.status) not in by_fact)]
             for c in zh.claims:
@@ -48,12 +49,12 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
 
 
 def _parallel(zh: Extraction, en: Extraction) -> bool:
-    """The two versions state the same facts per hardware and name a feature in common (when both
-    name one): the usual translation, where a claim one side's rules found and the other's missed
+    """The two versions name the same hardware and a feature in common (when both name one): the
+    usual translation, where a claim one side's rules found and the other's missed
     is the other's too. (A page whose English version asks another question at the same place is
     paired by position but is no translation.)"""
     named = set(zh.feature_iris), set(en.feature_iris)
-    return zh.hardware == en.hardware and (not all(named) or bool(named[0] & named[1]))
+    return set(zh.hardware) == set(en.hardware) and (not all(named) or bool(named[0] & named[1]))
 
 
 def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
