@@ -41,7 +41,11 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         raise NotFound(f"no feature {ident!r}: {e.message}") from None
     labels = [r for r in _run(run, "feature", feature=iri) if "label" in r]
     history = _run(run, "feature_history", feature=iri)
-    limits = [r for r in _run(run, "claims", feature=iri, lang=lang) if r.get("limitation") in (True, "true")]
+    subject = local_id(iri).startswith("subject/")
+    if subject:  # a claim subject: its claims (limitations of the feature it is part of) are its evidence
+        limits = _run(run, "claims", subject=iri, lang=lang)
+    else:
+        limits = [r for r in _run(run, "claims", feature=iri, lang=lang) if r.get("limitation") in (True, "true")]
     if not labels and not history and not limits:  # `feature` has rows for any skos:Concept: need one
         raise NotFound(f"no feature {ident!r} in the graph")
     pref = {r["labelLang"]: r["label"] for r in labels if r.get("labelKind") == "pref"}
@@ -76,6 +80,7 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
     candidate = any(r.get("scheme") == mint_iri("scheme", "candidates") for r in labels)
     return {
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
+        "subject": subject, "part_of": _part_of(limits) if subject else None,
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "picture": history_picture(rows, releases),
@@ -84,6 +89,12 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
     }
+
+
+def _part_of(claims: list[dict]) -> dict | None:
+    """The feature a subject's claims are limitations of (the first, by label), as {id, label}."""
+    features = sorted({(r["featureLabel"], r["feature"]) for r in claims if r.get("feature")})
+    return {"id": local_id(features[0][1]), "label": features[0][0]} if features else None
 
 
 def feature_list(run, lang: str = "en", q: str | None = None) -> dict:
