@@ -84,7 +84,7 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "picture": history_picture(rows, releases),
-        "evidence": evidence, "groups": _groups(evidence, release_names(run)), "docs": _unique_docs(docs),
+        "evidence": evidence, "groups": _groups(evidence, release_names(run), lang), "docs": _unique_docs(docs),
         "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
@@ -129,10 +129,10 @@ def resolve_feature(run, ident: str) -> str | None:
     return None
 
 
-def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
+def _groups(evidence: list[dict], order: list[str], lang: str = "en") -> list[dict]:
     """The evidence as claims: one group per (hardware, status, question: the English one of an
     entry and its translation), with the languages and the runs of consecutive releases that say
-    it ("r1.2-r2.2"), newest first."""
+    it ("r1.2-r2.2"), newest first; each shows the newest release's entry, in `lang` when it has one."""
     rank = {r: i for i, r in enumerate(order)}
     groups: dict[tuple, dict] = {}
     for e in evidence:
@@ -144,8 +144,9 @@ def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
         g["releases"].add(e["release"])
         g["langs"].add(e.get("entry", {}).get("lang") or "?")
         g["entries"].append(e)
-        if rank.get(e["release"], -1) >= rank.get(g["first"]["release"], -1):
-            g["first"] = e      # the newest release's wording is shown
+        if (rank.get(e["release"], -1), _lang(e) == lang) > (rank.get(g["first"]["release"], -1),
+                                                            _lang(g["first"]) == lang):
+            g["first"] = e      # the newest release's wording is shown, in the page's language
     out = []
     for g in groups.values():
         rels = sorted(g["releases"], key=lambda r: rank.get(r, -1))
@@ -155,6 +156,10 @@ def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
         out.append(g)
     out.sort(key=lambda g: (-g["newest"], g["hw"], g["status"]))
     return out
+
+
+def _lang(e: dict) -> str | None:
+    return (e.get("entry") or {}).get("lang")
 
 
 def _runs(releases: list[str], rank: dict[str, int]) -> list[str]:
