@@ -66,3 +66,42 @@ def test_the_history_table_opens_at_the_newest_release_with_hardware_in_view(two
             assert oldest["x"] < box["x"] + box["width"]
         finally:
             browser.close()
+
+
+def test_a_reader_follows_a_result_iri_sees_the_history_and_downloads_it(two_release_store):
+    """In a real browser: a feature IRI in a console result dereferences (303) to its page, whose
+    history picture is drawn (a square per release and row), and its GEXF download is a file."""
+    from urllib.parse import quote
+
+    from test_browser import ARGS, CHROMIUM, _need_browser
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    q = ("SELECT DISTINCT ?f WHERE { ?s <https://w3id.org/mindspore-kg/ontology#feature> ?f ; "
+         "<https://w3id.org/mindspore-kg/ontology#hardware> ?h } ORDER BY ?f LIMIT 5")
+    with kg_serve(two_release_store, "--workers", "1") as url, sync_playwright() as p:
+        root = url.rsplit("/sparql", 1)[0]
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(accept_downloads=True).new_page()
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(root + "/sparql?query=" + quote(q))
+            link = page.locator("table.results tbody a[href^='/feature/']").first
+            fid = link.get_attribute("href").split("/feature/", 1)[1]
+            link.click()
+            page.wait_for_url(f"**/features/{fid}*")
+            cells = page.locator("svg#history rect[data-status]")
+            assert cells.count() >= 1 and cells.first.is_visible()
+            rows = select(two_release_store, PREFIXES + f"""SELECT DISTINCT ?rel ?hw WHERE {{
+                ?s kg:feature <https://w3id.org/mindspore-kg/feature/{fid}> ; kg:release ?r .
+                ?r skos:notation ?rel . OPTIONAL {{ ?s kg:hardware ?h . ?h skos:notation ?hw }} }}""")
+            assert cells.count() == len(rows)
+            with page.expect_download() as d:
+                page.locator("section.downloads a[href*='.gexf']").first.click()
+            path = d.value.path()
+            assert d.value.suggested_filename.endswith(".gexf")
+            assert b"<gexf" in open(path, "rb").read(4096)
+            assert not errors, errors
+        finally:
+            browser.close()
