@@ -95,3 +95,25 @@ def test_the_console_example_has_no_duplicate_rows_and_orders_releases(client):
     # each feature's rows together
     features = [f for f, _, _ in shown]
     assert features == sorted(features, key=features.index)
+
+
+def test_the_releases_scheme_lists_releases_in_release_order(store):
+    result = CliRunner().invoke(main, ["query", "--name", "concepts", "--param", "scheme=releases",
+                                       "--format", "csv", str(store)])
+    assert result.exit_code == 0, result.output
+    shown = [row["notation"] for row in csv.DictReader(io.StringIO(result.output))]
+    assert {"r1.2", "r1.10"} <= set(shown) and in_release_order(shown)
+
+
+def test_the_support_matrix_lists_a_cell_s_statuses_in_status_order(client):
+    from kg.lookup.pages import STATUS_ORDER
+    several = []
+    for release in RELEASES:
+        r = client.get("/queries/support_matrix", query_string={"release": release, "format": "csv"})
+        assert r.status_code == 200
+        for row in csv.DictReader(io.StringIO(r.data.decode())):
+            statuses = row["statuses"].split()
+            assert statuses == sorted(set(statuses), key=STATUS_ORDER.index), row
+            assert int(row["entries"]) >= 1
+            several += [statuses] if len(statuses) > 1 else []
+    assert several  # the releases hold cells whose entries disagree

@@ -42,7 +42,7 @@ def render_table(doc: dict) -> str:
             rows.append((h["type"] if kind == "features" else "product", h["label"], status, h["id"]))
     for e in doc["entries"]:
         where = f"{e['source']}:{e['line']}" if e["source"] else e["entry"]
-        rows.append((f"entry/{e['lang']}", _short(e["question"]), ",".join(e["releases"]), where))
+        rows.append((f"entry/{'+'.join(e['languages'])}", _short(e["question"]), ",".join(e["releases"]), where))
     widths = [max(_width(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(_pad(c, widths[i]) if i < 3 else c for i, c in enumerate(r)) for r in rows]
     mode = "" if doc["mode"] == "all" else " (no hit has every word: these have some)"

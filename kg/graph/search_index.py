@@ -10,6 +10,8 @@ features (vocabulary features, candidates, narrower subjects) and products, with
 in both languages (preferred and alternative), their broader concept's labels and the labels of
 the features the FAQ asks the same question about (ontology/lexicon/search_synonyms.json);
 and every entry (answer) with its question, its text and the labels of what it is about.
+Entries are grouped (`grp`) by the English wording of their question (a Chinese entry's is its
+translation's): one group is one question over releases, pages and both languages, one hit.
 
 Text is tokenized by FTS5's `porter unicode61` (English stemmed: "quantize" and
 "quantization" meet) after every run of Chinese characters is segmented into words by jieba
@@ -32,7 +34,7 @@ from kg.store import SEARCH_INDEX_FILE
 from kg.terms.iris import mint_iri
 
 INDEX_NAME = SEARCH_INDEX_FILE
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 SYNONYMS = "search_synonyms.json"
 # the FTS5 columns and their bm25 weights: labels weigh most, then alternative labels, then
@@ -48,7 +50,7 @@ CREATE TABLE items (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,          -- feature | product | entry
   ref TEXT NOT NULL,           -- the concept or answer IRI
-  grp TEXT,                    -- entries: the question IRI (one question over releases)
+  grp TEXT,                    -- entries: their question in English, normalised (question_key)
   lang TEXT,                   -- entries: their language
   release TEXT,                -- entries: their release
   rel_order INTEGER,           -- entries: the release's order
@@ -104,8 +106,19 @@ def _rows(store, name: str) -> list[dict]:
     return [{k: t.value for k in names if (t := s[k]) is not None} for s in solutions]
 
 
+SYNONYM_KINDS = ("feature", "candidate", "subject")
+
+
+def synonym_iri(ident: str) -> str:
+    """The IRI a synonym id names: `hot-update` a vocabulary feature, `subject/<slug>` or
+    `candidate/<slug>` a subject or candidate feature."""
+    kind, _, slug = ident.rpartition("/")
+    return mint_iri(kind or "feature", slug)
+
+
 def load_synonyms(path: str | Path | None = None) -> list[list[str]]:
-    """The synonym groups (lists of feature slugs) of ontology/lexicon/search_synonyms.json."""
+    """The synonym groups (lists of feature ids, see synonym_iri) of
+    ontology/lexicon/search_synonyms.json."""
     p = Path(path) if path else config.LEXICON_DIR / SYNONYMS
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
@@ -115,7 +128,17 @@ def load_synonyms(path: str | Path | None = None) -> list[list[str]]:
     for g in groups:
         if len(g) < 2 or not all(isinstance(f, str) and f for f in g):
             raise InputError(f"a synonym group needs two feature ids or more, not {g!r}", path=str(p))
+        bad = [f for f in g if f.count("/") > 1 or f.rpartition("/")[0] not in ("", *SYNONYM_KINDS)]
+        if bad:
+            raise InputError(f"synonym ids are a feature slug or {', '.join(k + '/<slug>' for k in SYNONYM_KINDS)}"
+                             f", not {bad[0]!r}", path=str(p))
     return groups
+
+
+def question_key(question: str) -> str:
+    """A question's wording without case, punctuation or spacing: the entries of one question
+    (over releases and pages; an entry and its translation under the English one) share it."""
+    return " ".join(re.sub(r"[\W_]+", " ", question.casefold()).split())
 
 
 def _concepts(store, base: str) -> dict[str, dict]:
@@ -153,7 +176,7 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
     groups = load_synonyms() if synonyms is None else synonyms
     same: dict[str, set[str]] = {}
     for g in groups:
-        iris = {mint_iri("feature", f) for f in g}
+        iris = {synonym_iri(f) for f in g}
         for iri in iris:
             same.setdefault(iri, set()).update(iris - {iri})
     path = Path(directory) / INDEX_NAME
@@ -178,8 +201,12 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
         about: dict[str, list[tuple[bool, str]]] = {}
         for r in _rows(store, "search_entry_concepts"):
             about.setdefault(r["answer"], []).append((r.get("claim") != "true", r["concept"]))
-        for r in sorted(_rows(store, "search_entries"), key=lambda r: r["answer"]):
+        entries = {}
+        for r in sorted(_rows(store, "search_entries"), key=lambda r: (r["answer"], r.get("twinQuestion", ""))):
+            entries.setdefault(r["answer"], r)  # one row an entry (were it given two translations)
+        for r in entries.values():
             counts["entries"] += 1
+            asked = r["question"] if r["lang"] == "en" else r.get("twinQuestion") or r["question"]
             refs = [iri for _, iri in sorted(set(about.get(r["answer"], [])))]
             refs = list(dict.fromkeys(refs))
             features = [i for i in refs if i in concepts]
@@ -188,7 +215,7 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
             data = {"question": r["question"], "text": r["text"], "source": r.get("source"),
                     "n": _int(r.get("n")), "line": _int(r.get("line")), "upstream": r.get("upstream"),
                     "features": features}
-            items.append(("entry", r["answer"], r["questionIri"], r["lang"], r.get("release"),
+            items.append(("entry", r["answer"], question_key(asked), r["lang"], r.get("release"),
                           _int(r.get("order")), None, data))
             texts.append((r["question"], "", " ; ".join(dict.fromkeys(words)), r["text"]))
         cache: dict[str, str] = {}

@@ -51,9 +51,10 @@ def _single(query: NamedQuery) -> Catalogue:
 
 
 def feature_id(iri: str) -> str:
-    """The short id of a feature IRI: `mixed-precision`, `candidate/<slug>`, else the IRI."""
+    """The short id of a feature IRI: `mixed-precision`, `candidate/<slug>`, `subject/<slug>` (the
+    ids /features/{id} takes), else the IRI."""
     base = config.base_iri()
-    for kind, prefix in (("feature", ""), ("candidate", "candidate/")):
+    for kind, prefix in (("feature", ""), ("candidate", "candidate/"), ("subject", "subject/")):
         head = f"{base}{kind}/"
         if iri.startswith(head):
             return prefix + iri[len(head):]

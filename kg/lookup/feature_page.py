@@ -41,7 +41,11 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         raise NotFound(f"no feature {ident!r}: {e.message}") from None
     labels = [r for r in _run(run, "feature", feature=iri) if "label" in r]
     history = _run(run, "feature_history", feature=iri)
-    limits = [r for r in _run(run, "claims", feature=iri, lang=lang) if r.get("limitation") in (True, "true")]
+    subject = local_id(iri).startswith("subject/")
+    if subject:  # a claim subject: its claims (limitations of the feature it is part of) are its evidence
+        limits = _run(run, "claims", subject=iri, lang=lang)
+    else:
+        limits = [r for r in _run(run, "claims", feature=iri, lang=lang) if r.get("limitation") in (True, "true")]
     if not labels and not history and not limits:  # `feature` has rows for any skos:Concept: need one
         raise NotFound(f"no feature {ident!r} in the graph")
     pref = {r["labelLang"]: r["label"] for r in labels if r.get("labelKind") == "pref"}
@@ -76,14 +80,21 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
     candidate = any(r.get("scheme") == mint_iri("scheme", "candidates") for r in labels)
     return {
         "iri": iri, "id": local_id(iri), "candidate": candidate or ident.startswith("candidate/"),
+        "subject": subject, "part_of": _part_of(limits) if subject else None,
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "picture": history_picture(rows, releases),
-        "evidence": evidence, "groups": _groups(evidence, release_names(run)), "docs": _unique_docs(docs),
+        "evidence": evidence, "groups": _groups(evidence, release_names(run), lang), "docs": _unique_docs(docs),
         "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
     }
+
+
+def _part_of(claims: list[dict]) -> dict | None:
+    """The feature a subject's claims are limitations of (the first, by label), as {id, label}."""
+    features = sorted({(r["featureLabel"], r["feature"]) for r in claims if r.get("feature")})
+    return {"id": local_id(features[0][1]), "label": features[0][0]} if features else None
 
 
 def feature_list(run, lang: str = "en", q: str | None = None) -> dict:
@@ -118,10 +129,10 @@ def resolve_feature(run, ident: str) -> str | None:
     return None
 
 
-def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
+def _groups(evidence: list[dict], order: list[str], lang: str = "en") -> list[dict]:
     """The evidence as claims: one group per (hardware, status, question: the English one of an
     entry and its translation), with the languages and the runs of consecutive releases that say
-    it ("r1.2-r2.2"), newest first."""
+    it ("r1.2-r2.2"), newest first; each shows the newest release's entry, in `lang` when it has one."""
     rank = {r: i for i, r in enumerate(order)}
     groups: dict[tuple, dict] = {}
     for e in evidence:
@@ -133,8 +144,9 @@ def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
         g["releases"].add(e["release"])
         g["langs"].add(e.get("entry", {}).get("lang") or "?")
         g["entries"].append(e)
-        if rank.get(e["release"], -1) >= rank.get(g["first"]["release"], -1):
-            g["first"] = e      # the newest release's wording is shown
+        if (rank.get(e["release"], -1), _lang(e) == lang) > (rank.get(g["first"]["release"], -1),
+                                                            _lang(g["first"]) == lang):
+            g["first"] = e      # the newest release's wording is shown, in the page's language
     out = []
     for g in groups.values():
         rels = sorted(g["releases"], key=lambda r: rank.get(r, -1))
@@ -144,6 +156,10 @@ def _groups(evidence: list[dict], order: list[str]) -> list[dict]:
         out.append(g)
     out.sort(key=lambda g: (-g["newest"], g["hw"], g["status"]))
     return out
+
+
+def _lang(e: dict) -> str | None:
+    return (e.get("entry") or {}).get("lang")
 
 
 def _runs(releases: list[str], rank: dict[str, int]) -> list[str]:

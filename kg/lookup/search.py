@@ -7,8 +7,10 @@ A query is cut into words the way the index was (Chinese by jieba, the rest by F
 match (a Chinese word as a phrase of its segments). When nothing matches every word, any word
 will do (`mode: "any"` in the answer). A feature whose label is the query itself comes first.
 Each feature or product hit carries its current status, computed from its claims as the
-support matrix does (the statuses of its latest release, or of the `release` asked for); entries
-of the same question in several releases are one hit, showing the newest.
+support matrix does (the statuses of its latest release, or of the `release` asked for); the
+entries of one question (in several releases, on moved pages, and an entry with its translation)
+are one hit, showing the newest in the language asked (else the query's: Chinese words, Chinese)
+with the newest of each language as its `versions`.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kg.errors import InputError, NotFound, StoreError
-from kg.graph.search_index import COLUMNS, SCHEMA_VERSION, index_path, query_words
+from kg.graph.search_index import CJK, COLUMNS, SCHEMA_VERSION, index_path, query_words
 from kg.lookup.documents import Lookups, _integer, feature_id
 from kg.lookup.pages import STATUS_ORDER, excerpt, status_class
 from kg.lookup.pages import _run as _page_rows
@@ -107,7 +109,8 @@ def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, 
         out[key] = concepts[:size]
         out["total"] += total
     total, rows = hits["entry"]
-    out["entries"] = [_entry(group, labels, shown, words) for group in rows]
+    first = lang or ("zh" if re.search(f"[{CJK}]", q) else "en")
+    out["entries"] = [_entry(group, labels, shown, words, first) for group in rows]
     out["total"] += total
     out["counts"] = {key: hits[kind][0] for kind, key in (("feature", "features"), ("product", "products"),
                                                         ("entry", "entries"))}
@@ -189,14 +192,26 @@ def _concept(row: dict, needle: str, lang: str) -> dict:
             "claims": d.get("claims", False)}
 
 
-def _entry(group: list[dict], labels: dict, lang: str, words: list[list[str]]) -> dict:
-    """One question's hit: its newest matching entry, with the releases of all of them."""
-    top = group[0]
+def _releases(group: list[dict]) -> list[str]:
+    return list(dict.fromkeys(g["release"] for g in sorted(group, key=lambda g: g["order"] or -1) if g["release"]))
+
+
+def _entry(group: list[dict], labels: dict, lang: str, words: list[list[str]], first: str) -> dict:
+    """One question's hit (its matching entries, newest first): the newest entry in language
+    `first` (else the newest), with the releases and languages of all of them, and the newest
+    entry of each language as its `versions`."""
+    top = next((g for g in group if g["lang"] == first), group[0])
     d = top["data"]
-    releases = [g["release"] for g in sorted(group, key=lambda g: (g["order"] or -1)) if g["release"]]
+    versions = []
+    for language in sorted({g["lang"] for g in group}, key=lambda x: (x != top["lang"], x)):
+        mine = [g for g in group if g["lang"] == language]
+        v = mine[0]
+        versions.append({"lang": language, "entry": v["ref"], "question": v["data"]["question"],
+                         "release": v["release"], "releases": _releases(mine), "source": v["data"].get("source"),
+                         "line": v["data"].get("line"), "upstream": v["data"].get("upstream")})
     return {"entry": top["ref"], "question": d["question"], "lang": top["lang"], "release": top["release"],
-            "releases": list(dict.fromkeys(releases)), "source": d.get("source"), "n": d.get("n"),
-            "line": d.get("line"), "upstream": d.get("upstream"),
+            "releases": _releases(group), "languages": [v["lang"] for v in versions], "versions": versions,
+            "source": d.get("source"), "n": d.get("n"), "line": d.get("line"), "upstream": d.get("upstream"),
             "excerpt": excerpt(d["text"], _first_match(d["text"], words)),
             "features": [{"id": feature_id(f), "iri": f, "label": _label(labels[f]["labels"], lang, f),
                           "claims": labels[f]["claims"]}

@@ -104,6 +104,8 @@ def with_links(doc: dict) -> dict:
         hit["url"] = url_for("pages.feature", ident=hit["id"])
     for hit in doc["entries"]:
         hit["url"] = hit["upstream"]
+        for v in hit["versions"]:
+            v["url"] = v["upstream"]
         for f in hit["features"]:
             f["url"] = url_for("pages.feature", ident=f["id"])
     return doc
