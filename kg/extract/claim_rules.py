@@ -38,6 +38,9 @@ class ClaimRules:
         self.list_setting = re.compile(data["list_setting"], flags)
         self.lacks = re.compile(data["lacks"])          # the name keeps its capitals
         self.cannot = re.compile(data["cannot"], flags)
+        self.only_supports = re.compile(data["only_supports"], flags)
+        self.named_list = re.compile(data["named_list"])     # the names keep their capitals
+        self.opening_setting = re.compile(data["opening_setting"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
 

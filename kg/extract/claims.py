@@ -36,6 +36,7 @@ from kg.extract.statements import (
     normalise,
     offer_claims,
     statement_claims,
+    statement_object,
 )
 from kg.model import Claim, Entry, Evidence, Extraction
 
@@ -68,7 +69,7 @@ class ClaimMaker:
         out: list[Claim] = []
         facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
         if subject and not facts and ex.status in CLAIM_STATUSES:
-            facts = [(None, ex.status)]
+            facts = [(None, self._own_status(ex, subject))]
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
@@ -100,6 +101,17 @@ class ClaimMaker:
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         return unique_claims(out)
+
+    def _own_status(self, ex: Extraction, subject: str) -> str:
+        """The status of the subject the lead sentence restricts to ("the construct function only
+        supports the construction of Cell and Primitive objects"): that subject works (supported);
+        the entry's partial status is said of what it is restricted within."""
+        lead = ex.evidence.get("status")
+        if ex.status == "partial" and lead is not None and self.rules.only_supports.search(lead.text):
+            obj = self._lead_object(ex)
+            if obj and normalise(obj[0]) == normalise(subject):
+                return "supported"
+        return ex.status
 
     def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
         """"X runs only on a GPU or CPU" answering a question that names another hardware (Ascend):
@@ -176,7 +188,7 @@ class ClaimMaker:
         m = next((m for p in self.rules.statement if (m := p.search(lead.text))), None)
         if not m:
             return None
-        obj = SENT_LEAD.sub("", self.rules.tidy(self.rules.object_end.sub("", m.group("x"))))
+        obj = statement_object(self.rules, m, lead.text)
         if (not obj or self._is_hardware(obj) or len(obj) > 80 or obj.lower() in PRONOUNS
                 or VERBISH.search(obj) or self.generic(obj)):
             return None

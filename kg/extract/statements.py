@@ -27,6 +27,25 @@ def normalise(text: str | None) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
+def statement_object(rules, m: re.Match, sentence: str, carried: str = "") -> str:
+    """The phrase a statement's status belongs to, from the match `m` of its verb: up to where it ends
+    (`object_end`), but a list of names whole ("comparisons with True, False and None"), and in the
+    setting the sentence opens with ("Currently in graph mode, ..." -> "... in graph mode"), else the
+    one `carried` from an earlier sentence of the answer."""
+    named = rules.named_list.match(m.string[m.start("x"):])
+    obj = SENT_LEAD.sub("", rules.tidy(named.group(0) if named else rules.object_end.sub("", m.group("x"))))
+    c = opening_setting(rules, sentence) or carried
+    if obj and c.lower() in rules.contexts and c.lower() not in obj.lower():
+        obj += f" in {c}"
+    return obj
+
+
+def opening_setting(rules, sentence: str) -> str:
+    """The setting of `contexts` a sentence opens with ("Currently in graph mode, ..."), or ""."""
+    m = rules.opening_setting.match(sentence.strip())
+    return m.group("c") if m and m.group("c").lower() in rules.contexts else ""
+
+
 def enumerated_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
     """"MindSpore supports A, B and C": a claim per item, in the sentence that states the status."""
     lead = ex.evidence.get("status")
@@ -42,6 +61,8 @@ def listed_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str], 
     m = maker.rules.enumeration.search(lead.text)
     if not m:
         return []
+    if maker.rules.named_list.match(m.group("x")):
+        return []       # "the construction of Cell and Primitive object": one subject naming two things
     listed = maker.rules.item_end.sub("", m.group("x"))
     setting = maker.rules.list_setting.search(lead.text[:m.start()])
     items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
@@ -78,9 +99,11 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
     if not _STATEMENT_VERB.search(answer):
         return []
     hw_at = [a for a, _, _ in maker.hardware_in(answer)]
+    carried = ""        # the setting an earlier sentence opened with ("In graph mode, ...")
     for s in maker.x.lexicon.sentences(answer, "en"):
         if s.greeting or not s.clauses:
             continue
+        carried = opening_setting(maker.rules, s.text) or carried
         in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
         if lead is not None and s.start == lead.start:
             continue        # the main claim's own sentence: its subject is the question's
@@ -100,8 +123,7 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
                       if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
             if not m or (k == 1 and not maker.rules.statement_subject.search(s.text[:m.start()])):
                 continue    # a positive statement counts only when a product is its subject
-            obj = maker.rules.tidy(maker.rules.object_end.sub("", m.group("x")))
-            obj = SENT_LEAD.sub("", obj)
+            obj = statement_object(maker.rules, m, s.text, carried)
             if (not obj or len(obj.split()) > 7 or obj.lower() in PRONOUNS or VERBISH.search(obj)
                     or normalise(obj) in seen or maker.generic(obj)):
                 continue
@@ -124,8 +146,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
     for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
-        opens = re.match(r"in\s+(?P<c>[\w ]+?)\s*,", s.text.strip(), re.IGNORECASE)
-        said = opens and opens.group("c").lower() in maker.rules.contexts
+        said = opening_setting(maker.rules, s.text)
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
         if cannot and maker.x._sentence_status(s, False) == "unsupported":
             label = f"{gerund(cannot.group('v').lower())} {maker.rules.tidy(cannot.group('x'))}"
@@ -136,7 +157,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
                 out.append(maker._claim(entry, label, None, None, product, None, "unsupported",
                                         Evidence(s.start, s.end, s.text)))
             continue
-        setting = opens.group("c") if said else setting
+        setting = said or setting
         m = maker.rules.offer.search(s.text)
         if not m or maker.x._sentence_status(s, False) != "supported":
             continue
