@@ -7,6 +7,7 @@ ontology/lexicon/claim_subjects.json.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
 from kg.model import Claim, Entry, Evidence, Extraction
@@ -185,3 +186,21 @@ def lack_claims(maker, entry: Entry, product) -> list[Claim]:
         return []
     label = f"{maker.rules.tidy(m.group('y'))} of {m.group('who')}"
     return [maker._claim(entry, label, None, None, product, None, "unsupported", None)]
+
+
+def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
+    """A hardware's claim from "<hardware> supports A and B, but does not support C": one claim per
+    thing on that hardware (A, B supported; C unsupported) in place of the mixed one."""
+    out = []
+    for c in claims:
+        m = maker.rules.but_not.match(c.evidence.text.strip()) if c.hardware and c.evidence else None
+        if not m or c.hardware not in {hw for _, _, hw in maker.hardware_in(m.group("who"))}:
+            out.append(c)
+            continue
+        said = [(a, "supported") for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("a"))]
+        for text, status in said + [(m.group("b"), "unsupported")]:
+            named = maker._named(maker.rules.tidy(text))
+            if named:
+                out.append(replace(c, subject=named[0], concept=named[1], broader=c.broader if not named[1] else None,
+                                   broader_iri=c.broader_iri if not named[1] else None, status=status, asked=False))
+    return out
