@@ -26,6 +26,8 @@ class LimitRules:
         self.operator = re.compile(data["operator"])   # case matters: an operator's name is capitalised
         self.requires = re.compile(data["requires"])   # case matters: a version's name keeps its capitals
         self.must_be = re.compile(data["must_be"])     # case matters: an operator's name is capitalised
+        self.at_most = re.compile(data["at_most"], _FLAGS)
+        self.for_topic = re.compile(data["for_topic"], _FLAGS)
 
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
@@ -49,6 +51,10 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
 def _subject(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) -> str | None:
     if m := rules.must_be.match(text.strip()):
         return f"{m.group('op')} with non-{m.group('adj')} {m.group('x')}"
+    if m := rules.at_most.search(text):
+        f = rules.for_topic.match(text.strip())
+        topic = f.group("t").strip() if f else _topic(rules, maker, entry, ex, text)
+        return f"{topic} with more than {m.group('n')} {m.group('x')}" if topic else None
     m = rules.requires.search(text)
     if m and (maker.hardware_in(text[:m.start()]) or maker.rules.statement_subject.search(text[:m.start()])):
         topic = _topic(rules, maker, entry, ex, text)
