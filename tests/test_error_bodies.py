@@ -43,7 +43,8 @@ EXPECTED = {"json": "application/json", "html": "text/html", "any": "application
 
 @pytest.fixture(scope="module")
 def app(make_app, two_release_store):
-    return make_app(two_release_store, max_body=MAX_BODY, query_timeout=1.0, cache_mb=0)
+    # a timeout the runaway query meets, long enough for a replaced worker to start on a loaded machine
+    return make_app(two_release_store, max_body=MAX_BODY, query_timeout=3.0, cache_mb=0)
 
 
 def ask(client, how: dict, accept: str | None):
