@@ -35,6 +35,7 @@ from kg.extract.statements import (
     lack_claims,
     normalise,
     offer_claims,
+    partial_claims,
     split_claims,
     statement_claims,
     statement_object,
@@ -101,6 +102,7 @@ class ClaimMaker:
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         return unique_claims(split_claims(self, entry, out))
 
     def _own_status(self, ex: Extraction, subject: str) -> str:

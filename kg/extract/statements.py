@@ -204,3 +204,22 @@ def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
                 out.append(replace(c, subject=named[0], concept=named[1], broader=c.broader if not named[1] else None,
                                    broader_iri=c.broader_iri if not named[1] else None, status=status, asked=False))
     return out
+
+
+def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
+    """"Tensor with bool data type has weak support", "JIT Fallback conditionally supports ...": a
+    partial claim about what the sentence says is supported only in part."""
+    if (entry.lang or "").startswith("zh"):
+        return []
+    out = []
+    for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+        m = next((m for p in maker.rules.partly if (m := p.match(s.text.strip()))), None)
+        x = SENT_LEAD.sub("", maker.rules.tidy(m.group("x"))) if m else ""
+        if not x or x.lower() in PRONOUNS or VERBISH.search(x) or maker.generic(x) or normalise(x) in seen:
+            continue
+        named = maker._named(x)
+        if named:
+            seen.add(normalise(named[0]))
+            out.append(maker._claim(entry, named[0], named[1], None, product, None, "partial",
+                                    Evidence(s.start, s.end, s.text)))
+    return out
