@@ -160,6 +160,15 @@ def test_blind_claim_figures_do_not_fall(corpus_dir):
     assert not rep.unjudged and p >= 0.84 and r >= 0.77, rep.format(show=0)
 
 
+def test_second_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
+    and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
+    written from its misses reach P 0.615 R 0.308, far from the targets: floors under today's figures."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged and p >= 0.55 and r >= 0.28, rep.format(show=0)
+
+
 def test_dev_claim_figures_do_not_fall(corpus_dir):
     """CLAIMS.md's dev set: the targets (P >= 0.90, R >= 0.85, unsupported/planned P >= 0.90; today
     P 0.960, R 0.856, 0.957): a change that loses claims fails here."""
