@@ -4,6 +4,7 @@ each holds, the frame of a question and a candidate feature derived from it.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from functools import lru_cache
@@ -18,6 +19,10 @@ from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
 YES_NO_FRAMES = ("capability", "plan", "status", "limits", "must", "scope")
+# texts whose sentences, cuts and frames a Lexicon remembers (the corpus repeats most answers in
+# every release, and the extractor and each claim rule read the same answer again): past it, the
+# memo starts over
+MEMO_SIZE = 50_000
 
 
 def _read_json(path: Path) -> dict:
@@ -34,6 +39,24 @@ def _compile(pattern: str, path: Path, where: str) -> re.Pattern:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as e:
         raise InputError(f"bad regular expression in {where}: {e}", path=str(path)) from None
+
+
+class Memo:
+    """Values of functions of a text alone (the key), each worked out once; past `size` keys the
+    memo starts over (MEMO_SIZE)."""
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size, self.values = size, {}
+
+    def get(self, key: tuple, work: Callable[[], object]):
+        """`work()`'s value for `key`, worked out the first time only."""
+        try:
+            return self.values[key]
+        except KeyError:
+            if len(self.values) >= self.size:
+                self.values.clear()
+            value = self.values[key] = work()
+            return value
 
 
 class Lexicon:
@@ -98,12 +121,16 @@ class Lexicon:
                                  for lang, pats in frames.get("candidate_reject", {}).items()}
         self.candidate_strip = {lang: [_compile(p, frames_path, f"candidate_strip.{lang}") for p in pats]
                                 for lang, pats in frames["candidate_strip"].items()}
+        self._remember = Memo().get     # what the text logic worked out, by its input
 
     # --- questions ---------------------------------------------------------------
 
     def frame(self, question: str, lang: str) -> str:
         """The question's frame: capability, plan, status, limits, howto, why, what or other."""
         lang = _lang(lang)
+        return self._remember(("frame", question, lang), lambda: self._frame(question, lang))
+
+    def _frame(self, question: str, lang: str) -> str:
         q = question.strip()
         for p in self.mask.get(lang, []):
             q = p.sub(" ", q)
@@ -169,18 +196,9 @@ class Lexicon:
         Sentences inside code (`code(start, end)` true) carry no claim, like greetings."""
         lang = _lang(lang)
         out = []
-        pos = 0
         ranked = 0
-        for m in list(SENT_END[lang].finditer(text)) + [None]:
-            end = m.end() if m else len(text)
-            seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
-            raw = text[pos:seg_end]
-            s, e = pos + len(raw) - len(raw.lstrip()), seg_end
-            pos = end
-            if e <= s:
-                continue
-            is_code = bool(code and code(s, e))
-            greeting = is_code or self._no_claim(text[s:e], lang)
+        for s, e, no_claim in self._remember(("cut", text, lang), lambda: self._cut(text, lang)):
+            greeting = bool(code and code(s, e)) or no_claim
             if lead is None or (not greeting and ranked < lead) or (keep and keep(s, e)):
                 out.append(self._sentence(text, s, e, lang))
             else:
@@ -188,11 +206,32 @@ class Lexicon:
             ranked += not greeting
         return out
 
+    def _cut(self, text: str, lang: str) -> tuple[tuple[int, int, bool], ...]:
+        """(start, end, no claim) of each sentence of `text`."""
+        out = []
+        pos = 0
+        for m in list(SENT_END[lang].finditer(text)) + [None]:
+            end = m.end() if m else len(text)
+            seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
+            raw = text[pos:seg_end]
+            s, e = pos + len(raw) - len(raw.lstrip()), seg_end
+            pos = end
+            if e > s:
+                out.append((s, e, self._no_claim(text[s:e], lang)))
+        return tuple(out)
+
     def sentence_at(self, text: str, start: int, end: int, lang: str) -> Sentence:
         """The sentence text[start:end] with its clauses and cues worked out."""
         return self._sentence(text, start, end, _lang(lang))
 
     def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:
+        """The sentence text[start:end] worked out (once per sentence text and offset: it depends
+        on nothing else), as a copy its caller may change (kg.extract.extractor drops cues)."""
+        sent = text[start:end]
+        done = self._remember(("sentence", sent, start, lang), lambda: self._work_out(text, start, end, lang))
+        return dataclasses.replace(done, clauses=[dataclasses.replace(cl, cues=list(cl.cues)) for cl in done.clauses])
+
+    def _work_out(self, text: str, start: int, end: int, lang: str) -> Sentence:
         sent = text[start:end]
         masked = self.neutral[lang].sub(lambda m: "\x00" * len(m.group(0)), sent)
         bounds = [0] + [m.end() for m in CLAUSE_END[lang].finditer(sent)] + [len(sent)]
