@@ -4,7 +4,6 @@ each holds, the frame of a question and a candidate feature derived from it.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from functools import lru_cache
@@ -15,14 +14,11 @@ from kg import config
 from kg.errors import InputError
 from kg.extract.candidates import candidate_label, clean_text
 from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
+from kg.extract.memo import Memo
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
 YES_NO_FRAMES = ("capability", "plan", "status", "limits", "must", "scope")
-# texts whose sentences, cuts and frames a Lexicon remembers (the corpus repeats most answers in
-# every release, and the extractor and each claim rule read the same answer again): past it, the
-# memo starts over
-MEMO_SIZE = 50_000
 
 
 def _read_json(path: Path) -> dict:
@@ -39,24 +35,6 @@ def _compile(pattern: str, path: Path, where: str) -> re.Pattern:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as e:
         raise InputError(f"bad regular expression in {where}: {e}", path=str(path)) from None
-
-
-class Memo:
-    """Values of functions of a text alone (the key), each worked out once; past `size` keys the
-    memo starts over (MEMO_SIZE)."""
-
-    def __init__(self, size: int = MEMO_SIZE):
-        self.size, self.values = size, {}
-
-    def get(self, key: tuple, work: Callable[[], object]):
-        """`work()`'s value for `key`, worked out the first time only."""
-        try:
-            return self.values[key]
-        except KeyError:
-            if len(self.values) >= self.size:
-                self.values.clear()
-            value = self.values[key] = work()
-            return value
 
 
 class Lexicon:
@@ -229,7 +207,8 @@ class Lexicon:
         on nothing else), as a copy its caller may change (kg.extract.extractor drops cues)."""
         sent = text[start:end]
         done = self._remember(("sentence", sent, start, lang), lambda: self._work_out(text, start, end, lang))
-        return dataclasses.replace(done, clauses=[dataclasses.replace(cl, cues=list(cl.cues)) for cl in done.clauses])
+        return Sentence(**{**vars(done), "clauses": [Clause(**{**vars(cl), "cues": list(cl.cues)})
+                                                     for cl in done.clauses]})
 
     def _work_out(self, text: str, start: int, end: int, lang: str) -> Sentence:
         sent = text[start:end]

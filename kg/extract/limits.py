@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.memo import Remembered
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
@@ -17,7 +18,7 @@ class LimitRules:
     """The `limits` section of the claim rules (kg.extract.claim_rules.ClaimRules.data), compiled."""
 
     def __init__(self, data: dict):
-        self.exceed = re.compile(data["exceed"], _FLAGS)
+        self.exceed = Remembered(re.compile(data["exceed"], _FLAGS))    # costly: searched once per sentence
         self.if_over = re.compile(data["if_over"], _FLAGS)
         self.count = re.compile(data["count"], _FLAGS)
         self.size = re.compile(data["size"], _FLAGS)

@@ -8,7 +8,8 @@ import re
 import spacy
 from spacy.matcher import PhraseMatcher
 
-from kg.extract.lexicon import Lexicon, Memo
+from kg.extract.lexicon import Lexicon
+from kg.extract.memo import Memo
 from kg.terms.vocabulary import SCHEME_LABELS, Vocabulary, phrase_patterns
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
