@@ -299,6 +299,9 @@ class Lexicon:
         dropped) and, in Chinese, CJK character bigrams; stopwords (cue words, names of the
         product, question words) left out."""
         lang = _lang(lang)
+        return set(self._remember(("terms", text, lang), lambda: self._terms(text, lang)))
+
+    def _terms(self, text: str, lang: str) -> frozenset[str]:
         stop = self.subject_stop[lang]
         out = {w[:-1] if len(w) > 3 and w.endswith("s") else w
                for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 2 and w not in stop}
@@ -308,7 +311,7 @@ class Lexicon:
             cut = self.subject_stop_cjk[lang]
             for run in _CJK_RUN.findall(cut.sub(" ", text) if cut else text):
                 out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
-        return out
+        return frozenset(out)
 
     def is_topic(self, clause_text: str, lang: str) -> bool:
         """Is a clause a topic that the rest of its sentence is about ("开启X，", "When X is on,")?

@@ -36,7 +36,7 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     rules = maker.limit_rules
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
-    for s in maker.x.lexicon.sentences(entry.answer, "en"):
+    for s in maker.sentences(entry.answer):
         subject = _subject(rules, maker, entry, ex, s.text)
         if subject is None:
             continue

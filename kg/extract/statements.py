@@ -78,7 +78,7 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
     if not _STATEMENT_VERB.search(answer):
         return []
     hw_at = [a for a, _, _ in maker.hardware_in(answer)]
-    for s in maker.x.lexicon.sentences(answer, "en"):
+    for s in maker.sentences(answer):
         if s.greeting or not s.clauses:
             continue
         in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
@@ -123,7 +123,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
         return []
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
-    for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+    for s in maker.sentences(entry.answer or ""):
         opens = re.match(r"in\s+(?P<c>[\w ]+?)\s*,", s.text.strip(), re.IGNORECASE)
         said = opens and opens.group("c").lower() in maker.rules.contexts
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
