@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from kg.extract.evaluation import evaluate_claims
 from kg.extract.pipeline import extract_entries, link_entries
 from kg.extract.twins import twin_agreement
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 JUDGED = Path(__file__).parent / "data" / "claim_judgements.jsonl"
 
 

@@ -63,6 +63,14 @@ class ClaimMaker:
         self.rules = rules or load_rules()
         self.limit_rules = LimitRules(self.rules.data["limits"])
         self.compound_rules = CompoundRules(self.rules.data["compound"])
+        self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
+
+    def sentences(self, text: str | None) -> list:
+        """The sentences of an English `text` with their clauses and cues, cut once for all the
+        claim rules of an entry (they only read them)."""
+        if self._read[0] != (text or ""):
+            self._read = (text or "", self.x.lexicon.sentences(text or "", "en"))
+        return self._read[1]
 
     def claims(self, entry: Entry, ex: Extraction) -> list[Claim]:
         subject, concept = self.subject(entry, ex)

@@ -27,7 +27,7 @@ def compound_claims(maker, entry: Entry, ex: Extraction, product, seen: set[tupl
     rules, x = maker.compound_rules, maker.x
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
-    for s in x.lexicon.sentences(entry.answer, "en"):
+    for s in maker.sentences(entry.answer):
         if s.greeting or not s.clauses:
             continue
         hw_at = maker.hardware_in(s.text)

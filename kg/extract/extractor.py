@@ -35,19 +35,15 @@ from typing import Iterable, Iterator
 from kg.extract.claims import ClaimMaker
 from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
-from kg.extract.matching import blank_pipelines, build_matcher
+from kg.extract.matching import MentionFinder
 from kg.model import Entry, Evidence, Extraction
 from kg.parse.blocks import code_spans
 from kg.terms.vocabulary import Vocabulary, load_vocabulary
 
 LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
 LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues only)
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-_JOINERS = "/\\_-."
 _OBJECT_END = re.compile(r"[,，;；:：]|\band\b|\bto\b|以|来|并")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# full-width punctuation that the English tokenizer would glue to a name ("GPU。For"); same length
-_FULLWIDTH_SPACES = str.maketrans({c: " " for c in "。，；：！？、（）"})
 _ASCII_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _PARTNER_AFTER = re.compile(r"\s*\+\s*([A-Za-z][A-Za-z0-9]*)")
 _PARTNER_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*\+\s*$")
@@ -59,11 +55,7 @@ class Extractor:
     def __init__(self, vocabulary: Vocabulary | None = None, lexicon: Lexicon | None = None):
         self.vocab = vocabulary or load_vocabulary()
         self.lexicon = lexicon or load_lexicon()
-        self.nlp = blank_pipelines()
-        # hardware and products are names: case matters; features are phrases: case-insensitive
-        self.matchers = {lang: (build_matcher(nlp, self.vocab, lang, ("hardware", "products"), attr="ORTH"),
-                                build_matcher(nlp, self.vocab, lang, ("features",), attr="LOWER"))
-                         for lang, nlp in self.nlp.items()}
+        self.finder = MentionFinder(self.vocab, self.lexicon)
         self.concepts = self.vocab.concepts
         self.npu, self.ascend = (next((c.iri for c in self.vocab.scheme("hardware") if c.key == k), None)
                                  for k in ("NPU", "Ascend"))
@@ -73,57 +65,9 @@ class Extractor:
 
     def mentions(self, text: str, lang: str) -> list[tuple[int, int, str]]:
         """Vocabulary concepts named in `text`: (start, end, IRI), longest match first, no overlaps,
-        ASCII names only as whole words and not inside paths or package names."""
-        lang = "zh" if lang.startswith("zh") else "en"
-        if not text:
-            return []
-        doc = self.nlp[lang].make_doc(text)
-        # names (hardware, products) are also looked for with full-width punctuation as spaces
-        spaced = text.translate(_FULLWIDTH_SPACES) if lang == "en" else text
-        names_doc = self.nlp[lang].make_doc(spaced) if spaced != text else doc
-        raw = []
-        for matcher, d in zip(self.matchers[lang], (names_doc, doc)):
-            for match_id, s, e in matcher(d):
-                a, b = d[s].idx, d[e - 1].idx + len(d[e - 1])
-                raw.append((a, b, self.nlp[lang].vocab.strings[match_id]))
-        raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        kept, last = [], {"hardware": -1, "products": -1, "features": -1}
-        for a, b, iri in raw:
-            # each kind of concept is matched apart: "multi-GPU training" is a feature and names
-            # GPU; "Serving" names a product and the feature of that name
-            lane = self.concepts[iri].scheme
-            if a < last.get(lane, -1) or not self._word_ok(text, a, b):
-                continue
-            kept.append((a, b, iri))
-            last[lane] = b
-        hw_spans = {(a, b) for a, b, iri in kept if self.concepts[iri].scheme == "hardware"}
-        names = [(m.start(), m.end()) for m in self.lexicon.not_hardware[lang].finditer(text)]
-        return [m for m in kept if self._not_in_path(text, m, hw_spans, lang)
-                and not any(a <= m[0] < b for a, b in names)]
-
-    @staticmethod
-    def _word_ok(text: str, a: int, b: int) -> bool:
-        if _ASCII_WORD.match(text[a]) and a > 0 and _ASCII_WORD.match(text[a - 1]):
-            return False
-        if _ASCII_WORD.match(text[b - 1]) and b < len(text) and _ASCII_WORD.match(text[b]):
-            return False
-        return True
-
-    def _not_in_path(self, text: str, m, hw_spans, lang: str) -> bool:
-        """False for `mindspore-gpu`, `/usr/local/Ascend/x`: a joiner next to the name that does not
-        join it to another hardware name (`NPU/GPU/CPU` is a list)."""
-        a, b, iri = m
-        if self.concepts[iri].scheme != "hardware":
-            return True
-        if a >= 2 and text[a - 1] in _JOINERS and _ASCII_WORD.match(text[a - 2]):
-            if text[a - 1] == "-" and self.lexicon.hardware_prefix[lang].search(text[max(0, a - 20):a - 1]):
-                return True       # "multi-GPU", "single-NPU"
-            if not any(e == a - 1 for _, e in hw_spans):
-                return False
-        if b + 1 < len(text) and text[b] in "/\\_." and _ASCII_WORD.match(text[b + 1]):
-            if not any(s == b + 1 for s, _ in hw_spans):
-                return False
-        return True
+        ASCII names only as whole words and not inside paths or package names
+        (kg.extract.matching.MentionFinder)."""
+        return self.finder.mentions(text, lang)
 
     # --- extraction --------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from kg import config
 from kg.errors import InputError
 from kg.extract.candidates import candidate_label, clean_text
 from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
+from kg.extract.memo import Memo
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
@@ -98,12 +99,16 @@ class Lexicon:
                                  for lang, pats in frames.get("candidate_reject", {}).items()}
         self.candidate_strip = {lang: [_compile(p, frames_path, f"candidate_strip.{lang}") for p in pats]
                                 for lang, pats in frames["candidate_strip"].items()}
+        self._remember = Memo().get     # what the text logic worked out, by its input
 
     # --- questions ---------------------------------------------------------------
 
     def frame(self, question: str, lang: str) -> str:
         """The question's frame: capability, plan, status, limits, howto, why, what or other."""
         lang = _lang(lang)
+        return self._remember(("frame", question, lang), lambda: self._frame(question, lang))
+
+    def _frame(self, question: str, lang: str) -> str:
         q = question.strip()
         for p in self.mask.get(lang, []):
             q = p.sub(" ", q)
@@ -169,18 +174,9 @@ class Lexicon:
         Sentences inside code (`code(start, end)` true) carry no claim, like greetings."""
         lang = _lang(lang)
         out = []
-        pos = 0
         ranked = 0
-        for m in list(SENT_END[lang].finditer(text)) + [None]:
-            end = m.end() if m else len(text)
-            seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
-            raw = text[pos:seg_end]
-            s, e = pos + len(raw) - len(raw.lstrip()), seg_end
-            pos = end
-            if e <= s:
-                continue
-            is_code = bool(code and code(s, e))
-            greeting = is_code or self._no_claim(text[s:e], lang)
+        for s, e, no_claim in self._remember(("cut", text, lang), lambda: self._cut(text, lang)):
+            greeting = bool(code and code(s, e)) or no_claim
             if lead is None or (not greeting and ranked < lead) or (keep and keep(s, e)):
                 out.append(self._sentence(text, s, e, lang))
             else:
@@ -188,11 +184,33 @@ class Lexicon:
             ranked += not greeting
         return out
 
+    def _cut(self, text: str, lang: str) -> tuple[tuple[int, int, bool], ...]:
+        """(start, end, no claim) of each sentence of `text`."""
+        out = []
+        pos = 0
+        for m in list(SENT_END[lang].finditer(text)) + [None]:
+            end = m.end() if m else len(text)
+            seg_end = m.start() + len(m.group(0).rstrip()) if m else len(text)
+            raw = text[pos:seg_end]
+            s, e = pos + len(raw) - len(raw.lstrip()), seg_end
+            pos = end
+            if e > s:
+                out.append((s, e, self._no_claim(text[s:e], lang)))
+        return tuple(out)
+
     def sentence_at(self, text: str, start: int, end: int, lang: str) -> Sentence:
         """The sentence text[start:end] with its clauses and cues worked out."""
         return self._sentence(text, start, end, _lang(lang))
 
     def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:
+        """The sentence text[start:end] worked out (once per sentence text and offset: it depends
+        on nothing else), as a copy its caller may change (kg.extract.extractor drops cues)."""
+        sent = text[start:end]
+        done = self._remember(("sentence", sent, start, lang), lambda: self._work_out(text, start, end, lang))
+        return Sentence(**{**vars(done), "clauses": [Clause(**{**vars(cl), "cues": list(cl.cues)})
+                                                     for cl in done.clauses]})
+
+    def _work_out(self, text: str, start: int, end: int, lang: str) -> Sentence:
         sent = text[start:end]
         masked = self.neutral[lang].sub(lambda m: "\x00" * len(m.group(0)), sent)
         bounds = [0] + [m.end() for m in CLAUSE_END[lang].finditer(sent)] + [len(sent)]
@@ -281,6 +299,9 @@ class Lexicon:
         dropped) and, in Chinese, CJK character bigrams; stopwords (cue words, names of the
         product, question words) left out."""
         lang = _lang(lang)
+        return set(self._remember(("terms", text, lang), lambda: self._terms(text, lang)))
+
+    def _terms(self, text: str, lang: str) -> frozenset[str]:
         stop = self.subject_stop[lang]
         out = {w[:-1] if len(w) > 3 and w.endswith("s") else w
                for w in (m.lower() for m in _WORD.findall(text)) if len(w) > 2 and w not in stop}
@@ -290,7 +311,7 @@ class Lexicon:
             cut = self.subject_stop_cjk[lang]
             for run in _CJK_RUN.findall(cut.sub(" ", text) if cut else text):
                 out.update(b for b in (run[i:i + 2] for i in range(len(run) - 1)) if b not in stop)
-        return out
+        return frozenset(out)
 
     def is_topic(self, clause_text: str, lang: str) -> bool:
         """Is a clause a topic that the rest of its sentence is about ("开启X，", "When X is on,")?

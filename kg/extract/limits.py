@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.memo import Remembered
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
@@ -17,7 +18,7 @@ class LimitRules:
     """The `limits` section of the claim rules (kg.extract.claim_rules.ClaimRules.data), compiled."""
 
     def __init__(self, data: dict):
-        self.exceed = re.compile(data["exceed"], _FLAGS)
+        self.exceed = Remembered(re.compile(data["exceed"], _FLAGS))    # costly: searched once per sentence
         self.if_over = re.compile(data["if_over"], _FLAGS)
         self.count = re.compile(data["count"], _FLAGS)
         self.size = re.compile(data["size"], _FLAGS)
@@ -37,7 +38,7 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     rules = maker.limit_rules
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
-    for s in maker.x.lexicon.sentences(entry.answer, "en"):
+    for s in maker.sentences(entry.answer):
         subject = _subject(rules, maker, entry, ex, s.text)
         if subject is None:
             continue

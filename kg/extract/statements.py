@@ -101,7 +101,7 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
         return []
     hw_at = [a for a, _, _ in maker.hardware_in(answer)]
     carried = ""        # the setting an earlier sentence opened with ("In graph mode, ...")
-    for s in maker.x.lexicon.sentences(answer, "en"):
+    for s in maker.sentences(answer):
         if s.greeting or not s.clauses:
             continue
         carried = opening_setting(maker.rules, s.text) or carried
@@ -146,7 +146,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
         return []
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
-    for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+    for s in maker.sentences(entry.answer or ""):
         said = opening_setting(maker.rules, s.text)
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
         if cannot and maker.x._sentence_status(s, False) == "unsupported":
@@ -212,7 +212,7 @@ def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     if (entry.lang or "").startswith("zh"):
         return []
     out = []
-    for s in maker.x.lexicon.sentences(entry.answer or "", "en"):
+    for s in maker.sentences(entry.answer or ""):
         m = next((m for p in maker.rules.partly if (m := p.match(s.text.strip()))), None)
         x = SENT_LEAD.sub("", maker.rules.tidy(m.group("x"))) if m else ""
         if not x or x.lower() in PRONOUNS or VERBISH.search(x) or maker.generic(x) or normalise(x) in seen:
