@@ -265,9 +265,12 @@ class WorkerPool:
             w.kill()
 
 
-def store_id(path: str) -> tuple | None:
+def store_id(path) -> tuple | None:
     """The identity of the store directory at `path` (a rebuilt store is a new directory,
-    swapped in by rename), or None when it cannot be read."""
+    swapped in by rename), or None when it cannot be read. A remote backend (a dict of
+    RemoteEngine arguments) is identified by its URL and graph: the same for every worker."""
+    if isinstance(path, dict):
+        return ("remote", path.get("url"), path.get("graph"))
     try:
         st = os.stat(path)
     except OSError:
