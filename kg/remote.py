@@ -119,7 +119,14 @@ class RemoteStore:
         if accept:
             req.add_header("Accept", accept)
         try:
-            resp = self._opener.open(req, timeout=self.timeout if timeout is None else timeout)
+            try:
+                resp = self._opener.open(req, timeout=self.timeout if timeout is None else timeout)
+            except urllib.error.URLError as e:
+                # the store closed the connection before reading the body (a 401 challenge sent at
+                # once): it did not run the request, which is sent once more
+                if not isinstance(e.reason, BrokenPipeError):
+                    raise
+                resp = self._opener.open(req, timeout=self.timeout if timeout is None else timeout)
         except urllib.error.HTTPError as e:
             raise self._refused(e, method, url, what) from None
         except (socket.timeout, TimeoutError):

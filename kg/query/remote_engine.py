@@ -16,10 +16,9 @@ What it adds so that the answers are the embedded store's:
   a protocol parameter naming another graph is sent as an empty graph, as the embedded store
   answers it);
 - named-query parameters are bound as VALUES blocks (`bind_values`), never spliced: a remote
-  engine takes text, not pre-bound variables. The block opens the WHERE group of every
-  SELECT that projects the variable (the outer query and its subqueries: Oxigraph's
-  substitution reaches those too), so filters inside OPTIONALs see the value as they do
-  with substitution;
+  engine takes text, not pre-bound variables. A block opens every group that holds the
+  variable (subqueries, UNION branches and OPTIONALs included: Oxigraph's substitution
+  reaches those too), so each group sees the value as it does with substitution;
 - the answer is parsed (SPARQL JSON results, N-Triples) into the same kg.formats.Results the
   embedded engines give, so the same serializers write it.
 """
@@ -41,45 +40,56 @@ RESULTS_JSON = "application/sparql-results+json"
 # the graph a dataset parameter naming none of ours becomes: a graph nobody writes to
 EMPTY_GRAPH = "urn:kg:empty"
 LABEL_BATCH = 200
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def bind_values(text: str, substitutions: dict) -> str:
-    """`text` with a `VALUES (?a ?b) { (t1 t2) }` block at the start of the WHERE group of the
-    query and of every subquery that projects one of the variables (`SELECT *` projects all)."""
+    """`text` with a `VALUES (?a ?b) { (t1 t2) }` block opening every group graph pattern that
+    holds one of the variables (but not a group that is a subquery, whose own WHERE gets it):
+    as with Oxigraph's substitution, the value is there wherever the variable is, also in a
+    group evaluated on its own (a UNION branch, an OPTIONAL, `{ FILTER(...) }`)."""
     if not substitutions:
         return text
     tokens = tokenize(text)
+    closing = _matching_braces(tokens)
     edits: list[tuple[int, str]] = []
-    for i, t in enumerate(tokens):
-        up = t.text.upper() if t.kind == "word" else ""
-        if up not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            continue
-        j, depth, star, projected = i + 1, 0, up != "SELECT", set()
-        if up == "CONSTRUCT" and j < len(tokens) and tokens[j].text == "{":  # skip the template
-            depth = 1
-            j += 1
-            while j < len(tokens) and depth:
-                depth += {"{": 1, "}": -1}.get(tokens[j].text, 0) if tokens[j].kind == "punct" else 0
-                j += 1
-        while j < len(tokens) and not (tokens[j].kind == "punct" and tokens[j].text == "{" and depth == 0):
-            tok = tokens[j]
-            if tok.kind == "punct" and tok.text in "()":
-                depth += 1 if tok.text == "(" else -1
-            elif tok.kind == "punct" and tok.text == "*" and depth == 0:
-                star = True
-            elif tok.kind == "var" and depth == 0:
-                projected.add(tok.text[1:])
-            j += 1
-        if j >= len(tokens):
-            continue
-        names = [n for n in substitutions if star or n in projected]
-        if names:
+    for i, t in sorted(closing.items()):
+        inside = {tok.text[1:] for tok in tokens[i + 1:t] if tok.kind == "var"}
+        names = [n for n in substitutions if n in inside]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if names and not (nxt is not None and nxt.kind == "word" and nxt.text.upper() == "SELECT"):
             row = " ".join(str(substitutions[n]) for n in names)
-            block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-            edits.append((tokens[j].pos + 1, block))
+            edits.append((tokens[i].pos + 1, f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "))
     for pos, block in sorted(edits, reverse=True):
         text = text[:pos] + block + text[pos:]
     return text
+
+
+def _matching_braces(tokens) -> dict[int, int]:
+    """{index of a `{` that opens a group graph pattern: index of its `}`}; the data blocks
+    of VALUES and the template of CONSTRUCT are not groups."""
+    out: dict[int, int] = {}
+    stack: list[tuple[int, bool]] = []
+    skip_next = False  # the next `{` opens a VALUES data block or a CONSTRUCT template
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text.upper() in ("VALUES", "CONSTRUCT"):
+            skip_next = not (t.text.upper() == "CONSTRUCT" and i + 1 < len(tokens)
+                             and tokens[i + 1].kind == "word" and tokens[i + 1].text.upper() == "WHERE")
+        elif t.kind == "punct" and t.text == "{":
+            stack.append((i, skip_next))
+            skip_next = False
+        elif t.kind == "punct" and t.text == "}" and stack:
+            j, skipped = stack.pop()
+            if not skipped:
+                out[j] = i
+    return out
+
+
+def _canonical(term):
+    """A boolean in its canonical form ("1"^^xsd:boolean is true, as Virtuoso writes it)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_BOOLEAN and term.value in ("0", "1"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
 
 
 class RemoteEngine:
@@ -150,7 +160,7 @@ class RemoteEngine:
             if len(rows) >= max_results:
                 truncated = max_results
                 break
-            rows.append(list(sol))
+            rows.append([_canonical(t) for t in sol])
         ordered = star_order(text, variables)
         return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
                        truncated=truncated), "SELECT"
