@@ -161,16 +161,18 @@ class RemoteStore:
     # --- the SPARQL protocol --------------------------------------------------------
 
     def query(self, text: str, *, accept: str, default_graphs=(), named_graphs=(),
-              timeout: float | None = None) -> http.client.HTTPResponse:
+              timeout: float | None = None, engine_timeout: float | None = None) -> http.client.HTTPResponse:
         """POST the query (form-encoded, as the protocol allows for any length); the engine's
-        own timeout parameter is sent too where its dialect has one."""
+        own timeout parameter (`engine_timeout`, default the call's) is sent too where its
+        dialect has one."""
         params = [("query", text)]
         params += [("default-graph-uri", g) for g in default_graphs]
         params += [("named-graph-uri", g) for g in named_graphs]
         limit = self.timeout if timeout is None else timeout
+        stop = limit if engine_timeout is None else engine_timeout
         d = self.dialect
         if d is not None and d.timeout_param:
-            params.append((d.timeout_param, str(max(1, int(limit / d.timeout_unit)))))
+            params.append((d.timeout_param, str(max(1, int(stop / d.timeout_unit)))))
         body = urllib.parse.urlencode(params).encode("utf-8")
         resp = self.request("POST", self.query_url, body=body, content_type=FORM, accept=accept,
                             timeout=limit, what="query")
@@ -178,7 +180,7 @@ class RemoteStore:
         if d is not None and d.partial_header and \
                 resp.headers.get(d.partial_header[0], "").upper() == d.partial_header[1]:
             resp.close()
-            raise QueryTimeout(f"query stopped: the remote store cut it short at the {limit:g} s limit")
+            raise QueryTimeout(f"query stopped: the remote store cut it short at the {stop:g} s limit")
         return resp
 
     def update(self, text: str, *, timeout: float | None = None) -> None:

@@ -84,7 +84,7 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
             if not line:
                 break
             seen.append(line)
-            m = re.search(r"(http://127\.0\.0\.1:\d+/sparql)", line)
+            m = re.search(r"SPARQL endpoint (http://127\.0\.0\.1:\d+/sparql)", line)
             if m:
                 url = m.group(1)
                 break

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
+from kg.remote import RemoteAuthError, RemoteError, RemoteUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class WorkerMemoryError(KgError):
     http_status = 507
 
 
-ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError, WorkerMemoryError)}
+ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError, WorkerMemoryError,
+                                         QueryTimeout, RemoteError, RemoteUnreachable, RemoteAuthError)}
 
 
 class Worker:

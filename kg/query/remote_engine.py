@@ -99,7 +99,10 @@ class RemoteEngine:
     def __init__(self, url: str, graph: str, named_graphs=(), timeout: float = 10.0,
                  user: str | None = None, password_env: str | None = None, update_url: str | None = None):
         password = os.environ.get(password_env, "") if password_env else None
-        self.remote = RemoteStore(url, update_url=update_url, user=user, password=password, timeout=timeout)
+        # the socket waits a little past the deadline: the runner stops the query at the deadline
+        # (and the engine was told the limit), so the socket's timeout is the last resort
+        self.remote = RemoteStore(url, update_url=update_url, user=user, password=password,
+                                  timeout=timeout + 1.0)
         self.graph = graph
         self.named = list(named_graphs)
         self.timeout = timeout
@@ -129,7 +132,7 @@ class RemoteEngine:
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         accept = f"{N_TRIPLES}, text/plain;q=0.9" if graph_form else RESULTS_JSON
         with self.remote.query(sent, accept=accept, default_graphs=default, named_graphs=named,
-                               timeout=self.timeout) as resp:
+                               engine_timeout=self.timeout) as resp:
             try:
                 if graph_form:
                     return self._triples(resp, max_results), form
