@@ -97,12 +97,14 @@ class RemoteStore:
         self.timeout = float(timeout)
         self.dialect: Dialect | None = None
         handlers: list = []
+        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
+        self._challenges: dict[str, dict] = {}  # URL -> its Digest challenge, answered up front
         if user:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.query_url, self.update_url, self.gsp_url}:
                 passwords.add_password(None, url, user, password or "")
-            handlers += [urllib.request.HTTPBasicAuthHandler(passwords),
-                         urllib.request.HTTPDigestAuthHandler(passwords)]
+            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            handlers += [urllib.request.HTTPBasicAuthHandler(passwords), self._digest]
         self._opener = urllib.request.build_opener(*handlers)
 
     # --- one request ----------------------------------------------------------------
@@ -118,15 +120,18 @@ class RemoteStore:
             req.add_header("Content-Type", content_type)
         if accept:
             req.add_header("Accept", accept)
+        wait = self.timeout if timeout is None else timeout
         try:
+            self._answer_digest(req, prime=body is not None and len(body) > 65536)
             try:
-                resp = self._opener.open(req, timeout=self.timeout if timeout is None else timeout)
+                resp = self._opener.open(req, timeout=wait)
             except urllib.error.URLError as e:
-                # the store closed the connection before reading the body (a 401 challenge sent at
-                # once): it did not run the request, which is sent once more
+                # the store closed the connection before reading the body (its 401 challenge sent
+                # at once): it did not run the request, which goes once more, answering the challenge
                 if not isinstance(e.reason, BrokenPipeError):
                     raise
-                resp = self._opener.open(req, timeout=self.timeout if timeout is None else timeout)
+                self._answer_digest(req, prime=True)
+                resp = self._opener.open(req, timeout=wait)
         except urllib.error.HTTPError as e:
             raise self._refused(e, method, url, what) from None
         except (socket.timeout, TimeoutError):
@@ -138,6 +143,28 @@ class RemoteStore:
         if self.dialect is None:
             self.dialect = dialect_of(resp.headers.get("Server"))
         return resp
+
+    def _answer_digest(self, req: urllib.request.Request, *, prime: bool) -> None:
+        """Answer the URL's Digest challenge up front (a big body sent unauthenticated is cut off
+        by the 401); `prime`: ask for the challenge first (a bodiless HEAD) when none is known."""
+        if self._digest is None:
+            return
+        site = req.full_url.split("?", 1)[0]
+        if prime and site not in self._challenges:
+            try:
+                urllib.request.urlopen(urllib.request.Request(site, method="HEAD"), timeout=self.timeout).close()
+            except urllib.error.HTTPError as e:
+                header = e.headers.get("WWW-Authenticate", "")
+                if header.lower().startswith("digest "):
+                    self._challenges[site] = urllib.request.parse_keqv_list(
+                        urllib.request.parse_http_list(header[7:]))
+            except OSError:
+                pass
+        chal = self._challenges.get(site)
+        if chal is not None:
+            auth = self._digest.get_authorization(req, chal)
+            if auth:
+                req.add_unredirected_header("Authorization", f"Digest {auth}")
 
     def _refused(self, e: urllib.error.HTTPError, method: str, url: str, what: str) -> KgError:
         try:
