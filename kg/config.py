@@ -82,6 +82,13 @@ SETTINGS = {s.name: s for s in [
             "empty: the request's own"),
     Setting("trust_proxy", False, "honour X-Forwarded-For/-Proto/-Host (only behind a proxy you run)"),
     Setting("access_log", True, "one JSON line per request on standard error"),
+    # kg serve --backend: answer from a SPARQL 1.1 store elsewhere (kg.query.remote_engine)
+    Setting("backend", "", "URL of a SPARQL 1.1 query endpoint to answer from (kg publish put the graph "
+            "there); empty: the local store"),
+    Setting("backend_graph", "", "IRI of our default graph in the backend (kg publish --graph); "
+            "empty: BASE_IRI + 'graph'"),
+    Setting("backend_cache_ttl", 60.0, "seconds the answers of a backend are cached (it may change "
+            "under us: another kg publish)"),
 ]}
 
 
@@ -92,3 +99,8 @@ def get(name: str):
 def base_iri() -> str:
     b = get("base_iri")
     return b if b.endswith(("/", "#")) else b + "/"
+
+
+def published_graph() -> str:
+    """The graph IRI our default graph has in a remote store (kg publish, kg serve --backend)."""
+    return get("backend_graph") or base_iri() + "graph"

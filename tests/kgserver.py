@@ -72,7 +72,8 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
     full pipe never blocks the server; `output`, when given, receives its lines."""
     e = env()
     e.update(extra_env or {})
-    proc = subprocess.Popen(kg_command("serve", str(store), "--host", "127.0.0.1", "--port", "0", *extra),
+    where = [] if store is None else [str(store)]  # None: `kg serve --backend URL` in `extra`
+    proc = subprocess.Popen(kg_command("serve", *where, "--host", "127.0.0.1", "--port", "0", *extra),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e, cwd=PROJECT)
     try:
         deadline = time.monotonic() + startup
@@ -83,7 +84,7 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
             if not line:
                 break
             seen.append(line)
-            m = re.search(r"(http://127\.0\.0\.1:\d+/sparql)", line)
+            m = re.search(r"SPARQL endpoint (http://127\.0\.0\.1:\d+/sparql)", line)
             if m:
                 url = m.group(1)
                 break

@@ -33,4 +33,4 @@ def main():
 
 
 # the commands: each module adds its own to `main` (imported last, as they import `main`)
-from kg.cli import export, extract, graph, search, serve  # noqa: E402, F401
+from kg.cli import export, extract, graph, publish, search, serve  # noqa: E402, F401

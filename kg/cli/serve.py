@@ -74,7 +74,7 @@ def load_cmd(files, store, append, fmt, graph):
 
 
 @main.command("serve")
-@click.argument("store", type=click.Path(file_okay=False))
+@click.argument("store", type=click.Path(file_okay=False), required=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="port (0: any free port)")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="query worker processes [KG_WORKERS]")
@@ -104,13 +104,34 @@ def load_cmd(files, store, append, fmt, graph):
               help="honour X-Forwarded-* headers (only behind your own proxy) [KG_TRUST_PROXY]")
 @click.option("--access-log/--no-access-log", default=None,
               help="one JSON line per request on stderr (default on) [KG_ACCESS_LOG]")
-def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine, **settings):
-    """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default."""
+@click.option("--backend", default=None, metavar="URL",
+              help="answer from this SPARQL 1.1 query endpoint (see kg publish); STORE, when given, "
+                   "serves the exports and the search index [KG_BACKEND]")
+@click.option("--graph", "backend_graph", default=None, metavar="IRI",
+              help="our default graph in the backend (kg publish --graph) [KG_BACKEND_GRAPH]")
+@click.option("--named-graph", "named_graphs", multiple=True, metavar="IRI",
+              help="a named graph of ours in the backend (repeatable)")
+@click.option("--user", default=None, help="user name the backend asks for (Basic or Digest)")
+@click.option("--password-env", default=None, metavar="VAR",
+              help="environment variable holding the backend's password")
+def serve_cmd(store, host, port, workers, query_timeout, cache_mb, allow_update, engine, named_graphs,
+              user, password_env, **settings):
+    """Serve a store over SPARQL 1.1 and HTTP (waitress), on 127.0.0.1:5000 by default;
+    with --backend, answer from a remote SPARQL store instead."""
     from kg.web.server import serve
+    if store is None and not (settings.get("backend") or _env_backend()):
+        raise click.UsageError("give the STORE to serve (or --backend URL)")
     config = {"allow_update": True} if allow_update else {}
     config["engine"] = engine
+    config.update(backend_named_graphs=list(named_graphs), backend_user=user,
+                  backend_password_env=password_env)
     if cache_mb is not None:
         config["cache_mb"] = cache_mb
     config.update({k: v for k, v in settings.items() if v is not None})
     serve(store, host=host, port=port, workers=workers, query_timeout=query_timeout,
           config=config, announce=lambda line: click.echo(line, err=False))
+
+
+def _env_backend() -> str:
+    from kg import config
+    return config.get("backend")

@@ -1,4 +1,5 @@
-"""SPARQL engines as the query workers see them: Oxigraph (the store's own) and rdflib.
+"""SPARQL engines as the query workers see them: Oxigraph (the store's own), rdflib, and a
+remote SPARQL 1.1 store (kg.query.remote_engine, `kg serve --backend`).
 
 Both return a kg.formats.Results capped at `max_results`, so the same serializers
 write either engine's answer. rdflib is here as the benchmark baseline only.
@@ -13,6 +14,7 @@ import pyoxigraph as ox
 from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
 from kg.query.labels import store_labels
+from kg.query.remote_engine import RemoteEngine
 from kg.query.variables import reorder_rows, star_order
 from kg.store import open_store
 from kg.terms.iris import prefix_map
@@ -205,7 +207,11 @@ class RdflibEngine:
         raise ForbiddenError("the rdflib engine is read-only")
 
 
-def open_engine(name: str, path: str, writable: bool = False):
+def open_engine(name: str, path, writable: bool = False):
+    """The engine `name` over `path`: a store directory, or for "remote" the keyword
+    arguments of kg.query.remote_engine.RemoteEngine (URL, graph IRIs, timeout)."""
+    if name == "remote":
+        return RemoteEngine(**path)
     if name == "oxigraph":
         return OxigraphEngine(path, writable)
     if name == "rdflib":

@@ -24,15 +24,23 @@ def store_labels(store: ox.Store, iris: Iterable[str], lang: str = "en") -> dict
     out: dict[str, str] = {}
     for iri in dict.fromkeys(iris):
         node = ox.NamedNode(iri)
-        for predicate in LABEL_PREDICATES:
-            values = [q.object for q in store.quads_for_pattern(node, predicate, None, None)
-                      if isinstance(q.object, ox.Literal)]
-            if values:
-                asked = [v for v in values if v.language == lang]
-                plain = [v for v in values if not v.language]
-                out[iri] = min(v.value for v in (asked or plain or values))
-                break
+        label = choose_label({p.value: [q.object for q in store.quads_for_pattern(node, p, None, None)]
+                              for p in LABEL_PREDICATES}, lang)
+        if label is not None:
+            out[iri] = label
     return out
+
+
+def choose_label(values: dict[str, list], lang: str = "en") -> str | None:
+    """The label of one IRI from its values {predicate IRI: [terms]}: the best predicate
+    with a literal, then its `lang` value, else one without a language, else any (the least)."""
+    for predicate in LABEL_PREDICATES:
+        literals = [v for v in values.get(predicate.value, ()) if isinstance(v, ox.Literal)]
+        if literals:
+            asked = [v for v in literals if v.language == lang]
+            plain = [v for v in literals if not v.language]
+            return min(v.value for v in (asked or plain or literals))
+    return None
 
 
 def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreError
+from kg.remote import RemoteAuthError, RemoteError, RemoteUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class WorkerMemoryError(KgError):
     http_status = 507
 
 
-ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError, WorkerMemoryError)}
+ERRORS = {cls.__name__: cls for cls in (QueryError, StoreError, KgError, ForbiddenError, WorkerMemoryError,
+                                         QueryTimeout, RemoteError, RemoteUnreachable, RemoteAuthError)}
 
 
 class Worker:
@@ -265,9 +267,12 @@ class WorkerPool:
             w.kill()
 
 
-def store_id(path: str) -> tuple | None:
+def store_id(path) -> tuple | None:
     """The identity of the store directory at `path` (a rebuilt store is a new directory,
-    swapped in by rename), or None when it cannot be read."""
+    swapped in by rename), or None when it cannot be read. A remote backend (a dict of
+    RemoteEngine arguments) is identified by its URL and graph: the same for every worker."""
+    if isinstance(path, dict):
+        return ("remote", path.get("url"), path.get("graph"))
     try:
         st = os.stat(path)
     except OSError:

@@ -58,19 +58,31 @@ class QueryRunner:
     """A pool of query workers over the store at `store_path`.
 
     engine: "oxigraph" (the store's own engine) or "rdflib" (rdflib's SPARQL engine
-    over a copy of the store in memory; the benchmark baseline).
+    over a copy of the store in memory; the benchmark baseline), or "remote": `store_path`
+    is then a dict of kg.query.remote_engine.RemoteEngine arguments (url, graph, named_graphs,
+    ...) and the workers answer from that store (`kg serve --backend`); they keep their network
+    access for it, and since that store may change under us (another `kg publish`) the cached
+    answers are dropped every `cache_ttl` seconds.
     cache_bytes: size of the answer cache (kg.query.cache); 0 turns it off.
     """
 
     def __init__(self, store_path, *, engine: str = "oxigraph", workers: int = 2,
                  timeout: float = 10.0, max_results: int = 10000, allow_update: bool = False,
                  isolate_network: bool = True, start_timeout: float = 600.0,
-                 cache_bytes: int = 0, client_workers: int = 0, max_queue: int = 16, memory_mb: int = 0):
-        if engine not in ("oxigraph", "rdflib"):
-            raise StoreError(f"unknown query engine {engine!r} (oxigraph or rdflib)")
-        if allow_update:
+                 cache_bytes: int = 0, client_workers: int = 0, max_queue: int = 16, memory_mb: int = 0,
+                 cache_ttl: float = 60.0):
+        if engine not in ("oxigraph", "rdflib", "remote"):
+            raise StoreError(f"unknown query engine {engine!r} (oxigraph, rdflib or remote)")
+        remote = engine == "remote"
+        if allow_update and not remote:
             workers = 1  # one read-write handle: RocksDB allows a single writer
-        self.store_path = os.fspath(store_path)
+        if remote:
+            self.store_path = {**store_path, "timeout": float(timeout)}
+            isolate_network = False  # the workers' one connection: the remote store
+        else:
+            self.store_path = os.fspath(store_path)
+        self.cache_ttl = float(cache_ttl) if remote and cache_ttl else None
+        self._cache_born = time.monotonic()
         self.engine = engine
         self.timeout = float(timeout)
         self.max_results = int(max_results)
@@ -139,6 +151,12 @@ class QueryRunner:
         return WorkerMemoryError(f"query stopped: it needed more than the {self.memory_mb} MB of memory "
                                  "a query worker may use (setting KG_WORKER_MEMORY_MB)")
 
+    def _expire(self) -> None:
+        """Over a remote store: a new cache generation every cache_ttl seconds."""
+        if self.cache_ttl and time.monotonic() - self._cache_born > self.cache_ttl:
+            self._cache_born = time.monotonic()
+            self.cache.invalidate()
+
     def worker_pids(self) -> list[int]:
         return self.pool.pids()
 
@@ -154,6 +172,7 @@ class QueryRunner:
         """Run a SPARQL query and serialize its answer in the negotiated format.
         `substitutions`: variable name -> pyoxigraph term, bound by the engine (never spliced)."""
         t0 = time.perf_counter()
+        self._expire()
         # The key holds the request as given (Accept included): a hit skips the guard and
         # the negotiation too, whose outcome for it is part of the entry. Only answers
         # that passed the guard are ever stored.
@@ -187,6 +206,7 @@ class QueryRunner:
         """A SELECT query's solutions as plain rows ({variable: str, or int for
         xsd:integer}; unbound variables left out), for the REST lookups and pages: the
         worker sends Python values, so neither side writes or parses SPARQL JSON."""
+        self._expire()
         key = ("rows", text, _terms(substitutions), self.max_results)
         hit = self.cache.get(key)
         if hit is not None:

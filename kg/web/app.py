@@ -2,7 +2,9 @@
 
 `create_app(config)` takes a dict whose keys are the names of kg.config settings
 (`query_timeout`, `max_results`, `max_body`, `workers`, `cache_mb`, `allow_update`,
-`update_token`) plus `store` (the store directory), `engine` ("oxigraph" or
+`update_token`, `backend`, `backend_graph`, ...) plus `store` (the store directory; with
+`backend`, a copy of the published store for the exports and the search index, or None),
+`backend_named_graphs`, `backend_user`, `backend_password_env`, `engine` ("oxigraph" or
 "rdflib"), `isolate_network` and `queries_dir` (the named queries of /queries, the console
 and /api/*; default: the project's queries/); anything missing comes from kg.config. The
 app's state (kg.web.state.KgState: runner, catalogue, lookups, settings) lives in
@@ -79,15 +81,19 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     runner = cfg.get("runner")
     if runner is None:
-        if not cfg["store"]:
+        source, engine = cfg["store"], cfg["engine"]
+        if cfg.get("backend"):  # answered by a remote store (kg.query.remote_engine)
+            source, engine = _backend(cfg), "remote"
+        elif not cfg["store"]:
             raise StoreError("no store given: create_app({'store': PATH})")
-        runner = QueryRunner(cfg["store"], engine=cfg["engine"], workers=int(cfg["workers"]),
+        runner = QueryRunner(source, engine=engine, workers=int(cfg["workers"]),
                              timeout=float(cfg["query_timeout"]), max_results=int(cfg["max_results"]),
                              allow_update=bool(cfg["allow_update"]),
                              isolate_network=bool(cfg["isolate_network"]),
                              cache_bytes=int(cfg["cache_mb"]) * 1024 * 1024,
                              client_workers=int(cfg["client_workers"]), max_queue=int(cfg["max_queue"]),
-                             memory_mb=int(cfg["worker_memory_mb"]))
+                             memory_mb=int(cfg["worker_memory_mb"]),
+                             cache_ttl=float(cfg["backend_cache_ttl"]))
         atexit.register(runner.close)
     app.extensions["kg"] = KgState.create(cfg, runner)
     # before the blueprints' hooks: the console answers from one of those (kg.web.pages)
@@ -104,6 +110,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(_conditional)
     app.after_request(_cors)
     return app
+
+
+def _backend(cfg: dict) -> dict:
+    """The RemoteEngine arguments of `backend`: its URL, our graphs there, the credentials (the
+    password by the name of its environment variable: never on a worker's command line)."""
+    return {"url": cfg["backend"], "graph": cfg.get("backend_graph") or kgconfig.published_graph(),
+            "named_graphs": list(cfg.get("backend_named_graphs") or ()), "user": cfg.get("backend_user"),
+            "password_env": cfg.get("backend_password_env")}
 
 
 def _start_request() -> None:

@@ -10,7 +10,7 @@ from kg.errors import InputError
 from kg.web.app import create_app
 
 
-def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int | None = None,
+def serve(store: str | None, *, host: str = "127.0.0.1", port: int = 5000, workers: int | None = None,
           query_timeout: float | None = None, threads: int | None = None, config: dict | None = None,
           announce=print) -> None:
     """Serve the store at http://host:port/ until interrupted."""
@@ -40,7 +40,8 @@ def serve(store: str, *, host: str = "127.0.0.1", port: int = 5000, workers: int
         raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     shown_host = f"[{host}]" if ":" in host else host
     root = f"http://{shown_host}:{server.effective_port}/"
-    announce(f"kg: serving {store} at {root} (SPARQL endpoint {root}sparql, API {root}api/features; "
+    what = f"{store}" if not state.config.get("backend") else f"backend {state.config['backend']}"
+    announce(f"kg: serving {what} at {root} (SPARQL endpoint {root}sparql, API {root}api/features; "
              f"{runner.size} query workers, {runner.timeout:g} s timeout, "
              f"{_cache_note(runner.cache)}"
              f"{', network-isolated' if runner.isolated else ''}); Ctrl-C stops")
