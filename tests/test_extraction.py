@@ -349,3 +349,27 @@ def test_a_name_of_a_product_and_a_feature_gives_both(extractor, lang, question)
     ex = extractor.extract(entry(question, "支持。" if lang == "zh" else "Yes.", lang=lang))
     assert "model serving" in ex.features
     assert "MindSpore Serving" in ex.products
+
+
+def test_texts_read_again_come_from_the_memo_as_fresh_copies(extractor):
+    """Sentences, their cut, terms and mentions are worked out once per text (kg.extract.memo;
+    the corpus repeats its answers in every release, and each claim rule reads the answer
+    again). What a reader changes (the extractor drops the cues of clauses off the question's
+    subject) stays out of the next reading."""
+    lex = extractor.lexicon
+    answer = "MindSpore does not support this on GPU yet, but it is supported on Ascend 910."
+    first = lex.sentences(answer, "en")
+    cues = [[c for c in cl.cues] for s in first for cl in s.clauses]
+    assert any(cues)
+    for s in first:
+        for cl in s.clauses:
+            cl.cues = []
+    assert [[c for c in cl.cues] for s in lex.sentences(answer, "en") for cl in s.clauses] == cues
+    found = extractor.mentions(answer, "en")
+    assert {extractor.concepts[iri].key for _, _, iri in found} >= {"GPU", "Ascend910"}
+    found.clear()
+    assert extractor.mentions(answer, "en")
+    terms = lex.terms("quantization-aware training of detection models", "en")
+    assert {"quantization", "detection"} <= terms
+    terms.clear()
+    assert {"quantization", "detection"} <= lex.terms("quantization-aware training of detection models", "en")
