@@ -214,7 +214,8 @@ def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     out = []
     for s in maker.sentences(entry.answer or ""):
         m = next((m for p in maker.rules.partly if (m := p.match(s.text.strip()))), None)
-        x = SENT_LEAD.sub("", maker.rules.tidy(m.group("x"))) if m else ""
+        aside = re.sub(r"\s*(?:\[[^\]]*\]|\([^)]*\))", "", m.group("x")) if m else ""    # "Tensor [... Tensor(bool)]"
+        x = SENT_LEAD.sub("", maker.rules.tidy(aside)) if m else ""
         if not x or x.lower() in PRONOUNS or VERBISH.search(x) or maker.generic(x) or normalise(x) in seen:
             continue
         named = maker._named(x)
