@@ -107,6 +107,13 @@ def test_what_users_cannot_do_is_unsupported_in_the_mode_the_answer_is_about(cor
             None, "unsupported") in got
 
 
+def test_can_a_and_b_be_used_together_asks_about_using_them_together(corpus_dir):
+    pairs, _ = pairs_of(corpus_dir, "r1.8/docs/mindspore/source_en/faq/data_processing.md",
+                        "r1.8/docs/mindspore/source_zh_cn/faq/data_processing.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_en/faq/data_processing.md", "network computing")}
+    assert got == {("using data processing operator and network computing operator together", None, "supported")}
+
+
 def test_only_on_some_hardware_is_unsupported_on_the_one_asked_about(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md",
                         "r1.2/docs/faq/source_en/platform_and_system.md")

@@ -39,6 +39,7 @@ class ClaimRules:
         self.lacks = re.compile(data["lacks"])          # the name keeps its capitals
         self.cannot = re.compile(data["cannot"], flags)
         self.only_supports = re.compile(data["only_supports"], flags)
+        self.together = re.compile(data["together"], flags)
         self.partly = [re.compile(p, flags) for p in data["partly"]]
         self.but_not = re.compile(data["but_not"], flags)
         self.named_list = re.compile(data["named_list"])     # the names keep their capitals

@@ -145,6 +145,8 @@ class ClaimMaker:
         lex, vocab = self.x.lexicon, self.x.vocab
         question = entry.question or ""
         lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+        if lang == "en" and (together := self.rules.together.match(question)):
+            return f"using {self.rules.tidy(together.group('x'))} together", None    # "Can A and B be used together?"
         if lang == "en":
             cand = lex.candidate_of(question, "en")
             if cand:
