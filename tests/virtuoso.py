@@ -62,10 +62,16 @@ class Virtuoso:
 
 
 def _ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Our server answers: its log says its HTTP port is online (another test run's server may have
+    taken the same free port first and answer there) and /sparql answers."""
     deadline = time.monotonic() + timeout
+    online = f"HTTP server online at 127.0.0.1:{url.rsplit(':', 1)[1]}"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"virtuoso-t exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
+        if online not in log.read_text(errors="replace"):
+            time.sleep(0.2)
+            continue
         try:
             urllib.request.urlopen(url + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=2).read()
             return
