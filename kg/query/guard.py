@@ -70,6 +70,7 @@ class GuardReport:
     from_named_graphs: list[str] = field(default_factory=list)
     is_update: bool = False
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (the first keyword)
+    tokens: list[Token] = field(default_factory=list, repr=False)  # the query's (for star_columns)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -125,7 +126,7 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
     """Refuse (QueryError) SERVICE, LOAD and FROM/USING of graphs the store does not hold.
     `local_graphs`: the named-graph IRIs of the store. Returns what it found."""
     tokens = tokenize(text)
-    report = GuardReport()
+    report = GuardReport(tokens=tokens)
     prefixes: dict[str, str] = {}
     base = base_iri
     i = 0

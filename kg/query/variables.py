@@ -9,36 +9,55 @@ its own order: only a top-level `SELECT *` is reordered.
 from __future__ import annotations
 
 from kg.errors import QueryError
-from kg.query.guard import tokenize
+from kg.query.guard import Token, tokenize
 
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _MODIFIERS = {"DISTINCT", "REDUCED"}
 
 
-def star_order(text: str, variables: list[str]) -> list[str]:
-    """`variables` (the engine's projection of `text`) in the order `text` first names them
-    when `text` is a `SELECT *` query; unchanged otherwise. Variables the text never names
-    (none should be left) keep their place at the end."""
-    if len(variables) < 2 or "*" not in text:
-        return variables
-    try:
-        tokens = tokenize(text)
-    except QueryError:
-        return variables
+# `columns` of star_order: compute them from the query text (tokenize it)
+FROM_TEXT = "from text"
+
+
+def star_columns(tokens: list[Token]) -> list[str] | None:
+    """The variables a top-level `SELECT *` query names after its `*`, in the order it first
+    names them (`tokens`: kg.query.guard.tokenize's, which the guard already made); None for
+    any other query, whose columns stay as the engine gives them."""
     start = next((i for i, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in _FORMS), None)
     if start is None or tokens[start].text.upper() != "SELECT":
-        return variables
+        return None
     i = start + 1
     while i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in _MODIFIERS:
         i += 1
     if i >= len(tokens) or tokens[i].text != "*":
-        return variables
-    wanted = set(variables)
+        return None
     seen: dict[str, None] = {}
     for t in tokens[i + 1:]:
-        if t.kind == "var" and (name := t.text[1:]) in wanted:
-            seen.setdefault(name)
-    return list(seen) + [v for v in variables if v not in seen]
+        if t.kind == "var":
+            seen.setdefault(t.text[1:])
+    return list(seen)
+
+
+def star_order(text: str, variables: list[str], columns: list[str] | None | str = FROM_TEXT) -> list[str]:
+    """`variables` (the engine's projection of `text`) in the order `text` first names them
+    when `text` is a `SELECT *` query; unchanged otherwise. Variables the text never names
+    (none should be left) keep their place at the end. `columns`: star_columns of the text
+    when the caller has them (the query runner passes the guard's), else FROM_TEXT."""
+    if len(variables) < 2:
+        return variables
+    if columns == FROM_TEXT:
+        if "*" not in text:
+            return variables
+        try:
+            columns = star_columns(tokenize(text))
+        except QueryError:
+            return variables
+    if not columns:
+        return variables
+    wanted = set(variables)
+    seen = [name for name in columns if name in wanted]
+    named = set(seen)
+    return seen + [v for v in variables if v not in named]
 
 
 def reorder_rows(variables: list[str], ordered: list[str], rows: list[list]) -> list[list]:

@@ -114,7 +114,8 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
                                          default_graphs=job["default_graphs"],
                                          named_graphs=job["named_graphs"],
                                          substitutions=job["substitutions"],
-                                         max_results=job["max_results"])
+                                         max_results=job["max_results"], columns=job["columns"],
+                                         as_json=job["kind"] == "results" and job["format"] == "json")
             kind = res.kind
             if kind != job["kind"]:
                 conn.send(("ok", b"", form, None, None))  # the parent renegotiates
@@ -123,9 +124,7 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
             if fmt.writer == "table" and res.rows:
                 res.labels = engine_obj.labels(t.value for row in res.rows for t in row
                                                if isinstance(t, ox.NamedNode))
-            count = len(res.rows) if res.rows is not None else (
-                len(res.triples) if res.triples is not None else None)
-            conn.send(("ok", serialize(fmt, res), form, res.truncated, count))
+            conn.send(("ok", serialize(fmt, res), form, res.truncated, res.size))
         except KgError as e:
             conn.send(("error", type(e).__name__, e.message, e.offset))
         except MemoryError:
@@ -138,7 +137,7 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
 def _plain_rows(engine_obj, job: dict) -> list[dict]:
     """The rows of a SELECT as plain values (kg.query.catalogue.term_value), capped at max_results."""
     res, form = engine_obj.query(job["text"], substitutions=job["substitutions"],
-                                 max_results=job["max_results"])
+                                 max_results=job["max_results"], columns=None)  # rows are dicts: any order
     if res.rows is None:
         raise QueryError(f"expected a SELECT query, got {form}")
     names = res.variables
