@@ -20,27 +20,49 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from kg.errors import QueryError
 
-# one token per match: the whitespace and comments before it are skipped in the same match
-# (`skip`), so the loop below runs once per token; at the end of the text nothing but the skip matches
+# one token per match: group 1 the whitespace and comments before it, group 2 the token (empty at
+# the end of the text). `findall` gives both as strings and the kind of a token follows from its
+# first character (_kind): no match objects and no named groups, whose bookkeeping was most of the
+# guard's time (each alternative starts with a literal or a class, so the regex engine skips at
+# once those whose first character does not fit)
 _TOKEN = re.compile(r"""
-    (?P<skip>(?:\s+|\#[^\n\r]*)*)
-  (?:
-    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<pname>(?:[^\W\d][\w\-.]*)?:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*)
-  | (?P<word>[^\W\d][\w\-]*)
-  | (?P<number>[+\-]?(?:\d+\.?\d*(?:[eE][+\-]?\d+)?|\.\d+(?:[eE][+\-]?\d+)?))
-  | (?P<bnode>_:[\w\-.]*)
-  | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@])
-  | (?P<other>.)
+    ((?:\s+|\#[^\n\r]*)*)
+  ( '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"                      # string
+  | <[^<>"{}|^`\\\x00-\x20]*>                                        # iri
+  | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*                        # var
+  | [^\W\d][\w\-.]*+:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*                # pname (_:b too)
+  | :(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*                                # pname, empty prefix
+  | [^\W\d][\w\-]*                                                   # word
+  | [+\-]?\d+\.?\d*(?:[eE][+\-]?\d+)?|[+\-]?\.\d+(?:[eE][+\-]?\d+)?  # number
+  | \^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@]                  # punct
+  | .                                                                # other
   )?
 """, re.VERBOSE | re.DOTALL)
+_PUNCT = frozenset(["^^", "<=", ">=", "!=", "&&", "||", *"(){}[].,;*+-/!=<>|^@"])
+# the kind of a token whose first character alone decides it (most tokens)
+_FIRST_KIND = {"?": "var", "$": "var", ":": "pname", **dict.fromkeys("(){}[],;*/!=>|^@", "punct")}
+
+
+def _kind(tok: str) -> str:
+    """Which alternative of _TOKEN matched `tok` (when its first character does not say)."""
+    c = tok[0]
+    if c in "'\"":
+        return "string" if len(tok) > 1 else "other"  # a lone quote: unterminated
+    if c == "<":
+        return "iri" if len(tok) > 1 and tok[-1] == ">" else "punct"
+    if c.isdecimal() or (c in "+-." and len(tok) > 1):
+        return "number"
+    if c == "_" or c.isalnum():  # [^\W\d]: a letter (digits are decimal, above)
+        return "pname" if ":" in tok else "word"
+    return "punct" if tok in _PUNCT else "other"
+
+
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
 
 _OPERAND_END = {"var", "string", "iri", "pname", "number", "bnode"}
@@ -56,11 +78,13 @@ FORBIDDEN = {"SERVICE": "SERVICE (federated query) is not allowed: this endpoint
              "LOAD": "LOAD is not allowed: this endpoint never fetches documents"}
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     pos: int
+
+
+_new_token = tuple.__new__  # Token(kind, text, pos) without its Python-level __new__ (per token)
 
 
 @dataclass
@@ -80,12 +104,13 @@ def tokenize(text: str) -> list[Token]:
     stack: list[str] = []  # open brackets: "(" or "{" or "["
     deepest, too_deep_at = 0, None
     prev: Token | None = None
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "skip":  # trailing whitespace or comments: the end
+    end = 0
+    for skip, tok in _TOKEN.findall(text):
+        if not tok:  # trailing whitespace or comments: the end
             break
-        tok = m.group(kind)
-        start = m.start(kind)
+        start = end + len(skip)
+        end = start + len(tok)
+        kind = _FIRST_KIND.get(tok[0]) or _kind(tok)
         if kind == "iri" and stack and stack[-1] == "(":
             after_operand = prev is not None and (prev.kind in _OPERAND_END or prev.text in (")", "]")
                                                   or (prev.kind == "word" and prev.text.lower() in ("true", "false")))
@@ -93,7 +118,7 @@ def tokenize(text: str) -> list[Token]:
                 # an operator in an expression, or an IRI in a collection/VALUES row
                 raise QueryError(f"ambiguous '<' at character {start + 1} hides a keyword "
                                  f"({tok[:40]!r}); put spaces around comparison operators")
-        prev = Token(kind, tok, start)
+        prev = _new_token(Token, (kind, tok, start))
         out.append(prev)
         if kind == "punct":
             if tok in _OPEN:
@@ -132,7 +157,10 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        up = t.text.upper() if t.kind == "word" else ""
+        if t.kind != "word":  # only keywords start what is checked below
+            i += 1
+            continue
+        up = t.text.upper()
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if up == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(tokens):
             iri = _resolve(tokens[i + 2], prefixes, base)
