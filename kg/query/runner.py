@@ -175,7 +175,7 @@ class QueryRunner:
         job = {"op": "query", "text": text, "format": fmt.name, "kind": kind, "base_iri": base_iri,
                "default_graphs": default_graphs, "named_graphs": named_graphs,
                "substitutions": substitutions, "max_results": self.max_results,
-               "columns": star_columns(report.tokens)}  # tokenized once: by the guard
+               "columns": star_columns(report.kinds, report.texts)}  # tokenized once: by the guard
         _, body, form, truncated, count = self._call(job)
         if form in _GRAPH_FORMS and kind != "graph":  # the guard could not tell the form
             fmt = fmts.negotiate("graph", accept, format)

@@ -4,12 +4,13 @@ the query pattern.
 SPARQL 1.1 (18.2.1) makes `SELECT *` project the in-scope variables; people read them in the
 order they wrote them. Oxigraph returns them sorted by name (`?a ?b ?m ?zz`), so the engines
 reorder its columns with `star_order`. A query that names its columns (`SELECT ?b ?a`) keeps
-its own order: only a top-level `SELECT *` is reordered.
+its own order: only a top-level `SELECT *` is reordered. The query runner takes the columns
+from the guard's tokens (star_columns), so a query is tokenized once.
 """
 from __future__ import annotations
 
 from kg.errors import QueryError
-from kg.query.guard import Token, tokenize
+from kg.query.guard import lex
 
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _MODIFIERS = {"DISTINCT", "REDUCED"}
@@ -19,22 +20,23 @@ _MODIFIERS = {"DISTINCT", "REDUCED"}
 FROM_TEXT = "from text"
 
 
-def star_columns(tokens: list[Token]) -> list[str] | None:
+def star_columns(kinds: list[str], texts: list[str]) -> list[str] | None:
     """The variables a top-level `SELECT *` query names after its `*`, in the order it first
-    names them (`tokens`: kg.query.guard.tokenize's, which the guard already made); None for
-    any other query, whose columns stay as the engine gives them."""
-    start = next((i for i, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in _FORMS), None)
-    if start is None or tokens[start].text.upper() != "SELECT":
+    names them (`kinds`, `texts`: its tokens, kg.query.guard.lex, which the guard already
+    made); None for any other query, whose columns stay as the engine gives them."""
+    n = len(kinds)
+    start = next((i for i in range(n) if kinds[i] == "word" and texts[i].upper() in _FORMS), None)
+    if start is None or texts[start].upper() != "SELECT":
         return None
     i = start + 1
-    while i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in _MODIFIERS:
+    while i < n and kinds[i] == "word" and texts[i].upper() in _MODIFIERS:
         i += 1
-    if i >= len(tokens) or tokens[i].text != "*":
+    if i >= n or texts[i] != "*":
         return None
     seen: dict[str, None] = {}
-    for t in tokens[i + 1:]:
-        if t.kind == "var":
-            seen.setdefault(t.text[1:])
+    for kind, tok in zip(kinds[i + 1:], texts[i + 1:]):
+        if kind == "var":
+            seen.setdefault(tok[1:])
     return list(seen)
 
 
@@ -49,7 +51,7 @@ def star_order(text: str, variables: list[str], columns: list[str] | None | str 
         if "*" not in text:
             return variables
         try:
-            columns = star_columns(tokenize(text))
+            columns = star_columns(*lex(text))
         except QueryError:
             return variables
     if not columns:
