@@ -27,7 +27,7 @@ TRUNCATED_HEADER = "KG-Results-Truncated"
 
 @dataclass
 class Results:
-    """A query result held in memory: exactly one of `boolean`, `rows` or `triples`.
+    """A query result held in memory: exactly one of `boolean`, `rows`, `triples` or `json`.
     `truncated` is the cap when rows/triples were cut at it, else None."""
     variables: list[str] | None = None
     rows: list[list] | None = None
@@ -36,10 +36,22 @@ class Results:
     truncated: int | None = None
     prefixes: dict[str, str] | None = None
     labels: dict[str, str] | None = None  # IRI -> what a person reads for it (the table format)
+    # the whole answer already written as SPARQL JSON by the engine (then `rows` is None), byte
+    # for byte what the JSON writer makes of its rows; `count` rows, none cut
+    json: bytes | None = None
+    count: int | None = None
 
     @property
     def kind(self) -> str:
         return "graph" if self.triples is not None else "results"
+
+    @property
+    def size(self) -> int | None:
+        """How many rows or triples it holds (None for a boolean)."""
+        for items in (self.rows, self.triples):
+            if items is not None:
+                return len(items)
+        return self.count
 
 
 @dataclass(frozen=True)

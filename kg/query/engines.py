@@ -6,6 +6,7 @@ write either engine's answer. rdflib is here as the benchmark baseline only.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 
@@ -15,7 +16,7 @@ from kg.errors import ForbiddenError, QueryError, StoreError
 from kg.formats import Results
 from kg.query.labels import store_labels
 from kg.query.remote_engine import RemoteEngine
-from kg.query.variables import reorder_rows, star_order
+from kg.query.variables import FROM_TEXT, reorder_rows, star_order
 from kg.store import open_store
 from kg.terms.iris import prefix_map
 
@@ -36,6 +37,37 @@ def _syntax_error(e: SyntaxError) -> QueryError:
 # term decoded is a RocksDB read), and the served store never changes. The full corpus is
 # ~30 MB on disk and ~90 MB in memory per worker. A bigger store is queried on disk.
 MEMORY_COPY_MAX_BYTES = 128 * 1024 * 1024
+
+
+# A SELECT answer asked for as SPARQL JSON is written by Oxigraph itself (in Rust, ~20x faster
+# than building it from Python rows) up to this many bytes; a bigger one is run again and cut
+# at the result cap from rows.
+NATIVE_JSON_MAX_BYTES = 16 * 1024 * 1024
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _BoundedBuffer(io.BytesIO):
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _TooBig
+        return super().write(data)
+
+
+def _native_json(solutions: ox.QuerySolutions, limit: int) -> bytes | None:
+    """The solutions as SPARQL JSON written by Oxigraph, or None past `limit` bytes."""
+    out = _BoundedBuffer(limit)
+    try:
+        solutions.serialize(out, format=ox.QueryResultsFormat.JSON)
+    except _TooBig:
+        return None
+    return out.getvalue()
 
 
 def store_bytes(path) -> int:
@@ -63,6 +95,8 @@ class OxigraphEngine:
     """Oxigraph over the store at `path`: read-only stores up to MEMORY_COPY_MAX_BYTES
     are copied into memory (`in_memory=None` decides by size), writable ones never."""
 
+    native_json_max_bytes = NATIVE_JSON_MAX_BYTES
+
     def __init__(self, path: str, writable: bool = False, in_memory: bool | None = None):
         store = open_store(path, read_only=not writable)
         if in_memory is None:
@@ -81,7 +115,12 @@ class OxigraphEngine:
         return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
-              substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
+              substitutions=None, max_results: int = 10000, columns=FROM_TEXT,
+              as_json: bool = False) -> tuple[Results, str]:
+        """The answer of `text`, capped at `max_results`. `columns`: star_columns of the text
+        (kg.query.variables) when the caller has them. With `as_json` a SELECT answer comes
+        written as SPARQL JSON by Oxigraph (`Results.json`) when its columns keep the engine's
+        order, it is not cut and it is at most `native_json_max_bytes`; else as rows."""
         kwargs: dict = {}
         if default_graphs is not None or named_graphs is not None:
             kwargs["default_graph"] = _graph_iris("default-graph-uri", default_graphs)
@@ -94,13 +133,23 @@ class OxigraphEngine:
                 return Results(boolean=bool(r)), "ASK"
             if isinstance(r, ox.QuerySolutions):
                 variables = [v.value for v in r.variables]
+                ordered = star_order(text, variables, columns)
+                if as_json and ordered == variables:
+                    body = _native_json(r, self.native_json_max_bytes)
+                    if body is None:  # too big to write whole: again, cut at max_results
+                        r = self.store.query(text, base_iri=base_iri, **kwargs)
+                    else:
+                        r = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+                        count = sum(1 for _ in r)
+                        if count <= max_results:
+                            return Results(variables=variables, json=body, count=count), "SELECT"
+                        r = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)  # cut it below
                 rows, truncated = [], None
                 for sol in r:
                     if len(rows) >= max_results:
                         truncated = max_results
                         break
                     rows.append(list(sol))
-                ordered = star_order(text, variables)
                 return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
                                truncated=truncated), "SELECT"
             triples, truncated = [], None
@@ -163,7 +212,9 @@ class RdflibEngine:
         return ox.Literal(str(t))
 
     def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
-              substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
+              substitutions=None, max_results: int = 10000, columns=FROM_TEXT,
+              as_json: bool = False) -> tuple[Results, str]:
+        """As OxigraphEngine.query; the answer always comes as rows (`as_json` is ignored)."""
         from pyparsing import ParseException  # noqa: PLC0415 - rdflib's parser (see __init__)
         if default_graphs is not None or named_graphs is not None:
             raise QueryError("the rdflib engine does not take default-graph-uri/named-graph-uri")
@@ -182,7 +233,7 @@ class RdflibEngine:
                     truncated = max_results
                     break
                 rows.append([self._term(x) for x in row])
-            ordered = star_order(text, variables)
+            ordered = star_order(text, variables, columns)
             return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
                            truncated=truncated), "SELECT"
         triples = [ox.Triple(self._term(s), self._term(p), self._term(o))

@@ -20,28 +20,52 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from kg.errors import QueryError
 
-# one token per match: the whitespace and comments before it are skipped in the same match
-# (`skip`), so the loop below runs once per token; at the end of the text nothing but the skip matches
+# one token per match: group 1 the whitespace and comments before it, group 2 the token (empty at
+# the end of the text). `findall` gives both as strings and the kind of a token follows from its
+# first character (_kind): no match objects and no named groups, whose bookkeeping was most of the
+# guard's time (each alternative starts with a literal or a class, so the regex engine skips at
+# once those whose first character does not fit; the most frequent kinds come first)
 _TOKEN = re.compile(r"""
-    (?P<skip>(?:\s+|\#[^\n\r]*)*)
-  (?:
-    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<pname>(?:[^\W\d][\w\-.]*)?:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*)
-  | (?P<word>[^\W\d][\w\-]*)
-  | (?P<number>[+\-]?(?:\d+\.?\d*(?:[eE][+\-]?\d+)?|\.\d+(?:[eE][+\-]?\d+)?))
-  | (?P<bnode>_:[\w\-.]*)
-  | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@])
-  | (?P<other>.)
+    ((?:\s+|\#[^\n\r]*)*)
+  ( [(){}\[\],;*/=@]                                               # punct no other token starts with
+  | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*                        # var
+  | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"                      # string
+  | <[^<>"{}|^`\\\x00-\x20]*>                                        # iri
+  | [^\W\d][\w\-.]*+:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*                # pname (_:b too)
+  | :(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*                                # pname, empty prefix
+  | [^\W\d][\w\-]*                                                   # word
+  | [+\-]?\d+\.?\d*(?:[eE][+\-]?\d+)?|[+\-]?\.\d+(?:[eE][+\-]?\d+)?  # number
+  | \^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@]                  # punct
+  | .                                                                # other
   )?
 """, re.VERBOSE | re.DOTALL)
+_PUNCT = frozenset(["^^", "<=", ">=", "!=", "&&", "||", *"(){}[].,;*+-/!=<>|^@"])
+# the kind of a token whose first character alone decides it (most tokens)
+_FIRST_KIND = {"?": "var", "$": "var", ":": "pname", **dict.fromkeys("(){}[],;*/!=>|^@", "punct")}
+
+
+def _kind(tok: str) -> str:
+    """Which alternative of _TOKEN matched `tok` (when its first character does not say)."""
+    c = tok[0]
+    if c in "'\"":
+        return "string" if len(tok) > 1 else "other"  # a lone quote: unterminated
+    if c == "<":
+        return "iri" if len(tok) > 1 and tok[-1] == ">" else "punct"
+    if c.isdecimal() or (c in "+-." and len(tok) > 1):
+        return "number"
+    if c == "_" or c.isalnum():  # [^\W\d]: a letter (digits are decimal, above)
+        return "pname" if ":" in tok else "word"
+    return "punct" if tok in _PUNCT else "other"
+
+
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+_BRACKETS = _OPEN | _CLOSE
 
 _OPERAND_END = {"var", "string", "iri", "pname", "number", "bnode"}
 # inside an ambiguous `<...>`: a keyword the way Oxigraph could read it as code
@@ -56,11 +80,13 @@ FORBIDDEN = {"SERVICE": "SERVICE (federated query) is not allowed: this endpoint
              "LOAD": "LOAD is not allowed: this endpoint never fetches documents"}
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     pos: int
+
+
+_new_token = tuple.__new__  # Token(kind, text, pos) without its Python-level __new__ (per token)
 
 
 @dataclass
@@ -70,51 +96,76 @@ class GuardReport:
     from_named_graphs: list[str] = field(default_factory=list)
     is_update: bool = False
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE (the first keyword)
+    # the query's tokens as lex() gives them (kinds, texts), for kg.query.variables.star_columns
+    kinds: list[str] = field(default_factory=list, repr=False)
+    texts: list[str] = field(default_factory=list, repr=False)
+
+
+def _lex(text: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """The kinds and texts of the tokens, and the (skip, token) pairs they came from (positions
+    are worked out from those only when needed). Refuses (QueryError) brackets nested deeper
+    than MAX_DEPTH and an ambiguous `<` that hides a keyword."""
+    pairs = _TOKEN.findall(text)
+    while pairs and not pairs[-1][1]:  # trailing whitespace or comments: the end
+        pairs.pop()
+    texts = [tok for _, tok in pairs]
+    kinds = [_FIRST_KIND.get(tok[0]) or _kind(tok) for tok in texts]
+    stack: list[str] = []  # open brackets: "(" or "{" or "["
+    deepest, too_deep_at = 0, None
+    for i, tok in enumerate(texts):
+        if tok in _BRACKETS:  # (only punctuation has these texts)
+            if tok in _OPEN:
+                stack.append(tok)
+                if len(stack) > deepest:
+                    deepest = len(stack)
+                    if too_deep_at is None and deepest > MAX_DEPTH:
+                        too_deep_at = i
+            elif stack:
+                stack.pop()
+        elif stack and stack[-1] == "(" and kinds[i] == "iri" and i:
+            kind, prev = kinds[i - 1], texts[i - 1]
+            after_operand = (kind in _OPERAND_END or prev in (")", "]")
+                             or (kind == "word" and prev.lower() in ("true", "false")))
+            if after_operand and _HIDDEN_KEYWORD.search(tok[1:-1]):
+                # an operator in an expression, or an IRI in a collection/VALUES row
+                raise QueryError(f"ambiguous '<' at character {_start(pairs, i) + 1} hides a keyword "
+                                 f"({tok[:40]!r}); put spaces around comparison operators")
+    if too_deep_at is not None:
+        raise QueryError(f"query nested {deepest} levels deep (brackets (), {{}}, []); the limit is "
+                         f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {_start(pairs, too_deep_at) + 1})")
+    return kinds, texts, pairs
+
+
+def _start(pairs: list[tuple[str, str]], i: int) -> int:
+    """Where token `i` starts in the text (0-based)."""
+    return sum(len(skip) + len(tok) for skip, tok in pairs[:i]) + len(pairs[i][0])
+
+
+def lex(text: str) -> tuple[list[str], list[str]]:
+    """The kinds and texts of the SPARQL tokens of `text` (tokenize without positions)."""
+    kinds, texts, _ = _lex(text)
+    return kinds, texts
 
 
 def tokenize(text: str) -> list[Token]:
     """SPARQL tokens without whitespace and comments; `<` resolved as IRI or operator.
     Refuses (QueryError) brackets nested deeper than MAX_DEPTH."""
+    kinds, texts, pairs = _lex(text)
     out: list[Token] = []
-    stack: list[str] = []  # open brackets: "(" or "{" or "["
-    deepest, too_deep_at = 0, None
-    prev: Token | None = None
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "skip":  # trailing whitespace or comments: the end
-            break
-        tok = m.group(kind)
-        start = m.start(kind)
-        if kind == "iri" and stack and stack[-1] == "(":
-            after_operand = prev is not None and (prev.kind in _OPERAND_END or prev.text in (")", "]")
-                                                  or (prev.kind == "word" and prev.text.lower() in ("true", "false")))
-            if after_operand and _HIDDEN_KEYWORD.search(tok[1:-1]):
-                # an operator in an expression, or an IRI in a collection/VALUES row
-                raise QueryError(f"ambiguous '<' at character {start + 1} hides a keyword "
-                                 f"({tok[:40]!r}); put spaces around comparison operators")
-        prev = Token(kind, tok, start)
-        out.append(prev)
-        if kind == "punct":
-            if tok in _OPEN:
-                stack.append(tok)
-                if len(stack) > deepest:
-                    deepest = len(stack)
-                if too_deep_at is None and len(stack) > MAX_DEPTH:
-                    too_deep_at = start
-            elif tok in _CLOSE and stack:
-                stack.pop()
-    if too_deep_at is not None:
-        raise QueryError(f"query nested {deepest} levels deep (brackets (), {{}}, []); the limit is "
-                         f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {too_deep_at + 1})")
+    end = 0
+    for kind, (skip, tok) in zip(kinds, pairs):
+        start = end + len(skip)
+        end = start + len(tok)
+        out.append(_new_token(Token, (kind, tok, start)))
     return out
 
 
-def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
-    if tok.kind == "iri":
-        iri = tok.text[1:-1]
+def _resolve(kind: str, tok: str, prefixes: dict[str, str], base: str | None) -> str | None:
+    if kind == "iri":
+        iri = tok[1:-1]
         return urljoin(base, iri) if base and ":" not in iri.split("/")[0] else iri
-    if tok.kind == "pname":
-        ns, _, local = tok.text.partition(":")
+    if kind == "pname":
+        ns, _, local = tok.partition(":")
         if ns in prefixes:
             return prefixes[ns] + local.replace("\\", "")
     return None
@@ -124,43 +175,45 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
                 base_iri: str | None = None) -> GuardReport:
     """Refuse (QueryError) SERVICE, LOAD and FROM/USING of graphs the store does not hold.
     `local_graphs`: the named-graph IRIs of the store. Returns what it found."""
-    tokens = tokenize(text)
-    report = GuardReport()
+    kinds, texts, pairs = _lex(text)
+    report = GuardReport(kinds=kinds, texts=texts)
     prefixes: dict[str, str] = {}
     base = base_iri
+    n = len(kinds)
     i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        up = t.text.upper() if t.kind == "word" else ""
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if up == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(tokens):
-            iri = _resolve(tokens[i + 2], prefixes, base)
+    while i < n:
+        if kinds[i] != "word":  # only keywords start what is checked below
+            i += 1
+            continue
+        up = texts[i].upper()
+        nxt = kinds[i + 1] if i + 1 < n else None
+        if up == "PREFIX" and nxt == "pname" and i + 2 < n:
+            iri = _resolve(kinds[i + 2], texts[i + 2], prefixes, base)
             if iri is not None:
-                prefixes[nxt.text.split(":")[0]] = iri
+                prefixes[texts[i + 1].split(":")[0]] = iri
             i += 3
             continue
-        if up == "BASE" and nxt is not None and nxt.kind == "iri":
-            base = _resolve(nxt, prefixes, base)
+        if up == "BASE" and nxt == "iri":
+            base = _resolve(nxt, texts[i + 1], prefixes, base)
             i += 2
             continue
         if up in FORBIDDEN:
-            raise QueryError(f"{FORBIDDEN[up]} (at character {t.pos + 1})")
+            raise QueryError(f"{FORBIDDEN[up]} (at character {_start(pairs, i) + 1})")
         if up in _UPDATE_WORDS:
             report.is_update = True
             report.form = report.form or "UPDATE"
         elif up in _QUERY_FORMS and report.form is None:
             report.form = up
         if up in ("FROM", "USING"):
-            named = nxt is not None and nxt.kind == "word" and nxt.text.upper() == "NAMED"
+            named = nxt == "word" and texts[i + 1].upper() == "NAMED"
             j = i + (2 if named else 1)
-            target = tokens[j] if j < len(tokens) else None
-            iri = _resolve(target, prefixes, base) if target is not None else None
+            iri = _resolve(kinds[j], texts[j], prefixes, base) if j < n else None
             if iri is None:
-                raise QueryError(f"{up} at character {t.pos + 1} must name a graph IRI")
+                raise QueryError(f"{up} at character {_start(pairs, i) + 1} must name a graph IRI")
             if iri not in local_graphs:
                 raise QueryError(f"{up}{' NAMED' if named else ''} <{iri}> names no graph of this "
                                  f"store; this endpoint never fetches remote data "
-                                 f"(at character {t.pos + 1})")
+                                 f"(at character {_start(pairs, i) + 1})")
             (report.from_named_graphs if named else report.from_graphs).append(iri)
             i = j + 1
             continue

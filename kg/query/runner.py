@@ -37,6 +37,7 @@ from kg.query.cache import AnswerCache
 from kg.query.catalogue import load_catalogue, prepare
 from kg.query.guard import check_query
 from kg.query.pool import CLIENT, ERRORS, QueryBusy, Worker, WorkerMemoryError, WorkerPool
+from kg.query.variables import star_columns
 
 log = logging.getLogger(__name__)
 __all__ = ["CLIENT", "Answer", "QueryBusy", "QueryRunner", "WorkerMemoryError", "answer_named", "run_query"]
@@ -192,7 +193,8 @@ class QueryRunner:
         generation = self.cache.generation
         job = {"op": "query", "text": text, "format": fmt.name, "kind": kind, "base_iri": base_iri,
                "default_graphs": default_graphs, "named_graphs": named_graphs,
-               "substitutions": substitutions, "max_results": self.max_results}
+               "substitutions": substitutions, "max_results": self.max_results,
+               "columns": star_columns(report.kinds, report.texts)}  # tokenized once: by the guard
         _, body, form, truncated, count = self._call(job)
         if form in _GRAPH_FORMS and kind != "graph":  # the guard could not tell the form
             fmt = fmts.negotiate("graph", accept, format)

@@ -44,6 +44,8 @@ def _json_term(t) -> dict:
 
 
 def write_json(res: Results) -> bytes:
+    if res.json is not None:  # the engine wrote it (kg.query.engines)
+        return res.json
     head: dict = {}
     if res.truncated is not None:
         head["link"] = [f"urn:kg:results-truncated:{res.truncated}"]

@@ -51,6 +51,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+_SECURITY_ITEMS = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
+# request headers that can make an answer 304/412 (werkzeug's make_conditional reads these)
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 log = logging.getLogger(__name__)
 
@@ -141,9 +144,12 @@ def _healthz() -> Response:
 
 
 def _secure(resp: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        resp.headers.setdefault(name, value)
-    resp.headers["X-Request-Id"] = g.get("kg_request_id") or uuid.uuid4().hex
+    headers = resp.headers
+    present = {key.lower() for key, _ in headers}  # one pass (setdefault scans once per header)
+    for key, name, value in _SECURITY_ITEMS:
+        if key not in present:
+            headers.add(name, value)
+    headers["X-Request-Id"] = g.get("kg_request_id") or uuid.uuid4().hex
     return resp
 
 
@@ -195,7 +201,9 @@ def _conditional(resp: Response) -> Response:
     if (request.method in ("GET", "HEAD") and resp.status_code == 200
             and not resp.is_streamed and not resp.direct_passthrough and "ETag" not in resp.headers):
         resp.add_etag()
-        resp.make_conditional(request)
+        environ = request.environ
+        if any(h in environ for h in CONDITIONAL):  # else it would only add Date (waitress does)
+            resp.make_conditional(request)
     return resp
 
 
