@@ -32,7 +32,7 @@ from kg.errors import StoreError
 from kg.formats import Results
 from kg.query.guard import check_query, tokenize
 from kg.query.labels import LABEL_PREDICATES, choose_label
-from kg.query.variables import reorder_rows, star_order
+from kg.query.variables import FROM_TEXT, reorder_rows, star_order
 from kg.remote import N_TRIPLES, RemoteStore
 from kg.terms.iris import prefix_map
 
@@ -123,7 +123,10 @@ class RemoteEngine:
         return default, named
 
     def query(self, text: str, *, base_iri=None, default_graphs=None, named_graphs=None,
-              substitutions=None, max_results: int = 10000) -> tuple[Results, str]:
+              substitutions=None, max_results: int = 10000, columns=FROM_TEXT,
+              as_json: bool = False) -> tuple[Results, str]:
+        """As OxigraphEngine.query; the answer always comes as rows (`as_json` is ignored: the
+        remote's JSON is parsed, its terms made canonical)."""
         form = check_query(text, local_graphs=frozenset(self.named)).form
         default, named = self._dataset(text, default_graphs, named_graphs)
         sent = bind_values(text, substitutions or {})
@@ -136,7 +139,7 @@ class RemoteEngine:
             try:
                 if graph_form:
                     return self._triples(resp, max_results), form
-                return self._solutions(resp, text, form, max_results)
+                return self._solutions(resp, text, form, max_results, columns)
             except SyntaxError as e:
                 raise StoreError(f"the remote store's answer does not parse: {e}") from None
 
@@ -149,7 +152,8 @@ class RemoteEngine:
             triples.append(t.triple if isinstance(t, ox.Quad) else t)
         return Results(triples=triples, truncated=truncated, prefixes=prefix_map())
 
-    def _solutions(self, resp, text: str, form: str | None, max_results: int) -> tuple[Results, str]:
+    def _solutions(self, resp, text: str, form: str | None, max_results: int,
+                   columns=FROM_TEXT) -> tuple[Results, str]:
         r = ox.parse_query_results(resp, format=ox.QueryResultsFormat.JSON)
         if isinstance(r, ox.QueryBoolean):
             return Results(boolean=bool(r)), "ASK"
@@ -164,7 +168,7 @@ class RemoteEngine:
                 truncated = max_results
                 break
             rows.append([_canonical(t) for t in sol])
-        ordered = star_order(text, variables)
+        ordered = star_order(text, variables, columns)
         return Results(variables=ordered, rows=reorder_rows(variables, ordered, rows),
                        truncated=truncated), "SELECT"
 
