@@ -191,7 +191,7 @@ def test_sparql_formats_and_ask_answer_the_same(both_apps):
 
 
 @pytest.mark.slow
-def test_full_corpus_published_answers_the_ascend_lookup_identically(remote, full_store):
+def test_full_corpus_published_answers_the_lookups_identically(remote, full_store):
     graph = "https://w3id.org/mindspore-kg/test/full"
     out = kg_publish(remote, full_store, graph, "--chunk-mb", "4")
     assert out.returncode == 0, out.stderr
@@ -200,7 +200,12 @@ def test_full_corpus_published_answers_the_ascend_lookup_identically(remote, ful
                          "access_log": False, "query_timeout": 60})
     try:
         for path in ("/api/features?hardware=Ascend", "/api/features?hardware=GPU",
-                     "/queries/features_on_hardware?hardware=Ascend&format=json"):
+                     "/queries/features_on_hardware?hardware=Ascend&format=json",
+                     "/queries/status_changes?format=json", "/queries/status_changes?from=r0.7&to=master&format=json",
+                     "/queries/release_diff?lang=en&format=json", "/queries/release_diff?lang=zh&format=json",
+                     "/queries/support_matrix?release=r1.2&format=json", "/queries/support_matrix?format=json",
+                     "/queries/unsupported_and_planned?format=json",
+                     "/queries/unsupported_and_planned?release=r1.2&format=json"):
             a, b = embedded.test_client().get(path), backed.test_client().get(path)
             assert a.status_code == b.status_code == 200
             assert b.data == a.data, path
