@@ -187,7 +187,8 @@ _LABELS_IN_VIEW = """() => { const cy = window.kgGraph, ext = cy.extent();
   const overlaps = [];
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
     const a = boxes[i][2], b = boxes[j][2];
-    if (a.x1 < b.x2 - 0.5 && b.x1 < a.x2 - 0.5 && a.y1 < b.y2 - 0.5 && b.y1 < a.y2 - 0.5) overlaps.push([boxes[i][0], boxes[j][0]]);
+    if (a.x1 < b.x2 - 0.5 && b.x1 < a.x2 - 0.5 && a.y1 < b.y2 - 0.5 && b.y1 < a.y2 - 0.5)
+      overlaps.push([boxes[i][0], boxes[j][0]]);
   }
   const all = cy.elements().boundingBox();
   return {zoom: cy.zoom(), sizes: boxes.map(x => x[1]), overlaps: overlaps,
@@ -211,6 +212,11 @@ def test_graph_opens_with_readable_feature_labels(tab, base):
     tab.get_by_role("button", name="Readable labels").click()
     again = tab.evaluate(_LABELS_IN_VIEW)
     assert again["zoom"] == view["zoom"] and min(again["sizes"]) >= READABLE_PX
+    # no fan of links to MindSpore: a feature names its products in the side panel instead
+    assert tab.evaluate("window.kgGraph.edges(\"[relation = 'belongs-to'][target = 'p:MindSpore']\").length") == 0
+    fid = tab.evaluate("window.kgGraph.nodes(\"[type = 'feature'][products *= 'MindSpore']\")[0].id()")
+    tab.evaluate(f"() => window.kgGraph.getElementById('{fid}').emit('tap')")
+    assert "MindSpore" in tab.locator("#node-info p.muted").inner_text()
 
 
 def test_graph_is_drawn_and_answers_a_click(tab, base, store):

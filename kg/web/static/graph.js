@@ -85,7 +85,8 @@
     var hood = node.closedNeighborhood();
     cy.elements().not(hood).addClass("faded");
     var html = "<h2>" + escapeText(node.data("label")) + "</h2><p class=\"muted\">" +
-      escapeText(node.data("type")) + (node.data("status") ? " · " + escapeText(node.data("status")) : "") + "</p>";
+      escapeText(node.data("type")) + (node.data("status") ? " · " + escapeText(node.data("status")) : "") +
+      (node.data("products") ? " · " + escapeText(node.data("products")) : "") + "</p>";
     if (node.data("href")) {
       html += "<p><a href=\"" + data.featureUrl.replace("ID", encodeURI(node.data("href"))) +
         "\">All about this feature</a></p>";
