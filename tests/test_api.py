@@ -98,6 +98,27 @@ def test_features_without_filters_lists_every_feature(client):
     assert {f["id"] for f in planned["features"]} == {"mixed-precision", "hot-model-reload"}
 
 
+def test_features_q_matches_labels_in_both_languages_and_alt_labels(client):
+    def ids(query):
+        body = checked(client.get("/api/features?" + query), "/api/features")
+        assert body["total"] == len(body["features"])
+        return {f["id"] for f in body["features"]}, body["query"]
+
+    assert ids("q=TRAINING") == ({"distributed-training"}, {"lang": "en", "q": "TRAINING"})
+    assert ids("q=amp")[0] == {"mixed-precision"}                 # an alternative label
+    assert ids("q=%E7%83%AD%E6%9B%B4%E6%96%B0")[0] == {"hot-model-reload"}   # 热更新, a Chinese label
+    assert ids("q=%20ShApE%20&lang=zh")[0] == {"dynamic-shape"}   # trimmed; label shown in Chinese
+    assert ids("q=fusion&hardware=GPU")[0] == {"candidate/kernel-fusion-tuning"}
+    assert ids("q=fusion&hardware=Ascend310")[0] == set()         # filters combine
+    assert ids("q=no-such-label")[0] == set()
+    every = ids("")[0]
+    assert ids("q=")[0] == ids("q=%20%20")[0] == every            # empty or blank: no filter
+    body = checked(client.get("/api/features?limit=1&q=i"), "/api/features")
+    assert "q=i" in body["next"] and body["total"] >= 2
+    body = checked(client.get("/api/features?q=" + "x" * 201), "/api/features", 400)
+    assert "parameter 'q'" in body["message"]
+
+
 @pytest.mark.parametrize("query, param", [
     ("hardware=TPU", "hardware"), ("status=maybe", "status"), ("release=r9.9", "release"),
     ("lang=fr", "lang"), ("colour=red", "colour"), ("hardware=Ascend&hardware=GPU", "hardware"),
@@ -273,6 +294,22 @@ def test_real_feature_page_and_entries(real_client):
     entry = first["evidence"][0]
     entries = checked(real_client.get(f"/api/entries?source={entry['source']}"), "/api/entries")
     assert entry["entry"] in {e["entry"] for e in entries["entries"]}
+
+
+def test_real_features_q_finds_what_the_features_page_filter_finds(real_client):
+    """On the whole corpus, `/api/features?q=` lists the features the /features filter box
+    shows for the same text (one definition: a label in either language, preferred or
+    alternative, contains it, in any case)."""
+    for q in ("parallel", "PARALLEL", "量化", "checkpoint", "自动"):
+        body = checked(real_client.get(f"/api/features?q={q}&evidence=none"), "/api/features")
+        api = {f["id"] for f in body["features"]}
+        page = real_client.get(f"/features?q={q}").get_data(as_text=True)
+        shown = set(re.findall(r'<th scope="row"><a href="/features/([^"?]+)', page))
+        assert api and api == shown, (q, api ^ shown)
+    assert {f["id"] for f in real_client.get("/api/features?q=parallel&evidence=none").get_json()[
+        "features"]} >= {"auto-parallel"}
+    every = real_client.get("/api/features?evidence=none").get_json()["total"]
+    assert checked(real_client.get("/api/features?q=%20&evidence=none"), "/api/features")["total"] == every
 
 
 # --- the shell ---------------------------------------------------------------------------------

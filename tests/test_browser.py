@@ -178,6 +178,47 @@ def test_console_shows_an_error_for_a_bad_query(tab, base):
     assert tab.get_by_label("SPARQL query", exact=False).input_value() == "SELECT ?x WHERE { ?x"
 
 
+# the feature labels of /graph and the pixels they need to be read (kg/web/static/graph.js)
+READABLE_PX = 11
+_LABELS_IN_VIEW = """() => { const cy = window.kgGraph, ext = cy.extent();
+  const inside = b => b.x2 > ext.x1 && b.x1 < ext.x2 && b.y2 > ext.y1 && b.y1 < ext.y2;
+  const boxes = cy.nodes("[type = 'feature']").map(n => [n.id(), parseFloat(n.renderedStyle('font-size')),
+      n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true})]).filter(x => inside(x[2]));
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i][2], b = boxes[j][2];
+    if (a.x1 < b.x2 - 0.5 && b.x1 < a.x2 - 0.5 && a.y1 < b.y2 - 0.5 && b.y1 < a.y2 - 0.5)
+      overlaps.push([boxes[i][0], boxes[j][0]]);
+  }
+  const all = cy.elements().boundingBox();
+  return {zoom: cy.zoom(), sizes: boxes.map(x => x[1]), overlaps: overlaps,
+          hidden: parseFloat(cy.nodes("[type = 'feature']")[0].style('min-zoomed-font-size')),
+          whole: all.x1 >= ext.x1 - 1 && all.x2 <= ext.x2 + 1 && all.y1 >= ext.y1 - 1 && all.y2 <= ext.y2 + 1}; }"""
+
+
+def test_graph_opens_with_readable_feature_labels(tab, base):
+    """At the zoom the page opens with, the feature labels in view are drawn at least 11 px high
+    (so shown: above the size under which they hide) and none covers another; "Whole graph" fits
+    everything in the box (labels may hide), "Readable labels" comes back."""
+    tab.goto(base + f"/graph?release={RELEASES[-1]}&lang=en")
+    tab.wait_for_selector("#cy[data-ready=true]")
+    view = tab.evaluate(_LABELS_IN_VIEW)
+    assert len(view["sizes"]) >= 5, view
+    assert min(view["sizes"]) >= READABLE_PX > view["hidden"], view
+    assert view["overlaps"] == [], view["overlaps"]
+    tab.get_by_role("button", name="Whole graph").click()
+    whole = tab.evaluate(_LABELS_IN_VIEW)
+    assert whole["whole"] and whole["zoom"] <= view["zoom"], whole
+    tab.get_by_role("button", name="Readable labels").click()
+    again = tab.evaluate(_LABELS_IN_VIEW)
+    assert again["zoom"] == view["zoom"] and min(again["sizes"]) >= READABLE_PX
+    # no fan of links to MindSpore: a feature names its products in the side panel instead
+    assert tab.evaluate("window.kgGraph.edges(\"[relation = 'belongs-to'][target = 'p:MindSpore']\").length") == 0
+    fid = tab.evaluate("window.kgGraph.nodes(\"[type = 'feature'][products *= 'MindSpore']\")[0].id()")
+    tab.evaluate(f"() => window.kgGraph.getElementById('{fid}').emit('tap')")
+    assert "MindSpore" in tab.locator("#node-info p.muted").inner_text()
+
+
 def test_graph_is_drawn_and_answers_a_click(tab, base, store):
     tab.goto(base + f"/graph?release={RELEASES[-1]}&lang=en")
     tab.wait_for_selector("#cy[data-ready=true]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import json
 import os
 import subprocess
@@ -26,7 +27,7 @@ from lxml import etree
 from kg.errors import InputError
 from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
 from kg.export.projection import STATUS_RGB, list_releases, project_graph
-from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render
+from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render, write_csv_table
 from kg.store import build_store_atomically, load_file, rdf_format
 from kg.terms.colours import colour_table, rgb
 from kg.terms.iris import mint_iri
@@ -86,13 +87,40 @@ def test_projection_nodes_and_edges(store):
     rel = {(u, v): d["relation"] for u, v, d in G.edges(data=True)}
     assert rel[(H("Ascend910"), H("Ascend"))] == rel[(H("Ascend310"), H("Ascend"))] == "narrower"
     assert rel[(F("graph-kernel-fusion"), P("MindSpore-Lite"))] == "belongs-to"
-    assert rel[(F("mixed-precision"), P("MindSpore"))] == "belongs-to"
+    # MindSpore, the product most features belong to, is told by attributes, not by a fan of edges
+    assert (F("mixed-precision"), P("MindSpore")) not in rel
+    assert G.nodes[F("mixed-precision")]["product"] == "MindSpore"
     support = {k for k, r in rel.items() if r == "support"}
     assert support == {(F("mixed-precision"), H("Ascend910")), (F("mixed-precision"), H("GPU")),
                        (F("dynamic-shape"), H("CPU")), (F("distributed-training"), H("Ascend")),
                        (F("graph-kernel-fusion"), H("GPU"))}
     assert G.nodes[F("graph-kernel-fusion")]["candidate"] is True
     assert G.nodes[F("mixed-precision")]["candidate"] is False
+
+
+def test_the_main_product_is_an_attribute_of_the_features_not_a_fan_of_edges(store, tmp_path):
+    """The product more than half of the features belong to keeps no belongs-to edge: every
+    feature names its products (`products`, the one it is filed under first, as `product`), in
+    the GEXF and the CSV; the other products keep their edges."""
+    G = project_graph(store)
+    features = {n: d for n, d in G.nodes(data=True) if d["type"] == "feature"}
+    belongs = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "belongs-to"]
+    assert belongs == [(F("graph-kernel-fusion"), P("MindSpore-Lite"))]
+    assert {n: (d["product"], d["products"]) for n, d in features.items()} == {
+        F("mixed-precision"): ("MindSpore", "MindSpore"), F("dynamic-shape"): ("MindSpore", "MindSpore"),
+        F("distributed-training"): ("MindSpore", "MindSpore"),
+        F("graph-kernel-fusion"): ("MindSpore Lite", "MindSpore Lite")}
+    assert G.graph["main_product"] == "MindSpore"
+    path = tmp_path / "g.gexf"
+    write_gexf(G, path)
+    H_ = nx.read_gexf(path)
+    assert H_.nodes[F("mixed-precision")]["product"] == "MindSpore"
+    assert "Features without a belongs-to edge are MindSpore's" in path.read_text(encoding="utf-8")
+    text = io.StringIO(newline="")
+    write_csv_table(G, "nodes", text)
+    rows = {r["Id"]: r for r in csv.DictReader(io.StringIO(text.getvalue()))}
+    assert rows[F("graph-kernel-fusion")]["products"] == "MindSpore Lite"
+    assert rows[F("dynamic-shape")]["product"] == "MindSpore"
 
 
 def test_one_edge_per_pair_whose_status_changes_over_time(store, order):

@@ -80,7 +80,16 @@ def test_the_exported_gexf_is_a_picture_worth_opening(store, release, lang, tmp_
     H = read_back(G)
     fig, boxes = render(H, os.environ.get("KG_PICTURE") or tmp_path / "graph.png")
     plt.close(fig)
-    assert not list(nx.isolates(H)), "no node left alone"
+    # no node left alone, but the features whose only link was to the product most features
+    # belong to: that link is their `product` attribute, not a spoke across the picture
+    main = G.graph.get("main_product")
+    alone = [n for n in nx.isolates(H)
+             if not (H.nodes[n]["type"] == "feature" and main in H.nodes[n]["products"].split(", "))]
+    assert alone == [], "no node left alone"
+    features = [n for n, d in H.nodes(data=True) if d["type"] == "feature"]
+    fans = [p for p, d in H.nodes(data=True) if d["type"] == "product"
+            and sum(1 for u, _ in H.in_edges(p)) * 2 > len(features)]
+    assert main and fans == [], "no product with a spoke from most features"
     x = [d["viz"]["position"]["x"] for _, d in H.nodes(data=True)]
     y = [d["viz"]["position"]["y"] for _, d in H.nodes(data=True)]
     assert max(x) - min(x) > 300 and max(y) - min(y) > 300, "spread over both axes"

@@ -156,6 +156,9 @@ def describe(G: nx.DiGraph) -> str:
         text += f"Release {G.graph['release']}."
     else:
         text += "All releases; edges carry their latest status."
+    if G.graph.get("main_product"):
+        text += (f" Features without a belongs-to edge are {G.graph['main_product']}'s; every feature "
+                 "names its products in the attributes product and products.")
     return text
 
 

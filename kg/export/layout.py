@@ -63,8 +63,10 @@ def place(G: nx.DiGraph, cfg: dict, status_rank: dict[str, int], component: str 
     ordered_hw.extend(h for h in hardware if h not in ordered_hw)
     hw_index = {h: i for i, h in enumerate(ordered_hw)}
 
-    # features: filed under one product each
+    # features: filed under one product each (the projection's `block`, else their belongs-to edges)
     def product_of(f: str) -> str:
+        if "block" in G.nodes[f]:
+            return G.nodes[f]["block"]
         products = sorted((p for _, p, e in G.out_edges(f, data=True) if e["relation"] == "belongs-to"),
                           key=lambda p: (p == component, label[p], p))
         return products[0] if products else ""
@@ -88,7 +90,7 @@ def place(G: nx.DiGraph, cfg: dict, status_rank: dict[str, int], component: str 
         for n, (px, py) in positions.items():
             G.nodes[n]["x"], G.nodes[n]["y"] = px, py
         rows = math.ceil(len(members) / cols)
-        if product:
+        if product in G:
             G.nodes[product]["x"], G.nodes[product]["y"] = x + width / 2, top - rows * row_h - cfg["band_gap"] / 2
         spans.append((x, x + width, rows))
         x += width + cfg["block_gap"]
@@ -96,7 +98,7 @@ def place(G: nx.DiGraph, cfg: dict, status_rank: dict[str, int], component: str 
     deepest = max((r for _, _, r in spans), default=0) * row_h + cfg["band_gap"] / 2
 
     # products no feature is filed under: in the product row, after the blocks
-    placed = {p for p in blocks if p}
+    placed = {p for p in blocks if p in G}
     rest = sorted((p for p in kinds["product"] if p not in placed), key=lambda p: label[p])
     for i, p in enumerate(rest):
         G.nodes[p]["x"], G.nodes[p]["y"] = x + i * cfg["char_width"] * 18, top - deepest

@@ -3,6 +3,9 @@
 Nodes: features, hardware, products, releases (and, on request, FAQ entries = questions of one
 language). Edges: feature -support-> hardware (one edge per pair, its status per release),
 feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature.
+The product most features belong to (MindSpore: the FAQ is its) has no belongs-to edges: dozens
+of them were spokes across every label. Each feature names its products as attributes instead
+(`product`, `products`); the other products keep their edges.
 
 The projection knows nothing of file formats: kg.export.gexf and kg.export.writers write it. The SPARQL it runs
 and the colours it gives are data files in kg/export/.
@@ -41,6 +44,8 @@ NODE_ATTRIBUTES = [
     ("status", "string", False),        # features: the summary status (_summarise), or "unstated"
     ("status_overall", "string", False),  # features: what claims naming no hardware say (latest release kept)
     ("status_history", "string", False),  # ... per release: "r1.2:supported r2.0:unsupported"
+    ("product", "string", False),       # features: the product they are filed under (their block)
+    ("products", "string", False),      # features: every product their answers come from ("MindSpore, MindSpore Lite")
 ]
 # ... and per hardware, "status_<notation>" (features: the status on it in the latest release stating it)
 EDGE_ATTRIBUTES = [
@@ -222,6 +227,7 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         for node in (f, h):
             G.nodes[node]["statements"] = G.nodes[node].get("statements", 0) + n
 
+    _fold_main_product(G, mint_iri("product", "MindSpore"))
     _add_overall_status(store, G, keep, by_order)
     _summarise(G)
     _connect_releases(G, [r for r in releases if r.order in keep])
@@ -232,6 +238,29 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
         _keep_feature(G, feature)
     _finish(G, by_order, dynamic, style)
     return G
+
+
+def _fold_main_product(G, component: str) -> None:
+    """Every feature's `products` (labels, the one it is filed under first) and `product` (the
+    one it is filed under: another than `component` when it has one, as the matrix groups
+    them; its IRI is the layout's `block`); then the belongs-to edges of the product more than
+    half of the features belong to leave the graph, told by those attributes instead
+    (G.graph["main_product"]). Its node stays when other edges hold it (claims about it on
+    hardware). A feature that was linked to it alone is left without edges: in its block, coloured
+    by its status, never a spoke across the labels of the others."""
+    features = [n for n, d in G.nodes(data=True) if d["type"] == "feature"]
+    members: Counter = Counter()
+    for f in features:
+        products = sorted((p for _, p, e in G.out_edges(f, data=True) if e["relation"] == "belongs-to"),
+                          key=lambda p: (p == component, G.nodes[p]["label"], p))
+        members.update(products)
+        G.nodes[f]["products"] = ", ".join(G.nodes[p]["label"] for p in products)
+        G.nodes[f]["product"] = G.nodes[products[0]]["label"] if products else ""
+        G.nodes[f]["block"] = products[0] if products else ""
+    main = min(members, key=lambda p: (-members[p], p), default=None)
+    if main is not None and members[main] * 2 > len(features):
+        G.graph["main_product"] = G.nodes[main]["label"]
+        G.remove_edges_from([(u, v) for u, v, e in G.in_edges(main, data=True) if e["relation"] == "belongs-to"])
 
 
 def _add_overall_status(store, G, keep, by_order) -> None:

@@ -13,6 +13,8 @@ unknown feature id is NotFound (404).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Mapping
 
 from kg import config
@@ -23,6 +25,21 @@ from kg.terms.iris import mint_iri
 
 # parameter -> vocabulary scheme whose notations it accepts
 SCHEMES = {"hardware": "hardware", "status": "statuses", "release": "releases"}
+# the internal queries of the lookups and pages (feature_list, entries, ...)
+PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+
+
+@lru_cache(maxsize=1)
+def page_catalogue() -> Catalogue:
+    """The named queries of kg/lookup/queries/ (the pages' and lookups' own)."""
+    return load_catalogue(PAGE_QUERIES_DIR)
+
+
+def labels_contain(labels, text: str | None) -> bool:
+    """Whether one of `labels` contains `text`, case-insensitively (no text: always). The one
+    definition of the /features filter box and `/api/features?q=`."""
+    needle = (text or "").strip().casefold()
+    return not needle or any(needle in x.casefold() for x in labels if x)
 
 
 def store_runner(store) -> Callable:
@@ -114,12 +131,14 @@ class Lookups:
                  release: str | None = None, lang: str | None = None,
                  feature: str | None = None, limit: str | int | None = None,
                  offset: str | int | None = None, evidence: str | None = None,
-                 subject: str | None = None) -> dict:
+                 subject: str | None = None, q: str | None = None) -> dict:
         """Features with their statements (the claims about each feature itself), filtered; each
         with its evidence entries (`evidence="none"` leaves them out) and its `limitations`: the
         claims about narrower subjects, which never set the feature's statuses. `subject` keeps
-        the claims about one subject (the feature's own when it is a feature). `limit`/`offset`
-        page through the features in their order; `total` counts them all."""
+        the claims about one subject (the feature's own when it is a feature). `q` keeps the
+        features one of whose labels (either language, preferred or alternative) contains it, as
+        the /features filter box does. `limit`/`offset` page through the features in their
+        order; `total` counts them all."""
         lang = self.check_lang(lang)
         first = _integer("offset", offset, 0, 0, None)
         if first > MAX_OFFSET:
@@ -127,6 +146,8 @@ class Lookups:
         size = _integer("limit", limit, None, 1, MAX_LIMIT)
         if evidence not in (None, "all", "none"):
             raise InputError(f"parameter 'evidence': {evidence!r} is not one of: all, none")
+        if q is not None and len(q) > MAX_TEXT:
+            raise InputError(f"parameter 'q': {len(q)} characters (at most {MAX_TEXT})")
         filters = {"hardware": self.check("hardware", hardware),
                    "status": self.check("status", status),
                    "release": self.check("release", release)}
@@ -165,15 +186,28 @@ class Lookups:
         if wanted:
             self._add_limitations(entry_for, values, filters, about)
         features = list(by_feature.values())
+        if (q or "").strip():
+            named = self.features_named(q)
+            features = [f for f in features if f["iri"] in named]
         page = features[first:first + size if size is not None else None]
         if evidence == "none":
             for f in page:
                 del f["evidence"]
-        out = {"query": {**{k: v for k, v in filters.items() if v}, "lang": lang},
+        asked = {**{k: v for k, v in filters.items() if v}, "lang": lang}
+        if (q or "").strip():
+            asked["q"] = q.strip()
+        out = {"query": asked,
                "count": len(page), "total": len(features), "offset": first, "features": page}
         if size is not None:
             out["limit"] = size
         return out
+
+    def features_named(self, text: str) -> set[str]:
+        """The IRIs of the features one of whose labels (any language, preferred or alternative)
+        contains `text`, case-insensitively."""
+        rows = self.run(page_catalogue().get("feature_list"), {"lang": "en"})
+        return {r["feature"] for r in rows
+                if labels_contain((r.get("labels") or "").split("\u001f") + [r.get("label")], text)}
 
     def _add_limitations(self, entry_for, values: dict, filters: dict, about: str | None) -> None:
         """The claims about subjects narrower than a feature, as that feature's `limitations`
@@ -280,6 +314,7 @@ class Lookups:
 
 
 MAX_LIMIT = 1000
+MAX_TEXT = 200   # characters of `q` (the OpenAPI document's maxLength)
 MAX_OFFSET = 1_000_000_000  # the OpenAPI document's maximum
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
+from kg.lookup.documents import labels_contain
 from kg.lookup.history_picture import history_picture
 from kg.lookup.pages import (
     OVERALL,
@@ -103,11 +104,10 @@ def feature_list(run, lang: str = "en", q: str | None = None) -> dict:
     case-insensitively."""
     check_lang(lang)
     rows = _run(run, "feature_list", lang=lang)
-    needle = (q or "").strip().casefold()
     items = []
     for r in rows:
         labels = [x for x in (r.get("labels") or "").split("\u001f") if x]
-        if needle and not any(needle in x.casefold() for x in labels + [r["label"]]):
+        if not labels_contain(labels + [r["label"]], q):
             continue
         items.append({"id": local_id(r["feature"]), "iri": r["feature"], "kind": r["kind"],
                       "label": display_label(r.get("label"), r["feature"]),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import unquote
 
 from kg import config
@@ -20,10 +19,10 @@ from kg.errors import InputError, NotFound
 from kg.lookup.changes import counts as change_counts
 from kg.lookup.changes import release_changes
 from kg.lookup.documents import feature_id as local_id
+from kg.lookup.documents import page_catalogue
 from kg.model import LANGUAGES
 from kg.query.catalogue import load_catalogue
 
-PAGE_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 STATUS_ORDER = ("supported", "partial", "planned", "unsupported", "n/a")
 OVERALL = ""   # the matrix column of statements without hardware
 EXCERPT = 280  # characters of answer text shown around the evidence
@@ -34,9 +33,8 @@ def _public():
     return load_catalogue(config.QUERIES_DIR)
 
 
-@lru_cache(maxsize=1)
 def _pages():
-    return load_catalogue(PAGE_QUERIES_DIR)
+    return page_catalogue()
 
 
 def _run(run, name: str, **values) -> list[dict]:

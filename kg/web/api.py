@@ -55,7 +55,7 @@ def _answer(view: str, args: dict, compute) -> Response:
 
 @bp.get("/api/features")
 def features():
-    a = single_args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence", "subject")
+    a = single_args("hardware", "status", "release", "lang", "feature", "limit", "offset", "evidence", "subject", "q")
     return _answer("features", a, lambda: _with_next(get_state().lookups.features(**a), a))
 
 

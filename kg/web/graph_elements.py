@@ -25,9 +25,10 @@ def node_id(iri: str, kind: str) -> str:
 
 
 def elements(G) -> dict:
-    """{nodes, edges, legend}: cytoscape.js data with preset positions (y downwards, the
-    GEXF's y upwards) and each element's colour; `legend`: (group, name, text, colour) of the
-    colours drawn."""
+    """{nodes, edges, legend, main_product}: cytoscape.js data with preset positions (y downwards,
+    the GEXF's y upwards) and each element's colour; `legend`: (group, name, text, colour) of the
+    colours drawn; `main_product`: the product whose belongs-to links the projection left out
+    (features name their `products`)."""
     ids = {n: node_id(n, d["type"]) for n, d in G.nodes(data=True)}
     nodes = []
     for n, d in G.nodes(data=True):
@@ -35,7 +36,8 @@ def elements(G) -> dict:
                 "colour": _hex(d["color"]), "x": round(d["x"], 1), "y": round(-d["y"], 1),
                 "size": round(d.get("size") or 8.0, 1)}
         if d["type"] == "feature":
-            node.update(status=d.get("status"), href=feature_id(n), candidate=bool(d.get("candidate")))
+            node.update(status=d.get("status"), href=feature_id(n), candidate=bool(d.get("candidate")),
+                        products=d.get("products") or "")
         nodes.append(node)
     edges = []
     for u, v, d in G.edges(data=True):
@@ -51,7 +53,7 @@ def elements(G) -> dict:
     used |= {("relations", e["relation"]) for e in edges if e["relation"] != "support"}
     legend = [(group, name, entry["legend"], entry["colour"]) for group, names in table.items()
               for name, entry in names.items() if (group, name) in used]
-    return {"nodes": nodes, "edges": edges, "legend": legend}
+    return {"nodes": nodes, "edges": edges, "legend": legend, "main_product": G.graph.get("main_product")}
 
 
 def build_elements(store, out, *, release: str, lang: str) -> None:
