@@ -101,8 +101,9 @@ def pair_translations(pairs: Sequence[tuple[Entry, Extraction]]) -> list[tuple[i
 def pair_swapped(zh: Sequence[tuple], en: Sequence[tuple], aligned: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Entries the monotone alignment left unpaired on both sides (two neighbours in another order
     on one side): each unpaired zh entry with the best-scoring unpaired en entry near it."""
-    free_zh = [i for i in range(len(zh)) if i not in {a for a, _ in aligned}]
-    free_en = {j for j in range(len(en))} - {b for _, b in aligned}
+    paired_zh = {a for a, _ in aligned}
+    free_zh = [i for i in range(len(zh)) if i not in paired_zh]
+    free_en = set(range(len(en))) - {b for _, b in aligned}
     out = []
     for i in free_zh:
         scored = [(_score(zh[i], en[j], i, j), j) for j in free_en if abs(i - j) <= 2]
