@@ -183,3 +183,37 @@ def test_dev_claim_figures_do_not_fall(corpus_dir):
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
     assert p >= 0.90 and r >= 0.85 and rep.prf("negative")[0] >= 0.90, rep.format(show=0)
+
+
+def test_third_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind3.jsonl: 72 entries from 22 pages (general FAQ pages and product FAQs,
+    r1.1-r2.4.0, 37 zh / 35 en) annotated without system output: P 0.222 R 0.122 then (with the
+    judged pairs; 0.111 / 0.061 unjudged); after the passive-question, carrier and if-clause rules
+    P 0.370 R 0.204, far from the targets: floors under today's figures."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind3.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert p >= 0.33 and r >= 0.18, rep.format(show=0)
+
+
+def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
+    """"Can the .meta file be used to import the graph structure?" (the question's second sentence)
+    answered "cannot be directly imported": using the .meta file to import it is unsupported; "Can
+    MindSpore be used to customize a loss function that ...?": customizing one, not the feature."""
+    pairs, _ = pairs_of(corpus_dir, "r1.10/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r1.10/docs/mindspore/source_zh_cn/faq/implement_problem.md")
+    meta = claims_of(pairs, "implement_problem.md", ".meta")
+    assert {(s, st) for s, _, st, _ in meta} == {("using the .meta file to import the graph structure", "unsupported")}
+    loss = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "loss function")}
+    assert ("customizing a loss function that can return multiple values", "supported") in loss
+    assert ("custom loss function", "supported") not in loss
+
+
+def test_what_an_api_supports_is_said_with_the_api(corpus_dir):
+    """"Does GeneratorDataset support ds.PKSampler sampling?" "No": the sampling with GeneratorDataset,
+    not PKSampler sampling in general; "If <C>, random access is not supported": random access when C."""
+    pairs, _ = pairs_of(corpus_dir, "r1.9/docs/mindspore/source_en/faq/data_processing.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "data_processing.md", "PKSampler")}
+    assert got == {("ds.PKSampler sampling with GeneratorDataset", "unsupported")}
+    shuffle = {(s, st) for s, _, st, _ in claims_of(pairs, "data_processing.md", "shuffle=True and shuffle=False")}
+    assert any(s.startswith("random access when data is returned in yeild mode") and st == "unsupported"
+               for s, st in shuffle)

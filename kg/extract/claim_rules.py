@@ -46,6 +46,34 @@ class ClaimRules:
         self.opening_setting = re.compile(data["opening_setting"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
+        self.passive_question = re.compile(data["passive_question"], flags)
+        self.passive_used_to = re.compile(data["passive_used_to"], flags)
+        self.carrier = re.compile(data["carrier"])      # the API's name keeps its capitals
+        self.participles = {k.lower(): v for k, v in data["participles"].items()}
+
+    def passive(self, question: str, is_product) -> str | None:
+        """What a passive yes/no question asks about doing ("Can the X file be directly converted
+        into a Y model?" -> "converting the X file into a Y model"; "Can MindSpore be used to
+        customize Z?" -> "customizing Z"), or None."""
+        m = next((m for q in re.split(r"(?<=\?)\s*", question or "") if (m := self.passive_question.match(q))), None)
+        if not m:
+            return None
+        x, rest = m.group("x").strip(), " ".join(m.group("rest").split())
+        product = is_product(x)
+        doing = self.participle_gerund(m.group("v"))
+        if doing == "using" and product and (u := self.passive_used_to.match(rest)):
+            return self.tidy(gerund(u.group("v")) + rest[u.end():])    # "be used to V Y": V-ing Y
+        if product:
+            return self.tidy(f"{doing} {rest}") if rest else None
+        return self.tidy(f"{doing} {x} {rest}")
+
+    def participle_gerund(self, word: str) -> str:
+        w = word.lower()
+        if w in self.participles:
+            return self.participles[w]
+        if w.endswith("ied"):
+            return w[:-3] + "ying"
+        return w[:-2] + "ing" if w.endswith("ed") else w
 
     def tidy(self, text: str) -> str:
         """A subject without trailing purpose/comparison/hardware phrases and leading articles."""

@@ -154,6 +154,11 @@ class ClaimMaker:
                 if v and cand.lower().startswith(v.group("v").lower() + " "):
                     cand = gerund(v.group("v")) + cand[len(v.group("v")):]
                 cand = self.rules.tidy(cand)
+                if (c := self.rules.carrier.match(question)) and not vocab.find_label(c.group("c"), "products") \
+                        and c.group("c").lower() not in cand.lower() and not self._is_hardware(c.group("c")):
+                    cand = f"{cand} with {c.group('c')}"     # "Does GeneratorDataset support X?": X with it
+            if not cand:
+                cand = self.rules.passive(question, lambda t: vocab.find_label(t, "products") is not None)
             if not cand and ex.status in CLAIM_STATUSES:
                 m = _HOWTO.match(question)
                 if m and m.group("v").lower() not in ("i", "we", "you"):

@@ -19,6 +19,7 @@ from kg.extract.clauses import STATUSES
 from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, extract_records
 from kg.extract.records import read_jsonl
+from kg.parse.corpus import counterpart
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
 OPTIONAL_KEYS = ("question", "urls")
@@ -208,7 +209,8 @@ def enforce(rep: Report, **thresholds) -> None:
 def evaluate_claims(gold_path: str | Path, root: str | Path, judgements: str | Path | None = None,
                     extractor=None) -> ClaimReport:
     """Extract the claim gold's files under `root` as `kg extract` does and score the claims of
-    each gold entry (kg.extract.claim_scoring)."""
+    each gold entry (kg.extract.claim_scoring). Each page's other-language version is read too, as a
+    corpus-wide `kg extract` reads it: a zh entry carries its English twin's claims."""
     gold = read_claim_gold(gold_path)
     judged = read_judgements(judgements)
     root = Path(root)
@@ -218,6 +220,10 @@ def evaluate_claims(gold_path: str | Path, root: str | Path, judgements: str | P
         if not path.is_file():
             raise InputError("file of gold entries not found under --root", path=str(path))
         files.append(path)
+        twin = counterpart(source)      # the other language's page, as in a corpus-wide kg extract
+        if twin and (root / twin).is_file():
+            files.append(root / twin)
+    files = list(dict.fromkeys(files))
     extract = (extractor or Extractor()).extract
     records = {(r["source"], r["n"]): r for r in extract_records(files, root=root, extract=extract)}
     rep = ClaimReport()

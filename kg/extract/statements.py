@@ -132,6 +132,8 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
             if named is None:
                 continue
             label, iri, _ = named
+            if "c" in m.groupdict():        # "If <C>, X is not supported": X when C
+                label, iri = f"{label} when {maker.rules.tidy(m.group('c'))}", None
             seen.add(normalise(label))
             out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
                                    None, status, Evidence(s.start, s.end, s.text)))

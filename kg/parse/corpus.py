@@ -110,6 +110,23 @@ def lang_of_path(source: str) -> str | None:
     return None
 
 
+def counterpart(source: str) -> str | None:
+    """The path of the same page in the other language (`source_en` <-> `source_zh_cn`, `FAQ_en.md`
+    <-> `FAQ_zh_cn.md`), or None when the path names no language."""
+    p = PurePosixPath(source)
+    swap = {"source_en": "source_zh_cn", "source_zh_cn": "source_en"}
+    parts = list(p.parts)
+    for i, part in enumerate(parts[:-1]):
+        if part in swap:
+            parts[i] = swap[part]
+            return str(PurePosixPath(*parts))
+    stem = p.stem
+    for a, b in (("_zh_cn", "_en"), ("_en", "_zh_cn")):
+        if stem.lower().endswith(a):
+            return str(p.with_name(stem[:-len(a)] + b + p.suffix))
+    return None
+
+
 def lang_of_text(text: str) -> str:
     """`zh` when the text has a sizeable share of CJK ideographs, else `en`."""
     cjk = len(_CJK_RE.findall(text))
