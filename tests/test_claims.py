@@ -217,3 +217,25 @@ def test_what_an_api_supports_is_said_with_the_api(corpus_dir):
     shuffle = {(s, st) for s, _, st, _ in claims_of(pairs, "data_processing.md", "shuffle=True and shuffle=False")}
     assert any(s.startswith("random access when data is returned in yeild mode") and st == "unsupported"
                for s, st in shuffle)
+
+
+def test_how_things_work_told_to_explain_an_error_is_no_claim(corpus_dir):
+    """An answer to an error ("... is reported when an extra large message is sent through the Serving
+    gRPC Client"): "Serving provides Python Client to encapsulate gRPC communication" describes, it
+    states no claim; a restriction there still does ("only supports the construction of Cell and
+    Primitive objects": that construction is supported)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.9/docs/serving/docs/source_en/faq.md")
+    got = claims_of(pairs, "faq.md", "UINT32_MAX")
+    assert not any("Python Client" in s for s, *_ in got)
+    pairs, _ = pairs_of(corpus_dir, "r1.6/docs/mindspore/faq/source_en/network_compilation.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "Tensor")}
+    assert any("Cell and Primitive" in s and st == "supported" for s, st in got)
+
+
+def test_a_claim_s_product_is_the_one_its_sentence_names(corpus_dir):
+    """"Does MindSpore have a quantized inference tool?" "MindSpore Lite supports ...": MindSpore Lite's
+    claims, in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "master/docs/lite/docs/source_en/reference/faq.md",
+                        "master/docs/lite/docs/source_zh_cn/reference/faq.md")
+    found = [c for e, ex in pairs if "quantiz" in e.question.lower() or "量化" in e.question for c in ex.claims]
+    assert len(found) >= 4 and {c.product for c in found} == {"MindSpore Lite"}

@@ -24,6 +24,7 @@ class ClaimRules:
         self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
         self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
         self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
+        self.part_of = dict(whole.get("part_of", {}))
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)
@@ -48,6 +49,7 @@ class ClaimRules:
         self.offer_end = re.compile(data["offer_end"], flags)
         self.passive_question = re.compile(data["passive_question"], flags)
         self.passive_used_to = re.compile(data["passive_used_to"], flags)
+        self.error_question = re.compile(data["error_question"], flags)
         self.carrier = re.compile(data["carrier"])      # the API's name keeps its capitals
         self.participles = {k.lower(): v for k, v in data["participles"].items()}
 

@@ -52,6 +52,7 @@ _OPENERS = ("", "the", "currently", "currently the", "目前")
 _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
+_RESTRICTION = re.compile(r"\bonly\b|\bnot\b|n't\b|仅|只|不", re.IGNORECASE)
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
 
 
@@ -64,6 +65,7 @@ class ClaimMaker:
         self.limit_rules = LimitRules(self.rules.data["limits"])
         self.compound_rules = CompoundRules(self.rules.data["compound"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
+        self._product_names: list | None = None
 
     def sentences(self, text: str | None) -> list:
         """The sentences of an English `text` with their clauses and cues, cut once for all the
@@ -111,7 +113,25 @@ class ClaimMaker:
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
+        if self._about_an_error(entry):     # how things work, told to explain an error: no claims
+            out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         return unique_claims(split_claims(self, entry, out))
+
+    def _product_in(self, ev: Evidence | None) -> str | None:
+        """The most specific product the evidence sentence names ("MindSpore Lite supports ..."), or None."""
+        if ev is None:
+            return None
+        if self._product_names is None:     # (pattern, label), the longest names first
+            names = {lab: c.label for c in self.x.vocab.scheme("products") for lab in c.labels("en")}
+            self._product_names = [(re.compile(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", re.IGNORECASE), label)
+                                   for lab, label in sorted(names.items(), key=lambda kv: -len(kv[0]))]
+        found = next((label for pat, label in self._product_names if pat.search(ev.text)), None)
+        return self.rules.part_of.get(found, found) if found else None
+
+    def _about_an_error(self, entry: Entry) -> bool:
+        q = entry.question or ""
+        return (self.x.lexicon.frame(q, _lang(entry)) not in YES_NO_FRAMES
+                and self.rules.error_question.search(q) is not None)
 
     def _own_status(self, ex: Extraction, subject: str) -> str:
         """The status of the subject the lead sentence restricts to ("the construct function only
@@ -304,10 +324,17 @@ class ClaimMaker:
 
     def _claim(self, entry, subject, concept, broader, product, hw, status, ev, asked=False) -> Claim:
         label = self.x.concepts[broader].label if broader else None
+        product = self._product_in(ev) or self.rules.part_of.get(product, product)
         return Claim(subject=subject, concept=concept, broader=label, broader_iri=broader, product=product,
                      asked=asked, hardware=hw,
                      status=status, condition=None, evidence=ev,
                      line=evidence_line(entry, ev) if ev is not None else entry.line)
+
+
+def _restricts(ev: Evidence | None) -> bool:
+    """The sentence limits what it says is supported ("... only supports the construction of Cell and
+    Primitive objects"): the supported part is a claim even in an answer about an error."""
+    return ev is not None and _RESTRICTION.search(ev.text) is not None
 
 
 def _specific(text: str, label: str) -> str:
