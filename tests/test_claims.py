@@ -239,3 +239,23 @@ def test_a_claim_s_product_is_the_one_its_sentence_names(corpus_dir):
                         "master/docs/lite/docs/source_zh_cn/reference/faq.md")
     found = [c for e, ex in pairs if "quantiz" in e.question.lower() or "量化" in e.question for c in ex.claims]
     assert len(found) >= 4 and {c.product for c in found} == {"MindSpore Lite"}
+
+
+def test_a_lowest_value_required_is_a_claim_that_below_it_is_unsupported(corpus_dir):
+    """CLAIMS.md's own example: "MindSpore supports only devices with the computing capability version
+    greater than 5.3" under a question about the GPU version: GPU versions on devices of 5.3 or lower,
+    GPU, unsupported, in both languages (the zh answer has its English twin's claim)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.6.0/docs/mindspore/source_en/faq/installation.md",
+                        "r2.6.0/docs/mindspore/source_zh_cn/faq/installation.md")
+    for part in ("computing capability", "计算能力"):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "installation.md", part)}
+        assert got == {("GPU versions on devices of computing capability 5.3 or lower", "GPU", "unsupported")}
+
+
+def test_others_than_the_ones_a_topic_supports_are_unsupported(corpus_dir):
+    """"For the syntax is or is not, currently MindSpore only supports comparisons with True, False and
+    None. Other types, such as strings, are not supported.": both claims carry the topic."""
+    pairs, _ = pairs_of(corpus_dir, "r1.6/docs/mindspore/faq/source_en/network_compilation.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "AnyValue")}
+    assert got == {("comparisons with True, False and None for syntax is or is not", "supported"),
+                   ("comparisons with other types such as strings for syntax is or is not", "unsupported")}

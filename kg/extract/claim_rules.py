@@ -25,6 +25,9 @@ class ClaimRules:
         self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
         self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
         self.part_of = dict(whole.get("part_of", {}))
+        self.for_topic = re.compile(whole["limits"]["for_topic"], flags)
+        self.topic_not = re.compile(data["topic_not"], flags)
+        self.others_not = re.compile(data["others_not"], flags)
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)

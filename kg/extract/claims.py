@@ -35,10 +35,12 @@ from kg.extract.statements import (
     lack_claims,
     normalise,
     offer_claims,
+    other_claims,
     partial_claims,
     split_claims,
     statement_claims,
     statement_object,
+    with_topic,
 )
 from kg.model import Claim, Entry, Evidence, Extraction
 
@@ -113,6 +115,7 @@ class ClaimMaker:
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
+        out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
         if self._about_an_error(entry):     # how things work, told to explain an error: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         return unique_claims(split_claims(self, entry, out))
@@ -231,6 +234,8 @@ class ClaimMaker:
                 or VERBISH.search(obj) or self.generic(obj)):
             return None
         named = self._named(obj)
+        if named and (topical := with_topic(self.rules, named[0], lead.text)) != named[0]:
+            return topical, None
         return named[:2] if named else None
 
     def _asked_features(self, entry: Entry) -> list[str]:

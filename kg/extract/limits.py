@@ -29,6 +29,7 @@ class LimitRules:
         self.must_be = re.compile(data["must_be"])     # case matters: an operator's name is capitalised
         self.at_most = re.compile(data["at_most"], _FLAGS)
         self.for_topic = re.compile(data["for_topic"], _FLAGS)
+        self.above = re.compile(data["above"], _FLAGS)
 
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
@@ -39,10 +40,15 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
     for s in maker.sentences(entry.answer):
+        hws = [hw for _, _, hw in maker.hardware_in(s.text)]
         subject = _subject(rules, maker, entry, ex, s.text)
+        if subject is None and (m := rules.above.search(s.text)):
+            asked = hws or [hw for _, _, hw in maker.hardware_in(entry.question or "")]
+            what = f"{asked[0]} versions" if asked else "MindSpore"
+            subject = f"{what} on {m.group('np')} of {m.group('attr').strip()} {m.group('v')} or lower"
+            hws = asked[:1]
         if subject is None:
             continue
-        hws = [hw for _, _, hw in maker.hardware_in(s.text)]
         for hw in dict.fromkeys(hws or [None]):
             out.append(maker._claim(entry, subject, None, broader, product, hw, "unsupported",
                                     Evidence(s.start, s.end, s.text)))

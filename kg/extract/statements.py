@@ -41,6 +41,41 @@ def statement_object(rules, m: re.Match, sentence: str, carried: str = "") -> st
     return obj
 
 
+def with_topic(rules, label: str, sentence: str) -> str:
+    """A subject checked as a phrase, with the topic its sentence opens with ("For the syntax is or is
+    not, ... only supports comparisons with ..." -> "comparisons with ... for syntax is or is not")."""
+    t = topic_of(rules, sentence)
+    return f"{label} for {t}" if t and t.lower() not in label.lower() else label
+
+
+def topic_of(rules, sentence: str) -> str:
+    """The topic a sentence opens with ("For the syntax is or is not, ..."), or ""."""
+    m = rules.for_topic.match(sentence.strip())
+    return m.group("t").strip() if m and not rules.topic_not.match(m.group("t")) else ""
+
+
+def other_claims(maker, entry: Entry, claims: list[Claim], seen: set[str]) -> list[Claim]:
+    """"Other types, such as strings, are not supported." after a claim naming a list ("comparisons
+    with True, False and None"): the same head with the others, unsupported."""
+    if (entry.lang or "").startswith("zh"):
+        return []
+    out = []
+    for s in maker.sentences(entry.answer or ""):
+        m = maker.rules.others_not.match(SENT_LEAD.sub("", s.text.strip()))
+        before = [c for c in claims if c.evidence is not None and c.evidence.end <= s.start and c.status == "supported"]
+        head = re.match(r"^(?P<h>.+?\b(?:with|of))\s+(?P<rest>.+)$", before[-1].subject) if m and before else None
+        if not head:
+            continue
+        topic = re.search(r"\s+for\s+.+$", head.group("rest"))
+        label = f"{head.group('h')} other {m.group('n')}" + (f" such as {m.group('e').strip()}" if m.group("e") else "")
+        label += topic.group(0) if topic else ""
+        if normalise(label) not in seen:
+            seen.add(normalise(label))
+            out.append(maker._claim(entry, label, None, before[-1].broader_iri, before[-1].product, None,
+                                    "unsupported", Evidence(s.start, s.end, s.text)))
+    return out
+
+
 def opening_setting(rules, sentence: str) -> str:
     """The setting of `contexts` a sentence opens with ("Currently in graph mode, ..."), or ""."""
     m = rules.opening_setting.match(sentence.strip())
@@ -134,6 +169,8 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
             label, iri, _ = named
             if "c" in m.groupdict():        # "If <C>, X is not supported": X when C
                 label, iri = f"{label} when {maker.rules.tidy(m.group('c'))}", None
+            if (topical := with_topic(maker.rules, label, s.text)) != label:
+                label, iri = topical, None
             seen.add(normalise(label))
             out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
                                    None, status, Evidence(s.start, s.end, s.text)))
