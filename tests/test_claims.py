@@ -259,3 +259,18 @@ def test_others_than_the_ones_a_topic_supports_are_unsupported(corpus_dir):
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "AnyValue")}
     assert got == {("comparisons with True, False and None for syntax is or is not", "supported"),
                    ("comparisons with other types such as strings for syntax is or is not", "unsupported")}
+
+
+def test_only_a_and_not_b_is_a_claim_per_side(corpus_dir):
+    """"multi-scale training supports only the non-data sink mode and does not support the data
+    offloading mode": the two settings of it, supported and unsupported (not one partial claim);
+    "MindSpore only supports the importing of MINDIR and doesn't support the importing of AIR and ONNX
+    formats": the two imports."""
+    pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.0/docs/mindspore/source_en/faq/feature_advice.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "multi-scale")}
+    assert got == {("multi-scale training in non-data sink mode", "supported"),
+                   ("multi-scale training in data offloading mode", "unsupported")}
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "feature_advice.md", "limitation on the input size")}
+    assert {("importing MINDIR", "supported"), ("importing AIR and ONNX formats", "unsupported")} <= got
+    assert not any(st == "partial" for _, st in got)

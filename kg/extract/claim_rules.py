@@ -28,6 +28,7 @@ class ClaimRules:
         self.for_topic = re.compile(whole["limits"]["for_topic"], flags)
         self.topic_not = re.compile(data["topic_not"], flags)
         self.others_not = re.compile(data["others_not"], flags)
+        self.only_not = re.compile(data["only_not"], flags)
         self.trim = [re.compile(p, flags) for p in data["trim"]]
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)

@@ -232,6 +232,9 @@ def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
     thing on that hardware (A, B supported; C unsupported) in place of the mixed one."""
     out = []
     for c in claims:
+        if not c.hardware and c.status == "partial" and c.evidence is not None and (sides := _sides(maker, c)):
+            out += sides        # "X supports only A and does not support B": X in A, X in B
+            continue
         m = maker.rules.but_not.match(c.evidence.text.strip()) if c.hardware and c.evidence else None
         if not m or c.hardware not in {hw for _, _, hw in maker.hardware_in(m.group("who"))}:
             out.append(c)
@@ -242,6 +245,24 @@ def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
             if named:
                 out.append(replace(c, subject=named[0], concept=named[1], broader=c.broader if not named[1] else None,
                                    broader_iri=c.broader_iri if not named[1] else None, status=status, asked=False))
+    return out
+
+
+def _sides(maker, c: Claim) -> list[Claim]:
+    m = maker.rules.only_not.match(c.evidence.text.strip())
+    if not m:
+        return []
+    who = maker.rules.tidy(m.group("who"))
+    product = maker.x.vocab.find_label(who, "products") is not None
+    out = []
+    for side, status in (("a", "supported"), ("b", "unsupported")):
+        thing = re.sub(r"^(\w+ing)\s+of\s+", r"\1 ", maker.rules.tidy(m.group(side)))    # "the importing of X"
+        named = maker._named(thing) if product else (f"{who} in {thing}", None, None)
+        if named is None or maker.generic(thing):
+            return []
+        out.append(replace(c, subject=named[0], concept=named[1], status=status, asked=False,
+                           broader=c.broader if not named[1] else None,
+                           broader_iri=c.broader_iri if not named[1] else None))
     return out
 
 
