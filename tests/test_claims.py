@@ -274,3 +274,13 @@ def test_only_a_and_not_b_is_a_claim_per_side(corpus_dir):
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "feature_advice.md", "limitation on the input size")}
     assert {("importing MINDIR", "supported"), ("importing AIR and ONNX formats", "unsupported")} <= got
     assert not any(st == "partial" for _, st in got)
+
+
+def test_twins_giving_one_subject_two_statuses_keep_their_own(corpus_dir):
+    """r2.1 "Can MindSpore calculate the variance of any tensor?": the English answer says no API does
+    it, the Chinese one points to Tensor.var: each version keeps its own status (no union of both)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.1/docs/mindspore/source_en/faq/operators_compile.md",
+                        "r2.1/docs/mindspore/source_zh_cn/faq/operators_compile.md")
+    en = {st for _, _, st, _ in claims_of(pairs, "source_en/faq/operators_compile.md", "variance")}
+    zh = {st for _, _, st, _ in claims_of(pairs, "source_zh_cn/faq/operators_compile.md", "方差")}
+    assert en == {"unsupported"} and zh == {"supported"}

@@ -17,7 +17,9 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
       hardware and status, else the twin's main subject (its claim without hardware, else its first);
       a zh claim for a hardware (or none) the twin's narrower claims give only other statuses is dropped;
     - then both versions carry the union of the two sets, each claim with its own side's evidence
-      where that side states the same fact (else the side's sentence for that hardware or status)."""
+      where that side states the same fact (else the side's sentence for that hardware or status),
+      except where the two give one subject different statuses (an answer rewritten on one side):
+      there each keeps its own."""
     for zi, ei in translations:
         (_, zh), (_, en) = pairs[zi], pairs[ei]
         if not zh.claims and not en.claims:
@@ -43,9 +45,16 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
                                                                   twin.broader_iri)
                 c.asked = twin.asked
         labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
+        said_en, said_zh = ({(normalise(c.subject), c.hardware): c.status for c in side.claims} for side in (en, zh))
+        differ = {k for k, st in said_en.items() if said_zh.get(k, st) != st}   # "no API" vs "use Tensor.var"
         union = unique_claims(en.claims + zh.claims)
-        en.claims = [_on_side(c, en) for c in union]
-        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union]
+        en.claims = [_on_side(c, en) for c in union if _own_or_agreed(c, en, differ)]
+        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union if _own_or_agreed(c, zh, differ)]
+
+
+def _own_or_agreed(c: Claim, ex: Extraction, differ: set) -> bool:
+    """A claim of the union is the side's own, or about something both sides do not give other statuses."""
+    return (normalise(c.subject), c.hardware) not in differ or any(o is c for o in ex.claims)
 
 
 def _parallel(zh: Extraction, en: Extraction) -> bool:
