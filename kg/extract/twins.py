@@ -49,7 +49,8 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         differ = {k for k, st in said_en.items() if said_zh.get(k, st) != st}   # "no API" vs "use Tensor.var"
         union = unique_claims(en.claims + zh.claims)
         en.claims = [_on_side(c, en) for c in union if _own_or_agreed(c, en, differ)]
-        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union if _own_or_agreed(c, zh, differ)]
+        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union
+                     if _own_or_agreed(c, zh, differ)]
 
 
 def _own_or_agreed(c: Claim, ex: Extraction, differ: set) -> bool:
