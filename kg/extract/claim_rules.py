@@ -12,6 +12,8 @@ from kg import config
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")   # the statuses a claim may have
 _VOWELS = "aeiou"
+_PREP_LEFT = re.compile(r"\b(?:by|on|in|with|using|via)\s+(?=(?:by|on|in|with|using|via)\b)|^(?:by|on|in|with|using|via)$",
+                        re.IGNORECASE)      # a preposition whose object tidy() removed (a hardware)
 
 
 class ClaimRules:
@@ -67,6 +69,9 @@ class ClaimRules:
         x, rest = m.group("x").strip(), " ".join(m.group("rest").split())
         product = is_product(x)
         doing = self.participle_gerund(m.group("v"))
+        if both := re.match(r"and\s+([a-z]+ed)\b\s*", rest):   # "be loaded and transferred on ..."
+            doing, rest = f"{doing} and {self.participle_gerund(both.group(1))}", rest[both.end():]
+        rest = _PREP_LEFT.sub("", self.tidy(rest)) if rest else rest     # "by using the GPU via Hub" -> "via Hub"
         if doing == "using" and product and (u := self.passive_used_to.match(rest)):
             return self.tidy(gerund(u.group("v")) + rest[u.end():])    # "be used to V Y": V-ing Y
         if product:
