@@ -12,8 +12,8 @@ from kg import config
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")   # the statuses a claim may have
 _VOWELS = "aeiou"
-_PREP_LEFT = re.compile(r"\b(?:by|on|in|with|using|via)\s+(?=(?:by|on|in|with|using|via)\b)|^(?:by|on|in|with|using|via)$",
-                        re.IGNORECASE)      # a preposition whose object tidy() removed (a hardware)
+_PREPS = r"(?:by|on|in|with|using|via)"
+_PREP_LEFT = re.compile(rf"\b{_PREPS}\s+(?={_PREPS}\b)|^{_PREPS}$", re.IGNORECASE)      # a preposition whose object tidy() removed (a hardware)
 
 
 class ClaimRules:
