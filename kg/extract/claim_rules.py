@@ -12,8 +12,9 @@ from kg import config
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")   # the statuses a claim may have
 _VOWELS = "aeiou"
+# a preposition whose object tidy() removed (a hardware: "by using the GPU via Hub")
 _PREPS = r"(?:by|on|in|with|using|via)"
-_PREP_LEFT = re.compile(rf"\b{_PREPS}\s+(?={_PREPS}\b)|^{_PREPS}$", re.IGNORECASE)      # a preposition whose object tidy() removed (a hardware)
+_PREP_LEFT = re.compile(rf"\b{_PREPS}\s+(?={_PREPS}\b)|^{_PREPS}$", re.IGNORECASE)
 
 
 class ClaimRules:
