@@ -18,8 +18,8 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
       a zh claim for a hardware (or none) the twin's narrower claims give only other statuses is dropped;
     - then both versions carry the union of the two sets, each claim with its own side's evidence
       where that side states the same fact (else the side's sentence for that hardware or status),
-      except where the two give one subject different statuses (an answer rewritten on one side):
-      there each keeps its own."""
+      except where the two give one subject (no hardware) different statuses (an answer rewritten on
+      one side): there each keeps its own (hardware claims are settled by the renaming above)."""
     for zi, ei in translations:
         (_, zh), (_, en) = pairs[zi], pairs[ei]
         if not zh.claims and not en.claims:
@@ -46,7 +46,8 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
                 c.asked = twin.asked
         labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
         said_en, said_zh = ({(normalise(c.subject), c.hardware): c.status for c in side.claims} for side in (en, zh))
-        differ = {k for k, st in said_en.items() if said_zh.get(k, st) != st}   # "no API" vs "use Tensor.var"
+        # a subject without hardware given other statuses (an answer rewritten: "no API" vs "use Tensor.var")
+        differ = {k for k, st in said_en.items() if k[1] is None and said_zh.get(k, st) != st}
         union = unique_claims(en.claims + zh.claims)
         en.claims = [_on_side(c, en) for c in union if _own_or_agreed(c, en, differ)]
         zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union
