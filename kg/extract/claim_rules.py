@@ -33,6 +33,7 @@ class ClaimRules:
         self.others_not = re.compile(data["others_not"], flags)
         self.only_not = re.compile(data["only_not"], flags)
         self.trim = [re.compile(p, flags) for p in data["trim"]]
+        self.dangling = re.compile(data["dangling"], flags)
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)
         self.statement = [re.compile(p, flags) for p in data["statement"]]
@@ -92,7 +93,8 @@ class ClaimRules:
         x = " ".join((text or "").split())
         for _ in range(2):
             for p in self.trim:
-                x = p.sub("", x).strip()
+                cut = p.sub("", x).strip()
+                x = x if cut != x and self.dangling.search(cut) else cut
             words = x.split(" ")
             while len(words) > 1 and words[0].lower() in self.lead:
                 words.pop(0)
