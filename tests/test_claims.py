@@ -219,7 +219,7 @@ def test_what_an_api_supports_is_said_with_the_api(corpus_dir):
                for s, st in shuffle)
 
 
-def test_how_things_work_told_to_explain_an_error_is_no_claim(corpus_dir):
+def test_how_things_work_told_to_explain_an_error_or_a_how_to_is_no_claim(corpus_dir):
     """An answer to an error ("... is reported when an extra large message is sent through the Serving
     gRPC Client"): "Serving provides Python Client to encapsulate gRPC communication" describes, it
     states no claim; a restriction there still does ("only supports the construction of Cell and
@@ -230,6 +230,8 @@ def test_how_things_work_told_to_explain_an_error_is_no_claim(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r1.6/docs/mindspore/faq/source_en/network_compilation.md")
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "Tensor")}
     assert any("Cell and Primitive" in s and st == "supported" for s, st in got)
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/usage_migrate_3rd.md")    # a how-to, the same
+    assert not claims_of(pairs, "usage_migrate_3rd.md", "convert a PyTorch dataset")
 
 
 def test_a_claim_s_product_is_the_one_its_sentence_names(corpus_dir):

@@ -116,7 +116,7 @@ class ClaimMaker:
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
-        if self._about_an_error(entry):     # how things work, told to explain an error: no claims
+        if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         return unique_claims(split_claims(self, entry, out))
 
@@ -133,8 +133,8 @@ class ClaimMaker:
 
     def _about_an_error(self, entry: Entry) -> bool:
         q = entry.question or ""
-        return (self.x.lexicon.frame(q, _lang(entry)) not in YES_NO_FRAMES
-                and self.rules.error_question.search(q) is not None)
+        frame = self.x.lexicon.frame(q, _lang(entry))
+        return frame not in YES_NO_FRAMES and (frame == "howto" or self.rules.error_question.search(q) is not None)
 
     def _own_status(self, ex: Extraction, subject: str) -> str:
         """The status of the subject the lead sentence restricts to ("the construct function only
