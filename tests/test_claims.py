@@ -161,19 +161,20 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
 def test_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
     tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
-    Floors a little under today's figures (P 0.854, R 0.792; targets P >= 0.85, R >= 0.70)."""
+    Floors a little under today's figures (P 0.879, R 0.833; targets P >= 0.85, R >= 0.70)."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.84 and r >= 0.77, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.86 and r >= 0.81, rep.format(show=0)
 
 
 def test_second_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
     and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
-    written from its misses reach P 0.615 R 0.308, far from the targets: floors under today's figures."""
+    written from its misses and from blind set 3's reach P 0.769 R 0.385, far from the targets: floors
+    under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.55 and r >= 0.28, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.72 and r >= 0.36, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
@@ -188,11 +189,12 @@ def test_dev_claim_figures_do_not_fall(corpus_dir):
 def test_third_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind3.jsonl: 72 entries from 22 pages (general FAQ pages and product FAQs,
     r1.1-r2.4.0, 37 zh / 35 en) annotated without system output: P 0.222 R 0.122 then (with the
-    judged pairs; 0.111 / 0.061 unjudged); after the passive-question, carrier and if-clause rules
-    P 0.370 R 0.204, far from the targets: floors under today's figures."""
+    judged pairs; 0.111 / 0.061 unjudged); after the rules of this session (passive questions, API
+    carriers, if-clauses, required minimums, topics, only-A-not-B, answers explaining errors or how-tos)
+    P 0.458 R 0.224, far from the targets: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind3.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert p >= 0.33 and r >= 0.18, rep.format(show=0)
+    assert p >= 0.42 and r >= 0.20, rep.format(show=0)
 
 
 def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
