@@ -170,11 +170,11 @@ def test_blind_claim_figures_do_not_fall(corpus_dir):
 def test_second_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
     and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
-    written from its misses and from blind set 3's reach P 0.769 R 0.385, far from the targets: floors
+    written from its misses and from blind set 3's reach P 0.800 R 0.462, far from the targets: floors
     under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.72 and r >= 0.36, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.75 and r >= 0.44, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
@@ -288,3 +288,19 @@ def test_twins_giving_one_subject_two_statuses_keep_their_own(corpus_dir):
     en = {st for _, _, st, _ in claims_of(pairs, "source_en/faq/operators_compile.md", "variance")}
     zh = {st for _, _, st, _ in claims_of(pairs, "source_zh_cn/faq/operators_compile.md", "方差")}
     assert en == {"unsupported"} and zh == {"supported"}
+
+
+def test_restrictions_of_a_fixed_shape_are_claims(corpus_dir):
+    """limits.restrictions: "self.xx must have been defined as a Parameter type ... while the other types
+    are not supported" (assigning it: unsupported when not a Parameter, supported when one); "If the
+    offloading mode has been set, it cannot be set to non-offloading mode"; "In getattr(data, attr)
+    syntax, data can not be a third-party object"."""
+    pairs, _ = pairs_of(corpus_dir, "r1.11/docs/mindspore/source_en/faq/network_compilation.md",
+                        "r1.11/docs/mindspore/source_en/faq/implement_problem.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "self.xx")}
+    assert {(s.endswith("when it is not a Parameter"), st) for s, st in got} == {(True, "unsupported"),
+                                                                                 (False, "supported")}
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "network_compilation.md", "get attribute")}
+    assert got == {("getattr(data, attr) syntax with data as a third-party object", "unsupported")}
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "model.train")}
+    assert ("setting to non-offloading mode when the offloading mode has been set", "unsupported") in got

@@ -26,7 +26,7 @@ from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
-from kg.extract.limits import LimitRules, limit_claims
+from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.statements import (
     PRONOUNS,
     SENT_LEAD,
@@ -116,6 +116,7 @@ class ClaimMaker:
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
+        out += restriction_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         return unique_claims(split_claims(self, entry, out))

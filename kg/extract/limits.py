@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.claim_rules import gerund
 from kg.extract.memo import Remembered
+from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
@@ -30,6 +32,7 @@ class LimitRules:
         self.at_most = re.compile(data["at_most"], _FLAGS)
         self.for_topic = re.compile(data["for_topic"], _FLAGS)
         self.above = re.compile(data["above"], _FLAGS)
+        self.restrictions = [(re.compile(r["pattern"], _FLAGS), r["claims"]) for r in data.get("restrictions", [])]
 
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
@@ -52,6 +55,33 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
         for hw in dict.fromkeys(hws or [None]):
             out.append(maker._claim(entry, subject, None, broader, product, hw, "unsupported",
                                     Evidence(s.start, s.end, s.text)))
+    return out
+
+
+def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+    """The claims of restrictions stated in one of the fixed shapes of `limits.restrictions`."""
+    if (entry.lang or "").startswith("zh") or not entry.answer:
+        return []
+    broader = ex.feature_iris[0] if ex.feature_iris else None
+    out = []
+    for s in maker.sentences(entry.answer):
+        text = re.sub(r"^(?:currently|however|but|note that)[,\s]+", "", s.text.strip(), flags=_FLAGS)
+        for pattern, said in maker.limit_rules.restrictions:
+            m = pattern.search(text)
+            if not m:
+                continue
+            groups = {k: " ".join((v or "").split()) for k, v in m.groupdict().items()}
+            if "v" in groups:
+                v = groups["v"].lower()
+                groups["v_ing"] = maker.rules.participle_gerund(v) if v.endswith(("ed", "en")) or \
+                    v in maker.rules.participles else gerund(v)
+            for template, status in said:
+                label = template.format(**groups)
+                if normalise(label) not in seen:
+                    seen.add(normalise(label))
+                    out.append(maker._claim(entry, label, None, broader, product, None, status,
+                                            Evidence(s.start, s.end, s.text)))
+            break
     return out
 
 
