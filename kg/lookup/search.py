@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kg.errors import InputError, NotFound, StoreError
-from kg.graph.search_index import CJK, COLUMNS, SCHEMA_VERSION, index_path, query_words
+from kg.graph.search_index import CJK, COLUMNS, SCHEMA_VERSION, index_path, query_words, segment
 from kg.lookup.documents import Lookups, _integer, feature_id
 from kg.lookup.pages import STATUS_ORDER, excerpt, status_class
 from kg.lookup.pages import _run as _page_rows
@@ -55,11 +55,13 @@ def open_index(store: str | Path | None) -> sqlite3.Connection:
 
 def match_expression(words: list[list[str]], every: bool = True) -> str:
     """The FTS5 query of `words` (kg.graph.search_index.query_words): each word quoted (a
-    Chinese word as the phrase of its segments), all required (`every`) or any of them."""
+    Chinese word as the phrase of its segments as the index cut them: search mode, so a long
+    word follows its parts, as in "训练 系列 产品 系列产品" for 训练系列产品), all required
+    (`every`) or any of them."""
     def quoted(text: str) -> str:
         return '"' + text.replace('"', '""') + '"'
     if every:
-        return " AND ".join(quoted(" ".join(w)) for w in words)
+        return " AND ".join(quoted(segment("".join(w)).strip() if len(w) > 1 else w[0]) for w in words)
     return " OR ".join(dict.fromkeys(quoted(t) for w in words for t in w))
 
 
