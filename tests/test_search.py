@@ -156,12 +156,22 @@ def test_a_hardware_name_finds_what_is_stated_about_that_hardware(find, store, q
         assert not select(store, PREFIXES + said)
     doc = find(q, limit=100)
     assert doc["mode"] == "all"
+    assert hardware in {h["hardware"] for h in doc["hardware"]}      # the answer says what it named
     assert concepts <= {f["iri"] for f in doc["features"] + doc["products"]}
     assert questions <= {question_key(e["question"] if e["lang"] == "en" else next(
         (v["question"] for v in e["versions"] if v["lang"] == "en"), e["question"])) for e in doc["entries"]}
     on = {f["iri"]: f for f in doc["features"]}
     some = next(iter(sorted(concepts & on.keys())))
     assert on[some]["status"] is None or on[some]["status"]["hardware"]
+
+
+def test_the_page_and_the_api_say_which_hardware_the_query_names(client):
+    body = checked(client.get("/api/search?q=Atlas+200&limit=3"))
+    assert [h["hardware"] for h in body["hardware"]] == ["Ascend310"]
+    assert "Atlas 200" in body["hardware"][0]["name"]
+    assert checked(client.get("/api/search?q=hot+loading"))["hardware"] == []
+    page = client.get("/search?q=Atlas+200").get_data(as_text=True)
+    assert 'id="search-hardware"' in page and "<strong>Ascend310</strong>" in page
 
 
 # --- status and filters ------------------------------------------------------------------------

@@ -168,16 +168,21 @@ def _concepts(store, base: str) -> dict[str, dict]:
     return concepts
 
 
-def _hardware_names(store) -> dict[str, list[str]]:
-    """{answer or concept IRI: the names of the hardware its claims name} (kg/graph/queries/
-    search_hardware_names.rq, search_claim_hardware.rq)."""
+def _hardware_names(store) -> tuple[dict[str, list[str]], list[dict]]:
+    """({answer or concept IRI: the names of the hardware its claims name}, [{notation, names}:
+    each hardware with its own names]) (kg/graph/queries/search_hardware_names.rq,
+    search_claim_hardware.rq)."""
     names: dict[str, dict[str, None]] = {}
-    for r in _rows(store, "search_hardware_names"):
+    own: dict[str, dict] = {}
+    for r in sorted(_rows(store, "search_hardware_names"), key=lambda r: (r["hardware"], r["name"])):
         names.setdefault(r["hardware"], {})[r["name"]] = None
+        if r.get("own") == "true":
+            own.setdefault(r["hardware"], {"notation": r["notation"], "names": {}})["names"][r["name"]] = None
     about: dict[str, dict[str, None]] = {}
     for r in sorted(_rows(store, "search_claim_hardware"), key=lambda r: (r["about"], r["hardware"])):
         about.setdefault(r["about"], {}).update(names.get(r["hardware"], {}))
-    return {iri: list(n) for iri, n in about.items()}
+    return ({iri: list(n) for iri, n in about.items()},
+            [{"notation": h["notation"], "names": list(h["names"])} for _, h in sorted(own.items())])
 
 
 def _names(c: dict | None) -> list[str]:
@@ -190,7 +195,7 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
     folder, before its swap) as INDEX_NAME. Returns its counts {features, products, entries}."""
     base = config.base_iri()
     concepts = _concepts(store, base)
-    hardware = _hardware_names(store)
+    hardware, named = _hardware_names(store)
     groups = load_synonyms() if synonyms is None else synonyms
     same: dict[str, set[str]] = {}
     for g in groups:
@@ -252,7 +257,8 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
                        [(i, *(seg(t) for t in row)) for i, row in enumerate(texts, 1)])
         db.execute("INSERT INTO search (search) VALUES ('optimize')")
         db.executemany("INSERT INTO meta VALUES (?, ?)",
-                       [("version", str(SCHEMA_VERSION)), ("base", base), ("counts", json.dumps(counts))])
+                       [("version", str(SCHEMA_VERSION)), ("base", base), ("counts", json.dumps(counts)),
+                        ("hardware", json.dumps(named, ensure_ascii=False))])
         db.commit()
     except BaseException:
         db.close()
