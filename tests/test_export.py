@@ -478,10 +478,18 @@ def app(make_app, store_dir):
 def test_http_gexf_is_the_cli_gexf(client, store_dir, tmp_path):
     r = client.get("/export/graph.gexf?lang=zh&include_entries=1")
     assert r.status_code == 200 and r.mimetype == "application/gexf+xml"
-    assert 'filename=graph.gexf' in r.headers["Content-Disposition"]
+    assert 'filename=graph-zh.gexf' in r.headers["Content-Disposition"]
     export_to_path(ox.Store.read_only(str(store_dir)), FORMATS["gexf"], tmp_path / "cli.gexf",
                    ExportOptions(lang="zh", include_entries=True))
     assert r.data == (tmp_path / "cli.gexf").read_bytes()
+
+
+@pytest.mark.parametrize("query, name", [("", "graph.gexf"), ("?lang=en", "graph.gexf"),
+                                         ("?release=r1.2&lang=zh", "graph-r1.2-zh.gexf"),
+                                         ("?feature=mixed-precision", "graph-mixed-precision.gexf")])
+def test_a_download_is_named_after_what_it_holds(client, query, name):
+    r = client.get("/export/graph.gexf" + query)
+    assert r.status_code == 200 and f"filename={name}" in r.headers["Content-Disposition"]
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "ttl", "nt", "jsonld", "trig"])
