@@ -56,10 +56,21 @@ def chinese_font() -> str:
 
 
 def read_back(G) -> nx.DiGraph:
+    """G written as GEXF and read back by networkx, with each edge's viz:color (which networkx
+    does not read; Gephi does) as its `viz` too, so the picture colours edges as Gephi would."""
+    from lxml import etree
     buf = io.BytesIO()
     write_gexf(G, buf)
-    buf.seek(0)
-    return nx.read_gexf(buf)
+    H = nx.read_gexf(io.BytesIO(buf.getvalue()))
+    colours = {}
+    for edge in etree.fromstring(buf.getvalue()).iter("{*}edge"):
+        c = next(edge.iter("{http://gexf.net/1.3/viz}color", "{*}color"), None)
+        if c is not None:
+            colours[edge.get("id")] = {k: int(c.get(k)) for k in "rgb"}
+    for _, _, d in H.edges(data=True):
+        if d.get("id") in colours:
+            d["viz"] = {"color": colours[d["id"]]}
+    return H
 
 
 def render(H, path=None, fonts=(LATIN,)):
@@ -153,5 +164,8 @@ def test_the_exported_gexf_is_a_picture_worth_opening(store, release, lang, tmp_
     present = {d["status"] for d in features}
     colours = {(d["viz"]["color"]["r"], d["viz"]["color"]["g"], d["viz"]["color"]["b"]) for d in features}
     assert len(present) >= 2 and len(colours) >= len(present)
+    # support edges are drawn in the colour of their status, as in Gephi
+    support = [d for *_, d in H.edges(data=True) if "support" in str(d.get("relation"))]
+    assert support and all("viz" in d for d in support)
     # readable: no two labels overlap at the page's font size
     assert overlapping(boxes) == []
