@@ -97,6 +97,13 @@ def test_matrix_status_changes_release_diff_and_kg_diff_agree(store_path, expect
                        and k[0].rsplit("/", 1)[-1] == td.get("data-feature").rsplit("/", 1)[-1])
             was = " ".join(td.xpath(".//span[@class='was']")[0].text_content().split())
             assert was == "was: " + (expected[key][1] or "none")
+        # every change is a cell here, or is named as stated on the other language's pages only
+        cells = {(td.get("data-feature").rsplit("/", 1)[-1], td.get("data-hw")) for td in marked}
+        elsewhere = doc.xpath("//span[@id='elsewhere']")
+        told = int(elsewhere[0].text_content().split()[0]) if elsewhere else 0
+        assert len(cells) + told == len(expected), lang
+        if told:
+            assert elsewhere[0].xpath(".//a/@href")[0].endswith("lang=" + ("zh" if lang == "en" else "en"))
 
 
 def test_no_changes_between_a_release_and_itself(store_path):

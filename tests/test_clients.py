@@ -44,6 +44,25 @@ def test_sparqlwrapper_ask_csv_and_construct(endpoint):
     assert len(g) == N_ITEMS
 
 
+@pytest.mark.parametrize("fmt, mime", [("json", "application/sparql-results+json"),
+                                       ("xml", "application/sparql-results+xml"), ("csv", "text/csv"),
+                                       ("tsv", "text/tab-separated-values"), ("rdf+xml", "application/rdf+xml"),
+                                       ("turtle", "text/turtle"), ("n3", "text/n3"),
+                                       ("json-ld", "application/ld+json")])
+def test_sparqlwrapper_gets_every_format_it_asks_for(endpoint, fmt, mime):
+    """Each return format of SPARQLWrapper 2 (its repeated format/output/results parameters and
+    MIME lists included) is answered in that format."""
+    sw = SPARQLWrapper(endpoint)
+    graph = fmt in ("rdf+xml", "turtle", "n3", "json-ld")
+    sw.setQuery(f"CONSTRUCT {{ ?s <{EX}n> ?n }} WHERE {{ ?s <{EX}n> ?n }}" if graph else SELECT)
+    sw.setReturnFormat(fmt)
+    response = sw.query().response
+    assert response.status == 200 and response.headers["Content-Type"].split(";")[0] == mime
+    body = response.read()
+    if graph:
+        assert len(rdflib.Graph().parse(data=body, format={"rdf+xml": "xml"}.get(fmt, fmt))) == N_ITEMS
+
+
 def test_sparqlwrapper_sees_the_error_message(endpoint):
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
     sw = SPARQLWrapper(endpoint)

@@ -229,6 +229,10 @@ def test_a_repeated_format_naming_one_format_is_one_format(client):
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
     r = client.get("/sparql", query_string=[("query", construct), ("format", "rdf+xml"), ("format", "")])
     assert r.status_code == 200 and r.mimetype == "application/rdf+xml"
+    # its JSON-LD: a name we do not know and a list of MIME types, the first known part wins
+    r = client.get("/sparql", query_string=[("query", construct), ("format", "json-ld"),
+                                            ("format", "application/ld+json,application/x-json+ld")])
+    assert r.status_code == 200 and r.mimetype == "application/ld+json"
     # two that name different formats are still refused, naming the parameter
     r = client.get("/sparql", query_string=[("query", select), ("format", "json"), ("format", "csv")])
     assert r.status_code == 400 and b"format" in r.data

@@ -25,8 +25,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from kg.errors import InputError
-from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, write_gexf
-from kg.export.projection import STATUS_RGB, list_releases, project_graph
+from kg.export.gexf import GEXF_NS, VIZ_NS, XSI_NS, describe, write_gexf
+from kg.export.projection import RELATION_RGB, STATUS_RGB, list_releases, project_graph
 from kg.export.writers import FORMATS, ExportOptions, export_to_path, get_format, render, write_csv_table
 from kg.store import build_store_atomically, load_file, rdf_format
 from kg.terms.colours import colour_table, rgb
@@ -69,6 +69,10 @@ def H(name):
 
 def P(name):
     return mint_iri("product", name)
+
+
+def R(name):
+    return mint_iri("release", name)
 
 
 # --- the projection ------------------------------------------------------------------
@@ -161,6 +165,22 @@ def test_features_carry_their_summary_status_and_a_status_per_hardware(store, or
     for (_, a), (_, b) in zip(releases, releases[1:]):
         assert G.edges[a, b]["relation"] == "next"
     assert not list(nx.isolates(G))
+
+
+def test_every_feature_links_the_release_naming_it_first(store, order):
+    """What holds a feature without hardware claims in a force layout: one first-named edge to
+    the release its answers name it in first (its `release`), none in a snapshot."""
+    G = project_graph(store)
+    first = {(u, v): d for u, v, d in G.edges(data=True) if d["relation"] == "first-named"}
+    features = {n for n, d in G.nodes(data=True) if d["type"] == "feature"}
+    assert sorted(u for u, _ in first) == sorted(features)
+    for (f, r), d in first.items():
+        assert G.nodes[r]["type"] == "release" and G.nodes[r]["release"] == G.nodes[f]["release"]
+        assert d["spells"] == [(G.nodes[r]["release_order"],) * 2] and d["color"] == RELATION_RGB["first-named"]
+    assert first[(F("dynamic-shape"), R("r1.1"))]
+    assert "first-named" in describe(G)
+    assert not [e for *_, e in project_graph(store, release="r1.2").edges(data=True)
+                if e["relation"] == "first-named"]
 
 
 def test_labels_follow_the_language(store):
@@ -458,10 +478,18 @@ def app(make_app, store_dir):
 def test_http_gexf_is_the_cli_gexf(client, store_dir, tmp_path):
     r = client.get("/export/graph.gexf?lang=zh&include_entries=1")
     assert r.status_code == 200 and r.mimetype == "application/gexf+xml"
-    assert 'filename=graph.gexf' in r.headers["Content-Disposition"]
+    assert 'filename=graph-zh.gexf' in r.headers["Content-Disposition"]
     export_to_path(ox.Store.read_only(str(store_dir)), FORMATS["gexf"], tmp_path / "cli.gexf",
                    ExportOptions(lang="zh", include_entries=True))
     assert r.data == (tmp_path / "cli.gexf").read_bytes()
+
+
+@pytest.mark.parametrize("query, name", [("", "graph.gexf"), ("?lang=en", "graph.gexf"),
+                                         ("?release=r1.2&lang=zh", "graph-r1.2-zh.gexf"),
+                                         ("?feature=mixed-precision", "graph-mixed-precision.gexf")])
+def test_a_download_is_named_after_what_it_holds(client, query, name):
+    r = client.get("/export/graph.gexf" + query)
+    assert r.status_code == 200 and f"filename={name}" in r.headers["Content-Disposition"]
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "ttl", "nt", "jsonld", "trig"])

@@ -105,3 +105,41 @@ def test_a_reader_follows_a_result_iri_sees_the_history_and_downloads_it(two_rel
             assert not errors, errors
         finally:
             browser.close()
+
+
+def test_a_limitation_stated_in_several_releases_is_one_item(client, two_release_store):
+    """The limitations are grouped like the evidence: one item per subject, status, hardware
+    and condition, with the runs of releases and the number of entries that state it."""
+    rows = select(two_release_store, PREFIXES + """SELECT ?f (COUNT(DISTINCT ?c) AS ?n) WHERE {
+        ?c kg:limitationOf ?f } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 1""")
+    fid, claims = feature_id(rows[0]["f"]), int(rows[0]["n"])
+    said = select(two_release_store, PREFIXES + f"""SELECT DISTINCT ?s ?st ?hw ?cond WHERE {{
+        ?c kg:limitationOf <{rows[0]["f"]}> ; kg:subject ?s ; kg:status ?st .
+        OPTIONAL {{ ?c kg:hardware ?hw }} OPTIONAL {{ ?c kg:condition ?cond }} }}""")
+    assert len(said) < claims                              # the same limitation in both releases
+    doc = lhtml.fromstring(client.get(f"/features/{fid}").get_data(as_text=True))
+    items = doc.xpath("//ol[@aria-labelledby='limits-h']/li")
+    assert len(items) == len(said)
+    runs = [i.xpath(".//span[@class='runs']")[0].text_content() for i in items]
+    assert "r1.1-r1.2" in runs
+    counts = [int(re.search(r"(\d+) entr", i.xpath("./div[@class='q']")[0].text_content()).group(1)) for i in items]
+    assert sum(counts) == claims
+    heading = doc.xpath("//h2[@id='limits-h']")[0].text_content()
+    assert f"{len(said)} claim" in heading and f"from {claims} entries" in heading
+
+
+def test_the_versions_of_one_documentation_page_are_one_link(client, two_release_store):
+    """A page linked from both releases (its URL differs only by the release folder) is one item
+    showing the newest URL, with its releases."""
+    rows = select(two_release_store, PREFIXES + """SELECT ?f (COUNT(DISTINCT ?u) AS ?n) WHERE {
+        ?a kg:aboutFeature ?f ; kg:docUrl ?u } GROUP BY ?f ORDER BY DESC(?n) ?f LIMIT 1""")
+    urls = {r["u"] for r in select(two_release_store, PREFIXES + f"""SELECT DISTINCT ?u WHERE {{
+        {{ ?a kg:aboutFeature <{rows[0]["f"]}> }} UNION {{ ?s kg:feature <{rows[0]["f"]}> ; prov:wasDerivedFrom ?a }}
+        ?a kg:docUrl ?u }}""")}
+    pages = {re.sub(r"/(?:r[\d.]+|master)/", "/*/", u, count=1) for u in urls}
+    assert len(pages) < len(urls)
+    doc = lhtml.fromstring(client.get(f"/features/{feature_id(rows[0]['f'])}").get_data(as_text=True))
+    shown = doc.xpath("//ul[@aria-labelledby='docs-h']/li")
+    assert len(shown) == len(pages)
+    text = " ".join(li.text_content() for li in shown)
+    assert "r1.1-r1.2" in text and "versions of the page" in text

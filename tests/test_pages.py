@@ -221,7 +221,10 @@ def test_feature_page_links_its_documentation(client, store):
         ?s kg:feature ?f ; prov:wasDerivedFrom ?a . ?a kg:docUrl ?url
         FILTER(STRSTARTS(STR(?url), "http")) } ORDER BY ?f ?url LIMIT 1""")[0]
     doc = page(client, f"/features/{quote(feature_id(row['f']))}")
-    assert row["url"] in doc.xpath("//ul[@aria-labelledby='docs-h']//a/@href")
+    # the page, in its newest version: URLs that differ by the release folder are one link
+    def folder(u):
+        return re.sub(r"/(?:r[\d.]+|master)/", "/*/", u, count=1)
+    assert folder(row["url"]) in {folder(u) for u in doc.xpath("//ul[@aria-labelledby='docs-h']//a/@href")}
 
 
 def test_feature_page_keeps_the_entries_of_one_language(client, store):

@@ -21,7 +21,7 @@ from pages_support import PREFIXES, select
 
 from kg.cli import main
 from kg.errors import InputError, NotFound
-from kg.graph.search_index import INDEX_NAME, query_words, segment
+from kg.graph.search_index import INDEX_NAME, query_words, question_key, segment
 from kg.lookup.documents import Lookups, store_runner
 from kg.lookup.search import search
 from kg.store import build_store_atomically, leftovers, load_files, open_store
@@ -129,6 +129,49 @@ def test_hot_loading_and_hot_update_find_each_other(find, store):
         doc = find(q)
         assert other in {f["id"] for f in doc["features"]}, q
         assert page in entry_sources(doc), q
+
+
+# --- hardware names ----------------------------------------------------------------------------
+
+def _stated_about(store, hardware: str) -> tuple[set[str], set[str]]:
+    """(concepts, English question keys) of the claims naming `hardware` or a narrower one."""
+    rows = select(store, PREFIXES + """SELECT DISTINCT ?c ?q ?tq WHERE {
+        ?cl a kg:Claim ; kg:hardware ?h ; prov:wasDerivedFrom ?a .
+        ?h skos:broaderTransitive? <https://w3id.org/mindspore-kg/hardware/%s> .
+        { ?cl kg:feature ?c } UNION { ?cl kg:subject ?c } UNION { ?cl kg:limitationOf ?c }
+        ?a kg:question/schema:name ?q ; schema:inLanguage ?lang .
+        OPTIONAL { FILTER(?lang = "zh") ?a kg:translation/kg:question/schema:name ?tq } }""" % hardware)
+    return {r["c"] for r in rows}, {question_key(r["tq"] or r["q"]) for r in rows}
+
+
+@pytest.mark.parametrize("q, hardware", [("Atlas 200", "Ascend310"), ("Atlas 300", "Ascend310"),
+                                         ("Atlas training", "Ascend910"), ("Atlas训练系列产品", "Ascend910"),
+                                         ("昇腾910", "Ascend910"), ("昇腾", "Ascend")])
+def test_a_hardware_name_finds_what_is_stated_about_that_hardware(find, store, q, hardware):
+    # r1.1 and r1.2 never say "Atlas": the vocabulary's names of the hardware find its claims
+    concepts, questions = _stated_about(store, hardware)
+    assert concepts and questions
+    if q.startswith("Atlas"):
+        said = 'SELECT ?a WHERE { ?a schema:text ?t FILTER(CONTAINS(?t, "Atlas")) } LIMIT 1'
+        assert not select(store, PREFIXES + said)
+    doc = find(q, limit=100)
+    assert doc["mode"] == "all"
+    assert hardware in {h["hardware"] for h in doc["hardware"]}      # the answer says what it named
+    assert concepts <= {f["iri"] for f in doc["features"] + doc["products"]}
+    assert questions <= {question_key(e["question"] if e["lang"] == "en" else next(
+        (v["question"] for v in e["versions"] if v["lang"] == "en"), e["question"])) for e in doc["entries"]}
+    on = {f["iri"]: f for f in doc["features"]}
+    some = next(iter(sorted(concepts & on.keys())))
+    assert on[some]["status"] is None or on[some]["status"]["hardware"]
+
+
+def test_the_page_and_the_api_say_which_hardware_the_query_names(client):
+    body = checked(client.get("/api/search?q=Atlas+200&limit=3"))
+    assert [h["hardware"] for h in body["hardware"]] == ["Ascend310"]
+    assert "Atlas 200" in body["hardware"][0]["name"]
+    assert checked(client.get("/api/search?q=hot+loading"))["hardware"] == []
+    page = client.get("/search?q=Atlas+200").get_data(as_text=True)
+    assert 'id="search-hardware"' in page and "<strong>Ascend310</strong>" in page
 
 
 # --- status and filters ------------------------------------------------------------------------

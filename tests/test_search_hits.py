@@ -143,9 +143,12 @@ def test_the_synonyms_are_the_renamings_the_corpus_holds(full_store):
 
 def test_a_subject_page_shows_its_claims_and_its_feature(client, two_release_store):
     subject = "subject/air-export-with-tensor-larger-than-2gb"
-    rows = select(two_release_store, PREFIXES + f"""SELECT ?c ?f WHERE {{ ?c kg:subject <{synonym_iri(subject)}> ;
-        kg:limitationOf ?f }}""")
+    rows = select(two_release_store, PREFIXES + f"""SELECT ?c ?f ?st ?hw ?cond WHERE {{
+        ?c kg:subject <{synonym_iri(subject)}> ; kg:limitationOf ?f ; kg:status ?st .
+        OPTIONAL {{ ?c kg:hardware ?hw }} OPTIONAL {{ ?c kg:condition ?cond }} }}""")
     assert rows
     html = client.get(f"/features/{subject}").get_data(as_text=True)
     assert "Subject of claims, part of" in html and 'href="/features/AIR-export?lang=en"' in html
-    assert f"Claims about this subject <span class=\"muted\">({len(rows)} claim" in html
+    claims = len({(r["st"], r["hw"], r["cond"]) for r in rows})   # one item per claim over its releases
+    said = f"{claims} claim{'' if claims == 1 else 's'} from {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+    assert f"Claims about this subject <span class=\"muted\">({said}" in html

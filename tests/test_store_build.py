@@ -321,3 +321,42 @@ def test_cli_build_keep_going_builds_from_the_files_it_can_read(examples_dir, tm
     bad.unlink()
     assert CliRunner().invoke(main, ["build", str(root), "--root", str(root), "-o", str(store)]).exit_code == 0
     assert quads_of(store) == good   # the same graph as without the bad file
+
+
+def test_on_a_terminal_the_progress_bar_and_the_messages_keep_to_their_own_lines(examples_dir, tmp_path):
+    """`kg build` on a terminal (a pty here): the bar counts the files read; an error clears the
+    bar's line before it is written (never "45%kg: error"), the stages after it start lines of
+    their own."""
+    import os
+    import pty
+    import shutil
+    import subprocess
+    import sys
+    root = tmp_path / "corpus"
+    shutil.copytree(examples_dir, root)
+    bad = root / "r1.2" / "docs" / "faq" / "source_en" / "broken.md"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"# Broken\n\n**Q: Is this \xff\xfe valid?**\n\nA: No.\n")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(root), "--root", str(root),
+                             "-o", str(tmp_path / "store"), "--keep-going"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:   # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=300) == 2
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    assert re.search(r"kg: reading \d+ files", text) and "100%" in text
+    error = text.index("kg: error:")
+    assert "broken.md" in text[error:].split("\n", 1)[0]
+    assert text[:error].endswith(("\r\x1b[K", "\n")), repr(text[error - 40:error])
+    for stage in ("kg: building the graph", "kg: writing", "kg: indexing"):
+        assert text[text.index(stage) - 1] == "\n", stage

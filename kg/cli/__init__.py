@@ -26,6 +26,13 @@ class KgGroup(click.Group):
             ctx.exit(e.exit_code)
 
 
+def echo_beside_bar(message: str, bar_shown: bool) -> None:
+    """One line on stderr while a progress bar may be drawn there: on a terminal the bar's line
+    is cleared first (the bar draws itself again on the next line at its next step), so the
+    line never runs on from "45%"."""
+    click.echo(("\r\x1b[K" if bar_shown else "") + message, err=True)
+
+
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main():

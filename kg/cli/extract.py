@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from kg.cli import main
+from kg.cli import echo_beside_bar, main
 from kg.errors import KgError
 
 
@@ -39,8 +39,9 @@ def extract_cmd(ctx, paths, root, release, fmt, keep_going):
     from kg.parse import markdown as parsing
 
     stats = parsing.ParseStats()
-    warn = lambda w: click.echo(f"kg: {w}", err=True)  # noqa: E731
-    fail = lambda e: click.echo(f"kg: error: {e}", err=True)  # noqa: E731
+    show_bar = False
+    warn = lambda w: echo_beside_bar(f"kg: {w}", show_bar)  # noqa: E731
+    fail = lambda e: echo_beside_bar(f"kg: error: {e}", show_bar)  # noqa: E731
     code = 0
     try:
         files = corpus.find_faq_files(paths)

@@ -6,7 +6,7 @@ import sys
 import click
 
 from kg import formats
-from kg.cli import main
+from kg.cli import echo_beside_bar, main
 
 
 @main.command("build")
@@ -34,12 +34,17 @@ def build_cmd(ctx, paths, output, fmt, root, release, no_validate, keep_going):
     if not output:
         raise click.UsageError("give -o STORE (or --format to write a file)")
     tty, files = sys.stderr.isatty(), find_faq_files(paths)
-    stage = (lambda what: click.echo(f"kg: {what} ...", err=True)) if tty else None
+    bar_line = [tty]   # the bar's line is open (stages after the reading start lines of their own)
+
+    def stage(what: str) -> None:
+        click.echo(("\n" if bar_line[0] else "") + f"kg: {what} ...", err=True)
+        bar_line[0] = False
     with click.progressbar(length=len(files), label=f"kg: reading {len(files)} files", file=sys.stderr,
                            hidden=not tty) as bar:
         result = graphs.build_store(paths, output, root=root, release=release, validate=not no_validate,
-                                    keep_going=keep_going, on_stage=stage, on_file=lambda _p: bar.update(1),
-                                    on_error=lambda e: click.echo(f"kg: error: {e}", err=True))
+                                    keep_going=keep_going, on_stage=stage if tty else None,
+                                    on_file=lambda _p: bar.update(1),
+                                    on_error=lambda e: echo_beside_bar(f"kg: error: {e}", bar_line[0]))
     click.echo(result.summary(), err=True)
     ctx.exit(2 if result.errors else 0)
 

@@ -49,6 +49,9 @@ def render_table(doc: dict) -> str:
     counts = doc["counts"]
     lines.append(f"{counts['features']} features, {counts['products']} products, {counts['entries']} questions"
                  f"{mode}")
+    if doc.get("hardware"):
+        named = ", ".join(f"{h['hardware']} ({h['name']})" for h in doc["hardware"])
+        lines.append(f"the query names the hardware {named}: the hits include what is stated about it")
     return "\n".join(lines)
 
 

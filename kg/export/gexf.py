@@ -152,6 +152,8 @@ def describe(G: nx.DiGraph) -> str:
     if G.graph.get("mode") == "dynamic":
         text += "Timeline: releases in order, " + ", ".join(
             f"{o}={n}" for o, n in G.graph.get("releases", [])) + "."
+    if any(e.get("relation") == "first-named" for *_, e in G.edges(data=True)):
+        text += " Every feature links the release that names it first (relation first-named)."
     elif G.graph.get("release"):
         text += f"Release {G.graph['release']}."
     else:

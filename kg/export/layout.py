@@ -9,7 +9,8 @@ Bands, top to bottom (y grows upwards, as in Gephi):
   block, features with hardware links first (ordered by where their hardware sits, so links
   stay short), then by status and label; each column as wide as its longest label;
 - under each block its product;
-- the releases in a row at the bottom, in release order (the timeline), and FAQ entries
+- the releases in a row at the bottom, in release order (the timeline: every feature links the
+  release that names it first), and FAQ entries
   (with --include-entries) in a grid below them.
 Sizes come from kg/export/style.json ("layout").
 """
@@ -110,15 +111,19 @@ def place(G: nx.DiGraph, cfg: dict, status_rank: dict[str, int], component: str 
         G.nodes[h]["x"] = first[0] + span * (i + 0.5) / max(len(ordered_hw), 1)
         G.nodes[h]["y"] = top + cfg["band_gap"]
 
-    # the timeline: releases in a row (several rows when they do not fit the width)
+    # the timeline: releases in a row, each as wide as its label; in as few rows as fit the
+    # picture's width (the releases split evenly between them, each row from the left)
     y = top - deepest - cfg["band_gap"]
     releases = sorted(kinds["release"], key=lambda n: G.nodes[n].get("release_order", 0))
     if releases:
-        step = max(max(text_width(label[r], cfg["char_width"]) for r in releases) + cfg["column_gap"], 1.0)
-        per_row = max(1, min(len(releases), int(max(width, x) // step)))
-        for i, r in enumerate(releases):
-            G.nodes[r]["x"], G.nodes[r]["y"] = (i % per_row) * step + step / 2, y - (i // per_row) * row_h
-        y -= (math.ceil(len(releases) / per_row)) * row_h + cfg["band_gap"]
+        widths = [text_width(label[r], cfg["char_width"]) + cfg["column_gap"] for r in releases]
+        per_row = math.ceil(len(releases) / math.ceil(sum(widths) / max(width, x, max(widths))))
+        for i, (r, w) in enumerate(zip(releases, widths)):
+            if i % per_row == 0:
+                rx, ry = 0.0, y - (i // per_row) * row_h
+            G.nodes[r]["x"], G.nodes[r]["y"] = rx + w / 2, ry
+            rx += w
+        y -= math.ceil(len(releases) / per_row) * row_h + cfg["band_gap"]
     entries = sorted(kinds["entry"], key=lambda n: label[n])
     if entries:
         cols = max(1, int(max(width, 1) // (cfg["char_width"] * 40)))

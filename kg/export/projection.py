@@ -2,13 +2,13 @@
 
 Nodes: features, hardware, products, releases (and, on request, FAQ entries = questions of one
 language). Edges: feature -support-> hardware (one edge per pair, its status per release),
-feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature.
+feature -belongs-to-> product, hardware -narrower-> broader hardware, entry -about-> feature,
+release -next-> release, feature -first-named-> release (_connect_releases).
 The product most features belong to (MindSpore: the FAQ is its) has no belongs-to edges: dozens
 of them were spokes across every label. Each feature names its products as attributes instead
 (`product`, `products`); the other products keep their edges.
 
-The projection knows nothing of file formats: kg.export.gexf and kg.export.writers write it. The SPARQL it runs
-and the colours it gives are data files in kg/export/.
+It knows nothing of file formats (kg.export.gexf, kg.export.writers); its SPARQL is in kg/export/queries/.
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ NODE_ATTRIBUTES = [
 ]
 # ... and per hardware, "status_<notation>" (features: the status on it in the latest release stating it)
 EDGE_ATTRIBUTES = [
-    ("relation", "string", False),      # support | belongs-to | narrower | about
+    ("relation", "string", False),      # support | belongs-to | narrower | about | next | first-named
     ("status", "string", True),         # support edges: the status in each release
     ("release", "string", True),        # the release each spell stands for
     ("first_release", "string", False),
@@ -241,13 +241,11 @@ def project_graph(store: ox.Store, *, lang: str = "en", release: str | None = No
 
 
 def _fold_main_product(G, component: str) -> None:
-    """Every feature's `products` (labels, the one it is filed under first) and `product` (the
-    one it is filed under: another than `component` when it has one, as the matrix groups
-    them; its IRI is the layout's `block`); then the belongs-to edges of the product more than
-    half of the features belong to leave the graph, told by those attributes instead
-    (G.graph["main_product"]). Its node stays when other edges hold it (claims about it on
-    hardware). A feature that was linked to it alone is left without edges: in its block, coloured
-    by its status, never a spoke across the labels of the others."""
+    """Every feature's `products` (labels, the one it is filed under first) and `product` (the one
+    it is filed under: another than `component` when it has one, as the matrix groups them; its
+    IRI is the layout's `block`); the belongs-to edges of the product more than half of the
+    features belong to leave the graph, told by those attributes (G.graph["main_product"]); its
+    node stays when other edges hold it (claims about it on hardware)."""
     features = [n for n, d in G.nodes(data=True) if d["type"] == "feature"]
     members: Counter = Counter()
     for f in features:
@@ -311,17 +309,22 @@ def _summarise(G) -> None:
 
 
 def _connect_releases(G, releases: list[Release]) -> None:
-    """The releases as a timeline: release -next-> the following one. A single release (a
-    snapshot) is the graph's own `release`, not a node of its own."""
+    """The releases as a timeline (release -next-> release), and every feature -first-named->
+    the release naming it first (its `release`): what holds the two thirds of the features no
+    hardware claim links in a force layout. A single release (a snapshot) is the graph's own
+    `release`, not a node (nor an edge)."""
     if len(releases) == 1:
         G.remove_node(releases[0].iri)
+        return
     for a, b in zip(releases, releases[1:]):
         G.add_edge(a.iri, b.iri, relation="next", orders={a.order: 1, b.order: 1}, statements=0)
+    iri = {r.order: r.iri for r in releases}
+    for f, first in [(f, min(d["orders"])) for f, d in G.nodes(data=True) if d["type"] == "feature" and d["orders"]]:
+        G.add_edge(f, iri[first], relation="first-named", orders={first: 1}, statements=0)
 
 
 def _keep_feature(G, feature: str) -> None:
-    """Only `feature`, its neighbours (hardware, products, entries) and the releases (only the
-    releases when the chosen releases say nothing of it)."""
+    """Only `feature`, its neighbours and the releases (only those when they say nothing of it)."""
     keep = {feature, *G.successors(feature), *G.predecessors(feature)} if feature in G else set()
     keep |= {n for n, d in G.nodes(data=True) if d["type"] == "release"}
     G.remove_nodes_from([n for n in list(G) if n not in keep])

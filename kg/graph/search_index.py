@@ -9,7 +9,11 @@ What is indexed, read back from the filled store (the .rq files of kg/graph/quer
 features (vocabulary features, candidates, narrower subjects) and products, with their labels
 in both languages (preferred and alternative), their broader concept's labels and the labels of
 the features the FAQ asks the same question about (ontology/lexicon/search_synonyms.json);
-and every entry (answer) with its question, its text and the labels of what it is about.
+and every entry (answer) with its question, its text and the labels of what it is about. Both
+also carry, in a column of their own, every name of the hardware their claims name (the
+vocabulary's labels of it and of its broader hardware: preferred, alternative and hidden, both
+languages), so "Atlas 200" finds what is stated about Ascend 310 and "昇腾" what is stated about
+any Ascend, though the text says "Ascend 310".
 Entries are grouped (`grp`) by the English wording of their question (a Chinese entry's is its
 translation's): one group is one question over releases, pages and both languages, one hit.
 
@@ -34,12 +38,13 @@ from kg.store import SEARCH_INDEX_FILE
 from kg.terms.iris import mint_iri
 
 INDEX_NAME = SEARCH_INDEX_FILE
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 SYNONYMS = "search_synonyms.json"
 # the FTS5 columns and their bm25 weights: labels weigh most, then alternative labels, then
-# what the row is about (broader concept, synonyms, an entry's features), then the body text
-COLUMNS = (("title", 10.0), ("alt", 6.0), ("about", 2.0), ("body", 1.0))
+# what the row is about (broader concept, synonyms, an entry's features), the names of the
+# hardware its claims name, then the body text
+COLUMNS = (("title", 10.0), ("alt", 6.0), ("about", 2.0), ("hardware", 2.0), ("body", 1.0))
 KIND_ORDER = ("candidate", "subject", "product", "vocabulary")  # a concept of two classes: the first
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{CJK}]+")
@@ -163,6 +168,23 @@ def _concepts(store, base: str) -> dict[str, dict]:
     return concepts
 
 
+def _hardware_names(store) -> tuple[dict[str, list[str]], list[dict]]:
+    """({answer or concept IRI: the names of the hardware its claims name}, [{notation, names}:
+    each hardware with its own names]) (kg/graph/queries/search_hardware_names.rq,
+    search_claim_hardware.rq)."""
+    names: dict[str, dict[str, None]] = {}
+    own: dict[str, dict] = {}
+    for r in sorted(_rows(store, "search_hardware_names"), key=lambda r: (r["hardware"], r["name"])):
+        names.setdefault(r["hardware"], {})[r["name"]] = None
+        if r.get("own") == "true":
+            own.setdefault(r["hardware"], {"notation": r["notation"], "names": {}})["names"][r["name"]] = None
+    about: dict[str, dict[str, None]] = {}
+    for r in sorted(_rows(store, "search_claim_hardware"), key=lambda r: (r["about"], r["hardware"])):
+        about.setdefault(r["about"], {}).update(names.get(r["hardware"], {}))
+    return ({iri: list(n) for iri, n in about.items()},
+            [{"notation": h["notation"], "names": list(h["names"])} for _, h in sorted(own.items())])
+
+
 def _names(c: dict | None) -> list[str]:
     """Every label of a concept (preferred first)."""
     return [] if c is None else list(dict.fromkeys(list(c["labels"].values()) + c["alt"]))
@@ -173,6 +195,7 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
     folder, before its swap) as INDEX_NAME. Returns its counts {features, products, entries}."""
     base = config.base_iri()
     concepts = _concepts(store, base)
+    hardware, named = _hardware_names(store)
     groups = load_synonyms() if synonyms is None else synonyms
     same: dict[str, set[str]] = {}
     for g in groups:
@@ -197,7 +220,7 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
             items.append((kind, iri, None, None, None, None,
                           " " + " ".join(sorted(c["releases"])) + " ", data))
             texts.append((" ; ".join(c["labels"].values()), " ; ".join(c["alt"]),
-                          " ; ".join(_names(broader) + others), ""))
+                          " ; ".join(_names(broader) + others), " ; ".join(hardware.get(iri, ())), ""))
         about: dict[str, list[tuple[bool, str]]] = {}
         for r in _rows(store, "search_entry_concepts"):
             about.setdefault(r["answer"], []).append((r.get("claim") != "true", r["concept"]))
@@ -217,7 +240,8 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
                     "features": features}
             items.append(("entry", r["answer"], question_key(asked), r["lang"], r.get("release"),
                           _int(r.get("order")), None, data))
-            texts.append((r["question"], "", " ; ".join(dict.fromkeys(words)), r["text"]))
+            texts.append((r["question"], "", " ; ".join(dict.fromkeys(words)),
+                          " ; ".join(hardware.get(r["answer"], ())), r["text"]))
         cache: dict[str, str] = {}
 
         def seg(t: str) -> str:
@@ -228,11 +252,13 @@ def build_search_index(store, directory: str | Path, *, synonyms: list[list[str]
         db.executemany("INSERT INTO items (id, kind, ref, grp, lang, release, rel_order, releases, data) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(i, *row[:-1], json.dumps(row[-1], ensure_ascii=False)) for i, row in enumerate(items, 1)])
-        db.executemany(f"INSERT INTO search (rowid, {', '.join(c for c, _ in COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+        db.executemany(f"INSERT INTO search (rowid, {', '.join(c for c, _ in COLUMNS)}) "
+                       f"VALUES (?, {', '.join('?' for _ in COLUMNS)})",
                        [(i, *(seg(t) for t in row)) for i, row in enumerate(texts, 1)])
         db.execute("INSERT INTO search (search) VALUES ('optimize')")
         db.executemany("INSERT INTO meta VALUES (?, ?)",
-                       [("version", str(SCHEMA_VERSION)), ("base", base), ("counts", json.dumps(counts))])
+                       [("version", str(SCHEMA_VERSION)), ("base", base), ("counts", json.dumps(counts)),
+                        ("hardware", json.dumps(named, ensure_ascii=False))])
         db.commit()
     except BaseException:
         db.close()

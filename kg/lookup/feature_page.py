@@ -6,6 +6,7 @@ and entry texts from `kg/page_queries/`).
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from kg.errors import InputError, NotFound
@@ -61,7 +62,8 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         limits = [r for r in limits if r.get("entryLang") == only_lang]
     docs = _run(run, "feature_docs", feature=iri)
     columns = hardware_columns(run, lang)
-    releases = [r for r in release_names(run) if any(h["release"] == r for h in history)]
+    order = release_names(run)
+    releases = [r for r in order if any(h["release"] == r for h in history)]
     timeline: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     evidence = []
     for h in history:
@@ -85,9 +87,10 @@ def feature(run, ident: str, lang: str = "en", only_lang: str | None = None) -> 
         "label": pref.get(lang) or pref.get("en") or pref.get("zh") or display_label(None, iri),
         "pref": pref, "alt": dict(alt), "releases": releases, "timeline": rows,
         "picture": history_picture(rows, releases),
-        "evidence": evidence, "groups": _groups(evidence, release_names(run), lang), "docs": _unique_docs(docs),
+        "evidence": evidence, "groups": _groups(evidence, order, lang), "docs": _unique_docs(docs, order),
         "only_lang": only_lang,
         "limitations": [{**r, "label": display_label(r.get("subjectLabel"), r["subject"])} for r in limits],
+        "limitation_groups": _limit_groups(limits, order, lang),
         "languages": sorted({e.get("lang") for e in entries.values() if e.get("lang")}),
     }
 
@@ -158,6 +161,32 @@ def _groups(evidence: list[dict], order: list[str], lang: str = "en") -> list[di
     return out
 
 
+def _limit_groups(limits: list[dict], order: list[str], lang: str = "en") -> list[dict]:
+    """The limitations as claims, like the evidence (_groups): one group per (subject, status,
+    hardware, condition) with the languages and the runs of releases that state it, the newest
+    release's claim shown (in `lang` when it has one); newest first, then by subject."""
+    rank = {r: i for i, r in enumerate(order)}
+    groups: dict[tuple, dict] = {}
+    for r in limits:
+        key = (r["subject"], r["status"], r.get("hardware") or "", r.get("condition") or "")
+        g = groups.setdefault(key, {"releases": set(), "langs": set(), "count": 0, "first": r})
+        g["releases"].add(r["releaseName"])
+        g["langs"].add(r.get("entryLang") or "?")
+        g["count"] += 1
+        if (rank.get(r["releaseName"], -1), r.get("entryLang") == lang) > (
+                rank.get(g["first"]["releaseName"], -1), g["first"].get("entryLang") == lang):
+            g["first"] = r
+    out = []
+    for g in groups.values():
+        rels = sorted(g["releases"], key=lambda x: rank.get(x, -1))
+        first = g["first"]
+        out.append({**first, "label": display_label(first.get("subjectLabel"), first["subject"]),
+                    "runs": _runs(rels, rank), "langs": sorted(g["langs"]), "count": g["count"],
+                    "newest": rank.get(rels[-1], -1)})
+    out.sort(key=lambda g: (-g["newest"], g["label"].casefold(), g["status"], g.get("hardware") or ""))
+    return out
+
+
 def _lang(e: dict) -> str | None:
     return (e.get("entry") or {}).get("lang")
 
@@ -173,11 +202,25 @@ def _runs(releases: list[str], rank: dict[str, int]) -> list[str]:
     return [run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
 
 
-def _unique_docs(docs: list[dict]) -> list[dict]:
-    """Doc URLs once each, with the releases that give them (in order)."""
+_URL_RELEASE = re.compile(r"/(?:r\d+(?:\.\d+)*[a-z0-9]*|master)(?=/)")
+
+
+def _unique_docs(docs: list[dict], order: list[str]) -> list[dict]:
+    """Doc URLs once per documentation page: the versions of one page, whose URLs differ only by
+    their release folder (`/r1.1/`, `/master/`), are one item showing the newest URL, with the
+    runs of releases that give it (in order) and how many URLs there were."""
+    rank = {r: i for i, r in enumerate(order)}
     by: dict[str, dict] = {}
     for d in docs:
-        u = by.setdefault(d["url"], {"url": d["url"], "releases": [], "upstream": d.get("upstream")})
-        if d["release"] not in u["releases"]:
-            u["releases"].append(d["release"])
-    return list(by.values())
+        key = _URL_RELEASE.sub("/*", d["url"], count=1)
+        u = by.setdefault(key, {"url": d["url"], "releases": set(), "urls": set(), "upstream": d.get("upstream"),
+                                "newest": -2})
+        u["releases"].add(d["release"])
+        u["urls"].add(d["url"])
+        if rank.get(d["release"], -1) > u["newest"]:
+            u.update(url=d["url"], upstream=d.get("upstream"), newest=rank.get(d["release"], -1))
+    out = []
+    for u in by.values():
+        rels = sorted(u.pop("releases"), key=lambda r: rank.get(r, -1))
+        out.append({**u, "releases": rels, "runs": _runs(rels, rank), "versions": len(u.pop("urls"))})
+    return out

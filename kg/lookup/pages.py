@@ -198,14 +198,17 @@ def matrix(run, release: str, lang: str = "en", compare: str | None = None,
         _mark_changes(groups, cells, before, {c.key: c for c in changes})
     _add_limitations(run, release, lang, groups)
     has_overall = any(OVERALL in row["cells"] for rows in groups.values() for row in rows.values())
+    marked = {(row["feature"], hw) for rows in groups.values() for row in rows.values()
+              for hw, c in row["cells"].items() if c.get("changed")}
     return {
         "release": release, "lang": lang, "compare": compare, "releases": known,
         "columns": columns, "overall": has_overall,
         "groups": [{"product": p, "rows": sorted(rows.values(), key=lambda r: r["label"].casefold())}
                    for p, rows in sorted(groups.items())],
         "changes": changes, "counts": change_counts(changes),
-        "changed": sum(1 for rows in groups.values() for row in rows.values()
-                       for c in row["cells"].values() if c.get("changed")),
+        "changed": len(marked),
+        # changes whose entries are all in the other language: no cell of this matrix shows them
+        "elsewhere": [c for c in changes if c.key not in marked],
     }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kg.errors import InputError, NotFound, StoreError
-from kg.graph.search_index import CJK, COLUMNS, SCHEMA_VERSION, index_path, query_words
+from kg.graph.search_index import CJK, COLUMNS, SCHEMA_VERSION, index_path, query_words, segment
 from kg.lookup.documents import Lookups, _integer, feature_id
 from kg.lookup.pages import STATUS_ORDER, excerpt, status_class
 from kg.lookup.pages import _run as _page_rows
@@ -55,11 +55,13 @@ def open_index(store: str | Path | None) -> sqlite3.Connection:
 
 def match_expression(words: list[list[str]], every: bool = True) -> str:
     """The FTS5 query of `words` (kg.graph.search_index.query_words): each word quoted (a
-    Chinese word as the phrase of its segments), all required (`every`) or any of them."""
+    Chinese word as the phrase of its segments as the index cut them: search mode, so a long
+    word follows its parts, as in "训练 系列 产品 系列产品" for 训练系列产品), all required
+    (`every`) or any of them."""
     def quoted(text: str) -> str:
         return '"' + text.replace('"', '""') + '"'
     if every:
-        return " AND ".join(quoted(" ".join(w)) for w in words)
+        return " AND ".join(quoted(segment("".join(w)).strip() if len(w) > 1 else w[0]) for w in words)
     return " OR ".join(dict.fromkeys(quoted(t) for w in words for t in w))
 
 
@@ -86,7 +88,7 @@ def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, 
     query = {"q": q, **({"release": release} if release else {}), **({"lang": lang} if lang else {}),
              "limit": size}
     out = {"query": query, "mode": "all", "total": 0, "counts": {"features": 0, "products": 0, "entries": 0},
-           "features": [], "products": [], "entries": []}
+           "hardware": [], "features": [], "products": [], "entries": []}
     if not words:
         return out
     db = open_index(store)
@@ -96,6 +98,7 @@ def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, 
             if any(total for total, _ in hits.values()) or len(words) == 1 and len(words[0]) == 1:
                 break
         out["mode"] = "all" if every else "any"
+        out["hardware"] = named_hardware(db, words)
         labels = _labels(db, [f for group in hits["entry"][1] for r in group for f in r["data"]["features"]])
     finally:
         db.close()
@@ -114,6 +117,25 @@ def search(lookups: Lookups, store: str | Path | None, q: str | None = None, *, 
     out["total"] += total
     out["counts"] = {key: hits[kind][0] for kind, key in (("feature", "features"), ("product", "products"),
                                                         ("entry", "entries"))}
+    return out
+
+
+def named_hardware(db, words: list[list[str]]) -> list[dict]:
+    """The hardware the query names: those one of whose own names (the vocabulary's labels,
+    kept in the index's meta) holds every word of it, as {hardware, name}. Its claims are
+    indexed under all its names, so the hits include what is stated about it."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'hardware'").fetchone()
+    wanted = {t.casefold() for w in words for t in w}
+    typed, chinese = _norm(" ".join("".join(w) for w in words)), any(re.match(f"[{CJK}]", w[0]) for w in words)
+
+    def fit(name: str) -> tuple:  # the name shown: as typed, in the query's script, shortest, lower case
+        return (typed not in _norm(name), bool(re.search(f"[{CJK}]", name)) != chinese, len(name),
+                -sum(c.islower() for c in name), name)
+    out = []
+    for h in json.loads(row[0]) if row else []:
+        names = [n for n in h["names"] if wanted <= set(re.findall(r"\w+", segment(n).casefold()))]
+        if names:
+            out.append({"hardware": h["notation"], "name": min(names, key=fit)})
     return out
 
 

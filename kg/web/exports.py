@@ -77,11 +77,19 @@ def export_graph(fmt: str):
         resp = error_response(e.http_status, e.code, e.message)
         resp.headers["Retry-After"] = str(EXPORT_RETRY_AFTER)
         return resp
-    name, mimetype = f"graph.{export_format.extension}", export_format.media_type
+    stem = download_stem(request.args)
+    name, mimetype = f"{stem}.{export_format.extension}", export_format.media_type
     if fmt == "csv":
-        name, mimetype = (f"graph-{table}.csv", mimetype) if table else ("graph-csv.zip", "application/zip")
+        name, mimetype = (f"{stem}-{table}.csv", mimetype) if table else (f"{stem}-csv.zip", "application/zip")
     if mimetype.endswith(("+xml", "/n-triples", "/trig")):  # werkzeug adds it to text/*
         mimetype += "; charset=utf-8"
     resp = send_file(body, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
     resp.headers["KG-Cache"] = "hit" if hit else "miss"
     return resp
+
+
+def download_stem(args) -> str:
+    """The saved file's name says what it holds: graph, then the feature, the release and a
+    language other than English (graph-mixed-precision-r1.2-zh.gexf); only file-safe characters."""
+    parts = ["graph", args.get("feature"), args.get("release"), args.get("lang") if args.get("lang") != "en" else None]
+    return "-".join("".join(c if c.isalnum() or c in "._" else "-" for c in p) for p in parts if p)

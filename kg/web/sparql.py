@@ -32,22 +32,28 @@ UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 def _one(values: list[str], name: str) -> str | None:
     if name == "format":    # SPARQLWrapper repeats it ("tsv" and its MIME type) or sends an empty one
         values = [v for v in values if v.strip()]
-        if len(values) > 1 and _format_key(values[0]) and len({_format_key(v) for v in values}) == 1:
-            return values[0]
+        known = [k for v in values if (k := _known_format(v))]
+        if len(values) > 1 and known and frozenset.intersection(*(keys for _, keys in known)):
+            return known[0][0]      # they agree: the first known value wins
     if len(values) > 1:
         raise QueryError(f"the request carries {len(values)} `{name}` parameters; send exactly one")
     return values[0] if values else None
 
 
-def _format_key(value: str) -> frozenset:
-    """The formats a `format` value names, per kind of answer (results, graph)."""
-    keys = set()
-    for kind in ("results", "graph"):
-        try:
-            keys.add((kind, fmts.get_format(kind, value).name))
-        except KgError:
-            pass
-    return frozenset(keys)
+def _known_format(value: str) -> tuple[str, frozenset] | None:
+    """The first part of a `format` value that names a format (SPARQLWrapper sends "json-ld" and
+    a list of MIME types, "application/ld+json,application/x-json+ld"), with the formats it
+    names per kind of answer (results, graph); None when no part names one."""
+    for part in (p.strip() for p in value.split(",")):
+        keys = set()
+        for kind in ("results", "graph"):
+            try:
+                keys.add((kind, fmts.get_format(kind, part).name))
+            except KgError:
+                pass
+        if keys:
+            return part, frozenset(keys)
+    return None
 
 
 def _body_text() -> str:
