@@ -44,6 +44,13 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
                 c.subject, c.concept, c.broader, c.broader_iri = (twin.subject, twin.concept, twin.broader,
                                                                   twin.broader_iri)
                 c.asked = twin.asked
+        named = {}      # a Chinese phrase renamed to several English subjects names none of them for sure
+        for c in zh.claims:
+            if c.label_zh:
+                named.setdefault(c.label_zh, set()).add(normalise(c.subject))
+        for c in zh.claims:
+            if c.label_zh and len(named[c.label_zh]) > 1:
+                c.label_zh = None
         labels_zh = {normalise(c.subject): c.label_zh for c in zh.claims if c.label_zh}
         said_en, said_zh = ({(normalise(c.subject), c.hardware): c.status for c in side.claims} for side in (en, zh))
         # a subject without hardware given other statuses (an answer rewritten: "no API" vs "use Tensor.var")
