@@ -304,3 +304,14 @@ def test_restrictions_of_a_fixed_shape_are_claims(corpus_dir):
     assert got == {("getattr(data, attr) syntax with data as a third-party object", "unsupported")}
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "model.train")}
     assert ("setting to non-offloading mode when the offloading mode has been set", "unsupported") in got
+
+
+def test_a_restriction_names_the_api_its_answer_names(corpus_dir):
+    """"Do not use ops.Conv2D. Currently, this operator does not support a value of group that is
+    greater than 1. Currently, only the nn.Conv2d API of MindSpore supports group convolution. However,
+    the number of groups must be ...": ops.Conv2D with group greater than 1 unsupported, group
+    convolution with nn.Conv2d partial; not 'value of group' nor group convolution as a whole."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/supported_operators.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "supported_operators.md", "group parameter")}
+    assert got == {("ops.Conv2D with group greater than 1", "unsupported"),
+                   ("group convolution with nn.Conv2d", "partial")}

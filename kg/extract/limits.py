@@ -14,6 +14,7 @@ from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
+_API = re.compile(r"\b(?:ops|nn|mindspore)\.[A-Z]\w*")    # an API named in an answer: ops.Conv2D, nn.Conv2d
 
 
 class LimitRules:
@@ -64,13 +65,20 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
         return []
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []
-    for s in maker.sentences(entry.answer):
+    sentences = maker.sentences(entry.answer)
+    for i, s in enumerate(sentences):
         text = re.sub(r"^(?:currently|however|but|note that)[,\s]+", "", s.text.strip(), flags=_FLAGS)
+        window = text + (" " + sentences[i + 1].text.strip() if i + 1 < len(sentences) else "")
         for pattern, said in maker.limit_rules.restrictions:
-            m = pattern.search(text)
-            if not m:
+            m = pattern.search(window)
+            if not m or m.start() >= len(text):
                 continue
             groups = {k: " ".join((v or "").split()) for k, v in m.groupdict().items()}
+            if "api" not in groups:
+                named = _API.findall(entry.answer[:s.end].replace("`", "")) or _API.findall(entry.question or "")
+                groups["api"] = named[-1] if named else ""
+            if any("{api}" in t for t, _ in said) and not groups["api"]:
+                continue
             if "v" in groups:
                 v = groups["v"].lower()
                 groups["v_ing"] = maker.rules.participle_gerund(v) if v.endswith(("ed", "en")) or \
