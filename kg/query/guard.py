@@ -32,7 +32,7 @@ from kg.errors import QueryError
 # named groups, whose bookkeeping was most of the guard's time (each alternative starts with a
 # literal or a class, so the regex engine skips at once those whose first character does not fit;
 # the most frequent kinds come first)
-_SKIP = r"(?:\s+|\#[^\n\r]*)*"
+_SKIP = r"(?:\s++|\#[^\n\r]*+)*+"  # possessive: what it skipped is never given back
 _TOKEN_TEXT = r"""
   ( [(){}\[\],;*/=@]                                               # punct no other token starts with
   | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*                        # var

@@ -14,6 +14,8 @@ import contextvars
 import logging
 import math
 import os
+import pickle
+import select
 import socket
 import subprocess
 import sys
@@ -68,6 +70,8 @@ class Worker:
                                      stdin=subprocess.DEVNULL, env=env)
         child_sock.close()
         self.conn = Connection(parent_sock.detach())
+        self._poller = select.poll()  # registered once: waiting for an answer is one poll() call
+        self._poller.register(self.conn.fileno(), select.POLLIN)
         self.graphs: frozenset[str] = frozenset()
         self.isolated = False
 
@@ -77,6 +81,17 @@ class Worker:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def send(self, job: dict) -> None:
+        """Hand the worker a job (pickled by the C pickler: multiprocessing's own pickler is a
+        Python class made anew for every message)."""
+        self.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def answered(self, timeout: float) -> bool:
+        """Wait until the worker's answer can be read (True) or `timeout` seconds pass (False):
+        blocked in poll() on the socket, no polling loop. (Connection.poll would build a selector
+        for every call.)"""
+        return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):

@@ -120,9 +120,8 @@ class QueryRunner:
         client = CLIENT.get()
         w = self.pool.acquire(deadline, client)
         try:
-            w.conn.send(job)
-            answered = w.conn.poll(max(0.0, deadline - time.monotonic()))
-            msg = w.conn.recv() if answered else None
+            w.send(job)
+            msg = w.conn.recv() if w.answered(deadline - time.monotonic()) else None
         except (EOFError, OSError):
             status = w.exit_status()
             memory = bool(self.memory_mb) and status == -signal.SIGABRT  # an allocation failed past the limit
