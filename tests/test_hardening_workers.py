@@ -262,3 +262,31 @@ def test_a_worker_killed_mid_query_has_the_query_run_again_on_a_fresh_one(store)
         assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(161 ** 3)
         assert _wait_workers(1) != [pid]
         c.close()
+
+
+def test_queries_that_waited_get_their_own_answers_from_the_worker_handed_to_them(store):
+    """A query waiting for a worker is sent to the worker the moment another query gives it back
+    (kg.query.pool: release hands it over): under a queue of 8 clients on 2 workers, each of 240
+    queries gets its own answer, and afterwards no worker is held, waited for or lost."""
+    from kg.query.runner import CLIENT, QueryRunner
+    with QueryRunner(store, workers=2, client_workers=1, max_queue=64, timeout=30) as runner:
+        wrong: list = []
+
+        def client(k: int) -> None:
+            CLIENT.set(f"client-{k}")
+            for i in range(30):
+                n = k * 1000 + i
+                # a cross join of the fixture (a few ms) so that queries queue up
+                text = ("SELECT ?n WHERE { { SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c0 . ?d ?e ?f } } "
+                        f"BIND({n} AS ?n) }}")
+                got = json.loads(runner.query(text, format="json").body)["results"]["bindings"]
+                if [int(b["n"]["value"]) for b in got] != [n]:
+                    wrong.append((n, got))
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not wrong, wrong[:3]
+        pool = runner.pool
+        assert not pool._held and not pool._waiting and len(pool._idle) == 2 and pool.kills == 0
