@@ -18,6 +18,7 @@ the writers live in kg.query.serializers (answers), kg.store (RDF files) and kg.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.errors import InputError, NotAcceptable
@@ -228,6 +229,7 @@ def _quality(mime: str, ranges: list[tuple[str, float, int]]) -> tuple[float, in
     return None if best is None else (best[1], best[2])
 
 
+@functools.lru_cache(maxsize=512)  # clients send a few Accept headers over and over (a refusal is not kept)
 def negotiate(kind: str, accept: str | None, override: str | None = None) -> Format:
     """Pick the format of `kind` for an Accept header (q-values, wildcards, several
     headers joined by commas), or the `override` name when given. 406 if nothing fits."""

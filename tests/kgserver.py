@@ -66,15 +66,18 @@ def kg_load(files, store: Path, *extra: str) -> subprocess.CompletedProcess:
 
 @contextlib.contextmanager
 def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: float = 60.0,
-             output: list | None = None):
+             output: list | None = None, log_file=None):
     """Run `kg serve STORE --port 0 ...` and yield its endpoint URL (http://127.0.0.1:N/sparql).
     Its output (stdout and stderr: the banner, the JSON log lines) is read all along, so a
-    full pipe never blocks the server; `output`, when given, receives its lines."""
+    full pipe never blocks the server; `output`, when given, receives its lines. With `log_file`
+    (an open file) its stderr, the log, goes there instead, as a deployment's would: the
+    benchmarks keep the reading of log lines out of the process that measures."""
     e = env()
     e.update(extra_env or {})
     where = [] if store is None else [str(store)]  # None: `kg serve --backend URL` in `extra`
     proc = subprocess.Popen(kg_command("serve", *where, "--host", "127.0.0.1", "--port", "0", *extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e, cwd=PROJECT)
+                            stdout=subprocess.PIPE, stderr=log_file or subprocess.STDOUT, text=True, env=e,
+                            cwd=PROJECT)
     try:
         deadline = time.monotonic() + startup
         url = None

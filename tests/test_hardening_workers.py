@@ -102,6 +102,24 @@ def _wait_workers(n: int, bound: float = 20.0, avoid=()) -> list[int]:
 
 # --- item 1 ----------------------------------------------------------------
 
+def _cached_probes(probe: Client, until: float) -> list[float]:
+    """GET /api/hardware (answered from the cache) once, then again until `until` (every 50 ms):
+    how long each took, in seconds."""
+    times = []
+    while True:
+        t0 = time.monotonic()
+        status, headers, _ = probe.get("/api/hardware")
+        times.append(time.monotonic() - t0)
+        assert (status, headers.get("KG-Cache")) == (200, "hit")
+        if time.monotonic() >= until:
+            return times
+        time.sleep(0.05)
+
+
+def _p95(times: list[float]) -> float:
+    return sorted(times)[int(len(times) * 0.95)]
+
+
 @pytest.mark.parametrize("attackers", [2, 4])
 def test_slow_query_clients_leave_cached_and_cheap_queries_answered(store, attackers):
     with kg_serve(store, "--workers", "2", "--query-timeout", "2", "--client-workers", "1") as url:
@@ -109,6 +127,7 @@ def test_slow_query_clients_leave_cached_and_cheap_queries_answered(store, attac
         assert probe.get("/api/hardware")[0] == 200
         status, headers, _ = probe.get("/api/hardware")
         assert (status, headers.get("KG-Cache")) == (200, "hit")
+        baseline = _cached_probes(probe, time.monotonic() + 1.5)  # the same probes before the attack
         stop = time.monotonic() + 6.0
         outcomes: list[tuple[int, str | None, str]] = []
 
@@ -129,10 +148,7 @@ def test_slow_query_clients_leave_cached_and_cheap_queries_answered(store, attac
         cached, uncached, n = [], [], 0
         while time.monotonic() < stop - 0.5 and n < 200:
             n += 1
-            t0 = time.monotonic()
-            status, headers, _ = probe.get("/api/hardware")
-            cached.append(time.monotonic() - t0)
-            assert (status, headers.get("KG-Cache")) == (200, "hit")
+            cached += _cached_probes(probe, 0)
             t0 = time.monotonic()
             status, _, body = probe.sparql(f"{CHEAP} # probe {n}")
             uncached.append(time.monotonic() - t0)
@@ -143,11 +159,16 @@ def test_slow_query_clients_leave_cached_and_cheap_queries_answered(store, attac
         probe.close()
         print(f"{attackers} attackers, {len(outcomes)} slow queries answered "
               f"{sorted({o[:1] + o[2:] for o in outcomes})}; cached probe p50 "
-              f"{statistics.median(cached) * 1000:.1f} ms max {max(cached) * 1000:.1f} ms; uncached p50 "
+              f"{statistics.median(cached) * 1000:.1f} ms p95 {_p95(cached) * 1000:.1f} ms max "
+              f"{max(cached) * 1000:.1f} ms (before the attack: p95 {_p95(baseline) * 1000:.1f} ms); uncached p50 "
               f"{statistics.median(uncached) * 1000:.1f} ms max {max(uncached) * 1000:.1f} ms ({n} probes)")
-        # the 2 cores are shared with the attack's worker (and whatever else runs): the bound holds for
-        # 95% of the probes, and no probe comes near the seconds a wait for a worker would take
-        assert sorted(cached)[int(len(cached) * 0.95)] < CACHED_BOUND and max(cached) < 0.25, cached
+        # Cached answers do not wait for the attack: the typical probe within the issue's bound, 95% of
+        # them within it plus what the machine alone gave the same probes just before (the 2 cores are
+        # shared with whatever else runs: a loaded machine slows every request, attack or not), and no
+        # probe near the 2 s a wait for a worker would take
+        assert statistics.median(cached) < CACHED_BOUND, cached
+        assert _p95(cached) < CACHED_BOUND + _p95(baseline), (cached, baseline)
+        assert max(cached) < 0.25, cached
         assert max(uncached) < UNCACHED_BOUND, uncached
         # the attackers got 503s (stopped at the deadline, or waited for their share in vain)
         assert outcomes and {o[0] for o in outcomes} <= {503, 507}, outcomes
@@ -241,3 +262,31 @@ def test_a_worker_killed_mid_query_has_the_query_run_again_on_a_fresh_one(store)
         assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(161 ** 3)
         assert _wait_workers(1) != [pid]
         c.close()
+
+
+def test_queries_that_waited_get_their_own_answers_from_the_worker_handed_to_them(store):
+    """A query waiting for a worker is sent to the worker the moment another query gives it back
+    (kg.query.pool: release hands it over): under a queue of 8 clients on 2 workers, each of 240
+    queries gets its own answer, and afterwards no worker is held, waited for or lost."""
+    from kg.query.runner import CLIENT, QueryRunner
+    with QueryRunner(store, workers=2, client_workers=1, max_queue=64, timeout=30) as runner:
+        wrong: list = []
+
+        def client(k: int) -> None:
+            CLIENT.set(f"client-{k}")
+            for i in range(30):
+                n = k * 1000 + i
+                # a cross join of the fixture (a few ms) so that queries queue up
+                text = ("SELECT ?n WHERE { { SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c0 . ?d ?e ?f } } "
+                        f"BIND({n} AS ?n) }}")
+                got = json.loads(runner.query(text, format="json").body)["results"]["bindings"]
+                if [int(b["n"]["value"]) for b in got] != [n]:
+                    wrong.append((n, got))
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not wrong, wrong[:3]
+        pool = runner.pool
+        assert not pool._held and not pool._waiting and len(pool._idle) == 2 and pool.kills == 0

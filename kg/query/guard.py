@@ -25,13 +25,15 @@ from urllib.parse import urljoin
 
 from kg.errors import QueryError
 
-# one token per match: group 1 the whitespace and comments before it, group 2 the token (empty at
-# the end of the text). `findall` gives both as strings and the kind of a token follows from its
-# first character (_kind): no match objects and no named groups, whose bookkeeping was most of the
-# guard's time (each alternative starts with a literal or a class, so the regex engine skips at
-# once those whose first character does not fit; the most frequent kinds come first)
-_TOKEN = re.compile(r"""
-    ((?:\s+|\#[^\n\r]*)*)
+# one token per match: the whitespace and comments before it (_SKIP), then the token (empty at
+# the end of the text). `findall` gives the tokens as strings (_TEXTS: one group) or, where the
+# positions are wanted (an error message, tokenize()), each with what it skipped (_TOKEN: two
+# groups); the kind of a token follows from its first character (_kind): no match objects and no
+# named groups, whose bookkeeping was most of the guard's time (each alternative starts with a
+# literal or a class, so the regex engine skips at once those whose first character does not fit;
+# the most frequent kinds come first)
+_SKIP = r"(?:\s++|\#[^\n\r]*+)*+"  # possessive: what it skipped is never given back
+_TOKEN_TEXT = r"""
   ( [(){}\[\],;*/=@]                                               # punct no other token starts with
   | [?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*                        # var
   | '''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -44,7 +46,9 @@ _TOKEN = re.compile(r"""
   | \^\^|<=|>=|!=|&&|\|\||[(){}\[\].,;*+\-/!=<>|^@]                  # punct
   | .                                                                # other
   )?
-""", re.VERBOSE | re.DOTALL)
+"""
+_TEXTS = re.compile(_SKIP + _TOKEN_TEXT, re.VERBOSE | re.DOTALL)
+_TOKEN = re.compile(f"({_SKIP})" + _TOKEN_TEXT, re.VERBOSE | re.DOTALL)
 _PUNCT = frozenset(["^^", "<=", ">=", "!=", "&&", "||", *"(){}[].,;*+-/!=<>|^@"])
 # the kind of a token whose first character alone decides it (most tokens)
 _FIRST_KIND = {"?": "var", "$": "var", ":": "pname", **dict.fromkeys("(){}[],;*/!=>|^@", "punct")}
@@ -101,14 +105,13 @@ class GuardReport:
     texts: list[str] = field(default_factory=list, repr=False)
 
 
-def _lex(text: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
-    """The kinds and texts of the tokens, and the (skip, token) pairs they came from (positions
-    are worked out from those only when needed). Refuses (QueryError) brackets nested deeper
-    than MAX_DEPTH and an ambiguous `<` that hides a keyword."""
-    pairs = _TOKEN.findall(text)
-    while pairs and not pairs[-1][1]:  # trailing whitespace or comments: the end
-        pairs.pop()
-    texts = [tok for _, tok in pairs]
+def _lex(text: str) -> tuple[list[str], list[str]]:
+    """The kinds and texts of the tokens (their positions are worked out only when needed:
+    _start). Refuses (QueryError) brackets nested deeper than MAX_DEPTH and an ambiguous `<`
+    that hides a keyword."""
+    texts = _TEXTS.findall(text)
+    while texts and not texts[-1]:  # trailing whitespace or comments: the end
+        texts.pop()
     kinds = [_FIRST_KIND.get(tok[0]) or _kind(tok) for tok in texts]
     stack: list[str] = []  # open brackets: "(" or "{" or "["
     deepest, too_deep_at = 0, None
@@ -128,32 +131,40 @@ def _lex(text: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
                              or (kind == "word" and prev.lower() in ("true", "false")))
             if after_operand and _HIDDEN_KEYWORD.search(tok[1:-1]):
                 # an operator in an expression, or an IRI in a collection/VALUES row
-                raise QueryError(f"ambiguous '<' at character {_start(pairs, i) + 1} hides a keyword "
+                raise QueryError(f"ambiguous '<' at character {_start(text, i) + 1} hides a keyword "
                                  f"({tok[:40]!r}); put spaces around comparison operators")
     if too_deep_at is not None:
         raise QueryError(f"query nested {deepest} levels deep (brackets (), {{}}, []); the limit is "
-                         f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {_start(pairs, too_deep_at) + 1})")
-    return kinds, texts, pairs
+                         f"{MAX_DEPTH} (level {MAX_DEPTH + 1} at character {_start(text, too_deep_at) + 1})")
+    return kinds, texts
 
 
-def _start(pairs: list[tuple[str, str]], i: int) -> int:
-    """Where token `i` starts in the text (0-based)."""
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """(skip, token) for every token of `text`: what it skipped (whitespace, comments) and it."""
+    pairs = _TOKEN.findall(text)
+    while pairs and not pairs[-1][1]:
+        pairs.pop()
+    return pairs
+
+
+def _start(text: str, i: int) -> int:
+    """Where token `i` of `text` starts (0-based)."""
+    pairs = _pairs(text)
     return sum(len(skip) + len(tok) for skip, tok in pairs[:i]) + len(pairs[i][0])
 
 
 def lex(text: str) -> tuple[list[str], list[str]]:
     """The kinds and texts of the SPARQL tokens of `text` (tokenize without positions)."""
-    kinds, texts, _ = _lex(text)
-    return kinds, texts
+    return _lex(text)
 
 
 def tokenize(text: str) -> list[Token]:
     """SPARQL tokens without whitespace and comments; `<` resolved as IRI or operator.
     Refuses (QueryError) brackets nested deeper than MAX_DEPTH."""
-    kinds, texts, pairs = _lex(text)
+    kinds, _ = _lex(text)
     out: list[Token] = []
     end = 0
-    for kind, (skip, tok) in zip(kinds, pairs):
+    for kind, (skip, tok) in zip(kinds, _pairs(text)):
         start = end + len(skip)
         end = start + len(tok)
         out.append(_new_token(Token, (kind, tok, start)))
@@ -175,7 +186,7 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
                 base_iri: str | None = None) -> GuardReport:
     """Refuse (QueryError) SERVICE, LOAD and FROM/USING of graphs the store does not hold.
     `local_graphs`: the named-graph IRIs of the store. Returns what it found."""
-    kinds, texts, pairs = _lex(text)
+    kinds, texts = _lex(text)
     report = GuardReport(kinds=kinds, texts=texts)
     prefixes: dict[str, str] = {}
     base = base_iri
@@ -198,7 +209,7 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
             i += 2
             continue
         if up in FORBIDDEN:
-            raise QueryError(f"{FORBIDDEN[up]} (at character {_start(pairs, i) + 1})")
+            raise QueryError(f"{FORBIDDEN[up]} (at character {_start(text, i) + 1})")
         if up in _UPDATE_WORDS:
             report.is_update = True
             report.form = report.form or "UPDATE"
@@ -209,11 +220,11 @@ def check_query(text: str, *, local_graphs: set[str] | frozenset[str] = frozense
             j = i + (2 if named else 1)
             iri = _resolve(kinds[j], texts[j], prefixes, base) if j < n else None
             if iri is None:
-                raise QueryError(f"{up} at character {_start(pairs, i) + 1} must name a graph IRI")
+                raise QueryError(f"{up} at character {_start(text, i) + 1} must name a graph IRI")
             if iri not in local_graphs:
                 raise QueryError(f"{up}{' NAMED' if named else ''} <{iri}> names no graph of this "
                                  f"store; this endpoint never fetches remote data "
-                                 f"(at character {_start(pairs, i) + 1})")
+                                 f"(at character {_start(text, i) + 1})")
             (report.from_named_graphs if named else report.from_graphs).append(iri)
             i = j + 1
             continue

@@ -14,6 +14,8 @@ import contextvars
 import logging
 import math
 import os
+import pickle
+import select
 import socket
 import subprocess
 import sys
@@ -68,6 +70,8 @@ class Worker:
                                      stdin=subprocess.DEVNULL, env=env)
         child_sock.close()
         self.conn = Connection(parent_sock.detach())
+        self._poller = select.poll()  # registered once: waiting for an answer is one poll() call
+        self._poller.register(self.conn.fileno(), select.POLLIN)
         self.graphs: frozenset[str] = frozenset()
         self.isolated = False
 
@@ -77,6 +81,20 @@ class Worker:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def hand(self, job: bytes) -> None:
+        """Send the worker a job (pack_job). A worker that died meanwhile is found out by whoever
+        waits for its answer (EOF: kg.query.runner runs the query once more on another)."""
+        try:
+            self.conn.send_bytes(job)
+        except OSError:
+            pass
+
+    def answered(self, timeout: float) -> bool:
+        """Wait until the worker's answer can be read (True) or `timeout` seconds pass (False):
+        blocked in poll() on the socket, no polling loop. (Connection.poll would build a selector
+        for every call.)"""
+        return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -127,7 +145,7 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
         self._held: Counter = Counter()
-        self._waiting: list[list] = []  # [client, seq] in arrival order
+        self._waiting: list[list] = []  # [client, seq, job, worker handed over] in arrival order
         self._seq = 0
         self._closed = False
         first = [Worker(args) for _ in range(size)]
@@ -160,41 +178,75 @@ class WorkerPool:
         ready = [t for t in self._waiting if self._may_take(t[0])]
         return min(ready, key=lambda t: (self._held[t[0]] if t[0] is not None else 0, t[1]), default=None)
 
-    def acquire(self, deadline: float, client: str | None) -> Worker:
+    def _take(self, ticket: list) -> Worker | None:
+        """(Under the lock.) An idle, live worker for `ticket` when it is its turn, else None."""
+        while self._idle and self._next() is ticket:
+            w = self._idle.pop()  # the last one back: its caches are warm
+            if not w.alive():  # died while idle: replace it, try the next one
+                self._drop(w)
+                continue
+            self._held[ticket[0]] += 1
+            return w
+        return None
+
+    def acquire(self, deadline: float, client: str | None, job: bytes | None = None) -> Worker:
+        """An idle worker for `client`, in the fair order, by `deadline` (else QueryBusy). With `job`
+        (pack_job) the worker returned has been sent it: here, or, when this query waited, by the
+        thread that gave the worker back (release), the moment it did: the worker starts on it
+        without waiting for this thread to wake up."""
         with self._cond:
             if len(self._waiting) >= self.max_queue + len(self._idle):
                 raise QueryBusy(f"{len(self._waiting)} queries are already waiting for a query worker "
                                 f"(setting KG_MAX_QUEUE); try again later", retry_after=self.retry_after)
             self._seq += 1
-            ticket = [client, self._seq]
+            ticket = [client, self._seq, job, None]
             self._waiting.append(ticket)
             try:
                 while True:
+                    if ticket[3] is not None:  # handed over by release(), the job sent
+                        return ticket[3]
                     if self._closed:
                         raise StoreError("the query runner is closed")
-                    while self._idle and self._next() is ticket:
-                        w = self._idle.pop()  # the last one back: its caches are warm
-                        if not w.alive():  # died while idle: replace it, try the next one
-                            self._drop(w)
-                            continue
-                        self._held[client] += 1
-                        return w
+                    w = self._take(ticket)
+                    if w is not None:
+                        break
                     left = deadline - time.monotonic()
                     if left <= 0:
                         held = f"; this client holds {self._held[client]}" if client is not None else ""
                         raise QueryBusy(f"no query worker became free in time (all {self.size} busy{held}); "
                                         "try again later", retry_after=self.retry_after)
                     self._cond.wait(left)
+            except BaseException:
+                if ticket[3] is not None:  # handed over as this thread was stopped: nobody reads its answer
+                    self._drop(ticket[3], client, charged=True)
+                raise
             finally:
-                self._waiting.remove(ticket)
+                if ticket[3] is None:
+                    self._waiting.remove(ticket)
                 self._cond.notify_all()
+        if job is not None:
+            w.hand(job)
+        return w
 
     def release(self, w: Worker, client: str | None) -> None:
+        """`client` is done with `w`. When a query waits that may take it and has its job packed,
+        `w` goes straight to it: the job is sent from here (the waiter is woken too, to read the
+        answer), so the worker does not sit idle while the waiting thread wakes up."""
+        handover = None
         with self._cond:
             self._unhold(client)
             if w in self._all:
-                self._idle.append(w)
+                nxt = self._next() if self._waiting else None
+                if nxt is not None and nxt[2] is not None and w.alive():
+                    nxt[3] = w
+                    self._waiting.remove(nxt)
+                    self._held[nxt[0]] += 1
+                    handover = nxt[2]
+                else:
+                    self._idle.append(w)
             self._cond.notify_all()
+        if handover is not None:
+            w.hand(handover)
 
     def discard(self, w: Worker, client: str | None, *, charge: bool = True) -> None:
         """Kill `w` (stopped at its deadline, or dead) and start a replacement. With `charge`
@@ -265,6 +317,12 @@ class WorkerPool:
             self._cond.notify_all()
         for w in workers:
             w.kill()
+
+
+def pack_job(job: dict) -> bytes:
+    """A job as the worker reads it, pickled by the C pickler (multiprocessing's own pickler is a
+    Python class made anew for every message)."""
+    return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def store_id(path) -> tuple | None:

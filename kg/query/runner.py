@@ -36,7 +36,7 @@ from kg.errors import ForbiddenError, KgError, QueryError, QueryTimeout, StoreEr
 from kg.query.cache import AnswerCache
 from kg.query.catalogue import load_catalogue, prepare
 from kg.query.guard import check_query
-from kg.query.pool import CLIENT, ERRORS, QueryBusy, Worker, WorkerMemoryError, WorkerPool
+from kg.query.pool import CLIENT, ERRORS, QueryBusy, Worker, WorkerMemoryError, WorkerPool, pack_job
 from kg.query.variables import star_columns
 
 log = logging.getLogger(__name__)
@@ -118,11 +118,9 @@ class QueryRunner:
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         client = CLIENT.get()
-        w = self.pool.acquire(deadline, client)
+        w = self.pool.acquire(deadline, client, pack_job(job))  # the job sent to it
         try:
-            w.conn.send(job)
-            answered = w.conn.poll(max(0.0, deadline - time.monotonic()))
-            msg = w.conn.recv() if answered else None
+            msg = w.conn.recv() if w.answered(deadline - time.monotonic()) else None
         except (EOFError, OSError):
             status = w.exit_status()
             memory = bool(self.memory_mb) and status == -signal.SIGABRT  # an allocation failed past the limit

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import resource
 import threading
 import time
@@ -111,12 +112,12 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
         engine_obj = _open_apart(engine, store_path, writable)
         if memory_mb:
             _limit_memory(memory_mb)
-        conn.send(("ready", sorted(engine_obj.named_graphs()), isolated))
+        _send(conn, ("ready", sorted(engine_obj.named_graphs()), isolated))
     except KgError as e:
-        conn.send(("error", type(e).__name__, str(e), None))
+        _send(conn, ("error", type(e).__name__, str(e), None))
         return
     except Exception as e:  # noqa: BLE001 - reported to the parent as one line
-        conn.send(("error", "StoreError", f"cannot open store {store_path}: {e}", None))
+        _send(conn, ("error", "StoreError", f"cannot open store {store_path}: {e}", None))
         return
     while True:
         try:
@@ -126,10 +127,10 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
         try:
             if job["op"] == "update":
                 engine_obj.update(job["text"], base_iri=job["base_iri"])
-                conn.send(("ok", b"", "UPDATE", None, None))
+                _send(conn, ("ok", b"", "UPDATE", None, None))
                 continue
             if job["op"] == "rows":
-                conn.send(("ok", _plain_rows(engine_obj, job), "SELECT", None, None))
+                _send(conn, ("ok", _plain_rows(engine_obj, job), "SELECT", None, None))
                 continue
             res, form = engine_obj.query(job["text"], base_iri=job["base_iri"],
                                          default_graphs=job["default_graphs"],
@@ -139,20 +140,25 @@ def _worker_main(conn, store_path: str, engine: str, writable: bool, isolate: bo
                                          as_json=job["kind"] == "results" and job["format"] == "json")
             kind = res.kind
             if kind != job["kind"]:
-                conn.send(("ok", b"", form, None, None))  # the parent renegotiates
+                _send(conn, ("ok", b"", form, None, None))  # the parent renegotiates
                 continue
             fmt = fmts.BY_NAME[(kind, job["format"])]
             if fmt.writer == "table" and res.rows:
                 res.labels = engine_obj.labels(t.value for row in res.rows for t in row
                                                if isinstance(t, ox.NamedNode))
-            conn.send(("ok", serialize(fmt, res), form, res.truncated, res.size))
+            _send(conn, ("ok", serialize(fmt, res), form, res.truncated, res.size))
         except KgError as e:
-            conn.send(("error", type(e).__name__, e.message, e.offset))
+            _send(conn, ("error", type(e).__name__, e.message, e.offset))
         except MemoryError:
             res = None  # let go of what the query held, then say so
-            conn.send(("error", WorkerMemoryError.__name__, "out of memory", None))
+            _send(conn, ("error", WorkerMemoryError.__name__, "out of memory", None))
         except Exception as e:  # noqa: BLE001
-            conn.send(("error", "KgError", f"query failed: {e}", None))
+            _send(conn, ("error", "KgError", f"query failed: {e}", None))
+
+
+def _send(conn: Connection, msg: tuple) -> None:
+    """One message to the parent, pickled by the C pickler (the answer's bytes copied once)."""
+    conn.send_bytes(pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _plain_rows(engine_obj, job: dict) -> list[dict]:

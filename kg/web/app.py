@@ -154,9 +154,7 @@ def _secure(resp: Response) -> Response:
 
 
 def _log_request(resp: Response) -> Response:
-    t0 = g.get("kg_t0")
-    logs.request_done(request, resp, request_id=resp.headers.get("X-Request-Id", ""),
-                      ms=(time.perf_counter() - t0) * 1000 if t0 else None,
+    logs.request_done(request, resp, request_id=resp.headers.get("X-Request-Id", ""), t0=g.get("kg_t0"),
                       error=g.get("kg_error"), access=bool(current_app.config["KG"].get("access_log", True)))
     return resp
 

@@ -3,7 +3,8 @@
 `configure()` gives the "kg" loggers (the app's, the query runner's and pool's) one
 handler writing one JSON object a line (time, level, logger, message and the record's
 `fields`); `request_done()` writes the access line of a request (setting access_log) and
-an error line for a 5xx answer or a refusal (a KgError: guard, timeout, busy, forbidden).
+an error line for a 5xx answer or a refusal (a KgError: guard, timeout, busy, forbidden),
+once the answer has been sent (the client does not wait for them).
 """
 from __future__ import annotations
 
@@ -53,18 +54,29 @@ def configure() -> None:
     root.propagate = False
 
 
-def request_done(request, resp, *, request_id: str, ms: float | None, error: tuple | None,
+def request_done(request, resp, *, request_id: str, t0: float | None, error: tuple | None,
                  access: bool = True) -> None:
+    """Log the request answered by `resp`: its fields are read now (the request's context ends
+    before the answer is sent), its lines written once the answer has gone out (when the WSGI
+    server closes the response, resp.call_on_close), so no client waits for its log line.
+    `duration_ms`: from `t0` (time.perf_counter) until then. Without an access line or an
+    error to report nothing is left to do."""
+    status = resp.status_code
+    report = error is not None and status >= 400
+    if not (access or report):
+        return
     fields = {"request_id": request_id, "method": request.method, "path": request.path,
-              "status": resp.status_code,
-              "duration_ms": round(ms, 1) if ms is not None else None,
-              "client": request.remote_addr}
+              "status": status, "duration_ms": None, "client": request.remote_addr}
     cache = resp.headers.get("KG-Cache")
     if cache:
         fields["cache"] = cache
-    if access:
-        ACCESS.info("%s %s %s", request.method, request.path, resp.status_code, extra={"fields": fields})
-    if error is not None and (resp.status_code >= 400):
-        level = logging.ERROR if resp.status_code >= 500 else logging.WARNING
-        ERRORS.log(level, "%s: %s", error[0], error[1],
-                   extra={"fields": {**fields, "error": error[0]}})
+
+    def write() -> None:
+        if t0 is not None:
+            fields["duration_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        if report:  # before the access line, which closes the request's lines
+            level = logging.ERROR if status >= 500 else logging.WARNING
+            ERRORS.log(level, "%s: %s", error[0], error[1], extra={"fields": {**fields, "error": error[0]}})
+        if access:
+            ACCESS.info("%s %s %s", fields["method"], fields["path"], status, extra={"fields": fields})
+    resp.call_on_close(write)

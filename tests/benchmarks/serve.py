@@ -26,6 +26,7 @@ import http.client
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -346,7 +347,9 @@ def serve_next_to_bare_engine(ctx: dict) -> list[dict]:
     bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(store)], stdout=subprocess.PIPE, text=True)
     try:
         bare_url = bare.stdout.readline().strip()
-        with kg_serve(store, "--cache-mb", "0", startup=900) as url:
+        # kg's access log (on, as shipped) goes to a file, as a deployment's would: read through a
+        # pipe here it would wake a thread of this process, the load generator, at every answer
+        with tempfile.TemporaryFile("w") as log, kg_serve(store, "--cache-mb", "0", startup=900, log_file=log) as url:
             for clients in (1, 4):
                 for target in (bare_url, url):
                     _uncached_load(target, clients, 1.0)  # warm up
