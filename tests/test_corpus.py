@@ -154,6 +154,19 @@ def test_every_corpus_file_has_release_and_language_from_its_path(corpus_dir, co
     assert {"master", "r0.2", "r1.2", "r2.3.1", "r2.6.0"} <= releases
 
 
+def test_every_page_s_counterpart_is_the_other_language_s_path(corpus_dir, corpus_files):
+    """counterpart(): source_en <-> source_zh_cn, FAQ_en <-> FAQ_zh_cn, back again; on the corpus most
+    pages have theirs."""
+    found = 0
+    for f in corpus_files:
+        source = corpus.source_of(f, corpus_dir)
+        other = corpus.counterpart(source)
+        assert corpus.lang_of_path(other) not in (None, corpus.lang_of_path(source)), source
+        assert corpus.counterpart(other) == source
+        found += (corpus_dir / other).is_file()
+    assert found >= 0.9 * len(corpus_files)
+
+
 def test_corpus_components_cover_every_docs_folder(corpus_dir, corpus_files):
     """Every product folder under docs/ in the corpus maps to a product of the table."""
     default, table = corpus._components()

@@ -114,17 +114,21 @@ def counterpart(source: str) -> str | None:
     """The path of the same page in the other language (`source_en` <-> `source_zh_cn`, `FAQ_en.md`
     <-> `FAQ_zh_cn.md`), or None when the path names no language."""
     p = PurePosixPath(source)
-    swap = {"source_en": "source_zh_cn", "source_zh_cn": "source_en"}
     parts = list(p.parts)
     for i, part in enumerate(parts[:-1]):
-        if part in swap:
-            parts[i] = swap[part]
+        if part in LANG_SEGMENTS:
+            parts[i] = _other(LANG_SEGMENTS, part)
             return str(PurePosixPath(*parts))
-    stem = p.stem
-    for a, b in (("_zh_cn", "_en"), ("_en", "_zh_cn")):
-        if stem.lower().endswith(a):
-            return str(p.with_name(stem[:-len(a)] + b + p.suffix))
+    suffixes = dict(LANG_STEM_SUFFIXES)
+    for suffix in suffixes:
+        if p.stem.lower().endswith(suffix):
+            return str(p.with_name(p.stem[:-len(suffix)] + _other(suffixes, suffix) + p.suffix))
     return None
+
+
+def _other(table: dict[str, str], key: str) -> str:
+    """The key of `table` (marker -> language) whose language is not `key`'s."""
+    return next(k for k, lang in table.items() if lang != table[key])
 
 
 def lang_of_text(text: str) -> str:
