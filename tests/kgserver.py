@@ -105,14 +105,19 @@ def kg_serve(store: Path, *extra: str, extra_env: dict | None = None, startup: f
                 time.sleep(0.05)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc, 10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def stop(proc: subprocess.Popen, grace: float) -> None:
+    """End a server process: SIGTERM, up to `grace` seconds to exit, then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def _drain(stream, into: list | None) -> None:

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from kgserver import fixture_store, kg_serve
+from kgserver import fixture_store, kg_serve, stop
 from virtuoso import free_port
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -65,8 +65,7 @@ def running_nginx(folder: Path, a: int, b: int):
                 time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc, 10)
 
 
 def test_two_instances_behind_nginx(tmp_path):

@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from kgserver import stop
+
 PROJECT = Path(__file__).resolve().parent.parent
 INI = PROJECT / "deploy" / "virtuoso" / "virtuoso.ini"
 BINARY = "virtuoso-t"
@@ -102,12 +104,7 @@ def running_virtuoso(data: Path, *, startup: float = 120.0):
         v.password = password
         yield v
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc, 30)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from kgserver import kg_serve  # noqa: E402
+from kgserver import kg_serve, stop  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 from _measure import full_store  # noqa: E402
@@ -356,8 +356,7 @@ def serve_next_to_bare_engine(ctx: dict) -> list[dict]:
                 for name, r in _interleaved({"bare": bare_url, "kg": url}, clients, PROBE_SECONDS).items():
                     results[name, clients] = r
     finally:
-        bare.terminate()
-        bare.wait(10)
+        stop(bare, 10)
     rows = []
     for clients in (1, 4):
         k, b = results["kg", clients], results["bare", clients]
