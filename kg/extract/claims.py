@@ -37,10 +37,10 @@ from kg.extract.statements import (
     offer_claims,
     other_claims,
     partial_claims,
+    qualified,
     split_claims,
     statement_claims,
     statement_object,
-    with_topic,
 )
 from kg.model import Claim, Entry, Evidence, Extraction
 
@@ -237,8 +237,8 @@ class ClaimMaker:
                 or VERBISH.search(obj) or self.generic(obj)):
             return None
         named = self._named(obj)
-        if named and (topical := with_topic(self.rules, named[0], lead.text)) != named[0]:
-            return topical, None
+        if named and (said := qualified(self.rules, named[0], m, lead.text)) != named[0]:
+            return said, None
         return named[:2] if named else None
 
     def _asked_features(self, entry: Entry) -> list[str]:

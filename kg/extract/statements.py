@@ -41,9 +41,12 @@ def statement_object(rules, m: re.Match, sentence: str, carried: str = "") -> st
     return obj
 
 
-def with_topic(rules, label: str, sentence: str) -> str:
-    """A subject checked as a phrase, with the topic its sentence opens with ("For the syntax is or is
-    not, ... only supports comparisons with ..." -> "comparisons with ... for syntax is or is not")."""
+def qualified(rules, label: str, m: re.Match, sentence: str) -> str:
+    """A subject checked as a phrase, with the condition its statement names ("If <C>, X is not
+    supported" -> "X when C") and the topic its sentence opens with ("For the syntax is or is not, ...
+    only supports comparisons with ..." -> "comparisons with ... for syntax is or is not")."""
+    if "c" in m.groupdict():
+        label = f"{label} when {rules.tidy(m.group('c'))}"
     t = topic_of(rules, sentence)
     return f"{label} for {t}" if t and t.lower() not in label.lower() else label
 
@@ -167,10 +170,8 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
             if named is None:
                 continue
             label, iri, _ = named
-            if "c" in m.groupdict():        # "If <C>, X is not supported": X when C
-                label, iri = f"{label} when {maker.rules.tidy(m.group('c'))}", None
-            if (topical := with_topic(maker.rules, label, s.text)) != label:
-                label, iri = topical, None
+            if (said := qualified(maker.rules, label, m, s.text)) != label:
+                label, iri = said, None
             seen.add(normalise(label))
             out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
                                    None, status, Evidence(s.start, s.end, s.text)))
