@@ -28,7 +28,7 @@ class ClaimRules:
         self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
         self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
         self.part_of = dict(whole.get("part_of", {}))
-        self.for_topic = re.compile(whole["limits"]["for_topic"], flags)
+        self.for_topic = re.compile(whole["limits"]["for_topic"], flags)    # kg.extract.statements.topic_of
         self.topic_not = re.compile(data["topic_not"], flags)
         self.others_not = re.compile(data["others_not"], flags)
         self.only_not = re.compile(data["only_not"], flags)

@@ -10,7 +10,7 @@ import re
 
 from kg.extract.claim_rules import gerund
 from kg.extract.memo import Remembered
-from kg.extract.statements import normalise
+from kg.extract.statements import normalise, topic_of
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
@@ -31,7 +31,6 @@ class LimitRules:
         self.requires = re.compile(data["requires"])   # case matters: a version's name keeps its capitals
         self.must_be = re.compile(data["must_be"])     # case matters: an operator's name is capitalised
         self.at_most = re.compile(data["at_most"], _FLAGS)
-        self.for_topic = re.compile(data["for_topic"], _FLAGS)
         self.above = re.compile(data["above"], _FLAGS)
         self.restrictions = [(re.compile(r["pattern"], _FLAGS), r["claims"]) for r in data.get("restrictions", [])]
 
@@ -97,8 +96,7 @@ def _subject(rules: LimitRules, maker, entry: Entry, ex: Extraction, text: str) 
     if m := rules.must_be.match(text.strip()):
         return f"{m.group('op')} with non-{m.group('adj')} {m.group('x')}"
     if m := rules.at_most.search(text):
-        f = rules.for_topic.match(text.strip())
-        topic = f.group("t").strip() if f else _topic(rules, maker, entry, ex, text)
+        topic = topic_of(maker.rules, text) or _topic(rules, maker, entry, ex, text)
         return f"{topic} with more than {m.group('n')} {m.group('x')}" if topic else None
     m = rules.requires.search(text)
     if m and (maker.hardware_in(text[:m.start()]) or maker.rules.statement_subject.search(text[:m.start()])):
