@@ -315,3 +315,25 @@ def test_a_restriction_names_the_api_its_answer_names(corpus_dir):
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "supported_operators.md", "group parameter")}
     assert got == {("ops.Conv2D with group greater than 1", "unsupported"),
                    ("group convolution with nn.Conv2d", "partial")}
+
+
+@pytest.mark.parametrize("release", ["r2.3", "master"])
+def test_two_packages_contrasted_give_a_claim_each_not_one_subject_with_both_statuses(corpus_dir, release):
+    """"Since version 2.2, the MindSpore main release package does not provide the inference
+    interface for the Atlas 200/300/500 inference product" next to "... inference package is released
+    by MindSpore Lite": a claim per package, in both languages (and "the matching Ascend version",
+    under a question naming the Atlas 200/300/500 chip, is that chip)."""
+    pairs, _ = pairs_of(corpus_dir, f"{release}/docs/mindspore/source_en/faq/inference.md",
+                        f"{release}/docs/mindspore/source_zh_cn/faq/inference.md")
+    for e, ex in pairs:
+        if e.n != 1:
+            continue
+        got = {(c.subject, c.hardware, c.status, c.product) for c in ex.claims}
+        assert ("Ascend 310 inference with the MindSpore main release package", "Ascend310", "unsupported",
+                "MindSpore") in got, (e.lang, got)
+        assert ("Ascend 310 inference with MindSpore Lite", "Ascend310", "supported", "MindSpore Lite") in got
+        by_subject = {}
+        for s, hw, st, _ in got:
+            by_subject.setdefault((s, hw), set()).add(st)
+        assert all(len(v) == 1 for v in by_subject.values()), got
+        assert not any(hw == "Ascend" for _, hw, _, _ in got)
