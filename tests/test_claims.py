@@ -337,3 +337,32 @@ def test_two_packages_contrasted_give_a_claim_each_not_one_subject_with_both_sta
             by_subject.setdefault((s, hw), set()).add(st)
         assert all(len(v) == 1 for v in by_subject.values()), got
         assert not any(hw == "Ascend" for _, hw, _, _ in got)
+
+
+def test_a_list_the_product_says_it_supports_is_a_claim_per_name(corpus_dir):
+    """"MindSpore supports the following running modes ...:" then "PyNative mode: ..." and "Graph
+    mode: ..." lines: both supported, in an answer about an error too, in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "r2.6.0/docs/mindspore/source_en/faq/operators_compile.md",
+                        "r2.6.0/docs/mindspore/source_zh_cn/faq/operators_compile.md")
+    for lang in ("en", "zh"):
+        found = [ex for e, ex in pairs if e.lang == lang and "ExpandDims" in e.question]
+        assert found, lang
+        got = {(c.subject.lower(), c.hardware, c.status) for c in found[0].claims}
+        assert {("pynative mode", None, "supported"), ("graph mode", None, "supported")} <= got, (lang, got)
+
+
+def test_a_claim_a_version_has_from_its_twin_cites_its_own_translation_of_the_sentence(corpus_dir):
+    """A zh entry's claim found only by the English rules cites the zh sentence that says it
+    (names and numbers in common: "5.3"), not nothing; nearly every claim has its evidence."""
+    pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore")
+    zh = [(e, ex) for e, ex in pairs if e.lang == "zh" and e.source.endswith("installation.md")]
+    cited = [c.evidence.text for e, ex in zh for c in ex.claims
+             if c.subject.startswith("GPU versions on devices of comput")]
+    assert cited and all("5.3" in t and not t.isascii() for t in cited), cited
+    claims = [c for _, ex in pairs for c in ex.claims]
+    assert len(claims) > 100
+    assert sum(c.evidence is None for c in claims) / len(claims) < 0.05
+    for e, ex in pairs:
+        for c in ex.claims:
+            if c.evidence is not None:
+                assert e.answer[c.evidence.start:c.evidence.end] == c.evidence.text

@@ -27,6 +27,7 @@ from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rule
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
+from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.packages import PackageRules, package_claims
 from kg.extract.statements import (
     PRONOUNS,
@@ -68,6 +69,7 @@ class ClaimMaker:
         self.limit_rules = LimitRules(self.rules.data["limits"])
         self.compound_rules = CompoundRules(self.rules.data["compound"])
         self.package_rules = PackageRules(self.rules.data["packages"])
+        self.list_rules = ListRules(self.rules.data["colon_list"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
         self._product_names: list | None = None
 
@@ -123,6 +125,7 @@ class ClaimMaker:
         out = [c for c in out if c.evidence is None or c.evidence.start not in said] + restricted
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
+        out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))
 
     def _product_in(self, ev: Evidence | None) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from kg.extract.claims import CJK, normalise, unique_claims
+from kg.extract.align import translated_sentence
+from kg.extract.claims import CJK, evidence_line, normalise, unique_claims
 from kg.model import Claim, Entry, Extraction
 
 
@@ -56,8 +57,9 @@ def share_twin_subjects(pairs: Sequence[tuple[Entry, Extraction]], translations)
         # a subject without hardware given other statuses (an answer rewritten: "no API" vs "use Tensor.var")
         differ = {k for k, st in said_en.items() if k[1] is None and said_zh.get(k, st) != st}
         union = unique_claims(en.claims + zh.claims)
-        en.claims = [_on_side(c, en) for c in union if _own_or_agreed(c, en, differ)]
-        zh.claims = [_on_side(c, zh, labels_zh.get(normalise(c.subject))) for c in union
+        (zh_entry, _), (en_entry, _) = pairs[zi], pairs[ei]
+        en.claims = [_on_side(c, en, en_entry, zh_entry) for c in union if _own_or_agreed(c, en, differ)]
+        zh.claims = [_on_side(c, zh, zh_entry, en_entry, labels_zh.get(normalise(c.subject))) for c in union
                      if _own_or_agreed(c, zh, differ)]
 
 
@@ -75,8 +77,10 @@ def _parallel(zh: Extraction, en: Extraction) -> bool:
     return set(zh.hardware) == set(en.hardware) and (not all(named) or bool(named[0] & named[1]))
 
 
-def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
-    """Claim `c` as one version of the entry states it: with that version's evidence."""
+def _on_side(c: Claim, ex: Extraction, entry: Entry, twin: Entry, label_zh: str | None = None) -> Claim:
+    """Claim `c` as one version of the entry states it: with that version's evidence (the sentence
+    of its own that states the fact, else its sentence for the hardware or status, else the
+    sentence translating the twin's evidence, kg.extract.align)."""
     key = (normalise(c.subject), c.hardware, c.status)
     own = next((o for o in ex.claims if (normalise(o.subject), o.hardware, o.status) == key), None)
     if own is None:
@@ -84,6 +88,9 @@ def _on_side(c: Claim, ex: Extraction, label_zh: str | None = None) -> Claim:
         same_hw = next((o for o in ex.claims if o.hardware == c.hardware), None)
         ev = ev or (same_hw.evidence if same_hw else None)
         line = same_hw.line if same_hw and ev is same_hw.evidence else None
+        if ev is None and c.evidence is not None:
+            ev = translated_sentence(c.evidence, twin, entry)
+            line = evidence_line(entry, ev) if ev is not None else None
         own = replace(c, evidence=ev, line=line)
     return replace(own, label_zh=label_zh or own.label_zh or c.label_zh)
 
