@@ -195,6 +195,12 @@ def test_vocab_suggest_lists_narrower_subjects_and_unknown_products(tmp_path):
     rows = [json.loads(line) for line in r.output.splitlines()]
     first = rows[0]
     assert (first["subject"], first["broader"], first["entries"]) == ("yield syntax in graph mode", "graph mode", 2)
+    assert first["label_zh"] == "静态图模式下的yield语法"     # curated in ontology/subjects.ttl
+    page.write_text(page.read_text(encoding="utf-8").replace("yield syntax", "walrus operator"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "subjects"])
+    header, row = r.output.splitlines()[:2]
+    cells = dict(zip(header.split("\t"), row.split("\t")))
+    assert cells["subject"] == "walrus operator in graph mode" and cells["label_zh"] == ""   # a curator's to write
     r = CliRunner().invoke(main, ["vocab", "suggest", str(tmp_path), "--kind", "products"])
     assert r.exit_code == 0 and r.output.splitlines()[0].split("\t")[3] == "product"
     assert [line.split("\t")[3] for line in r.output.splitlines()[1:]] == ["MindWidget"]   # MindSpore is known

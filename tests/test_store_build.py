@@ -360,3 +360,22 @@ def test_on_a_terminal_the_progress_bar_and_the_messages_keep_to_their_own_lines
     assert text[:error].endswith(("\r\x1b[K", "\n")), repr(text[error - 40:error])
     for stage in ("kg: building the graph", "kg: writing", "kg: indexing"):
         assert text[text.index(stage) - 1] == "\n", stage
+
+
+def test_minted_claim_subjects_are_named_in_both_languages(store):
+    """A subject the claims mint (no vocabulary concept) carries its English label and the Chinese
+    one curated in ontology/subjects.ttl; nearly every subject of the corpus has one, and the
+    curated file names no subject the corpus no longer mints (a renamed subject loses its label)."""
+    from kg.terms.vocabulary import SUBJECTS_FILE, load_vocabulary
+    rows = list(store.query(PREFIX + """
+        SELECT ?s ?en ?zh WHERE {
+          ?s a kg:Subject ; skos:prefLabel ?en . FILTER(lang(?en) = "en")
+          OPTIONAL { ?s skos:prefLabel ?zh . FILTER(lang(?zh) = "zh") } }"""))
+    labels = {r["s"].value: (r["en"].value, r["zh"].value if r["zh"] else None) for r in rows}
+    assert len(labels) > 50
+    yield_iri = mint_iri("subject", "yield-syntax-in-graph-mode")
+    assert labels[yield_iri] == ("yield syntax in graph mode", "静态图模式下的yield语法")
+    assert sum(zh is not None for _, zh in labels.values()) / len(labels) >= 0.9
+    curated = set(load_vocabulary(SUBJECTS_FILE).concepts)
+    stale = curated - set(labels)
+    assert len(stale) <= 0.1 * len(curated), sorted(stale)

@@ -144,6 +144,13 @@ def vocab_suggest_cmd(corpus, root, kind, min_count, limit, as_json):
     from kg.extract.suggestions import SUGGESTERS, format_table
 
     suggest, name = SUGGESTERS[kind]
-    rows = suggest(corpus, root=root or corpus[0], min_count=min_count)[:limit or None]
+    more = {}
+    if kind == "subjects":      # the Chinese labels curators wrote already (ontology/subjects.ttl)
+        from kg.extract.statements import normalise
+        from kg.terms.vocabulary import SUBJECTS_FILE, load_vocabulary
+
+        more["labels_zh"] = {normalise(c.label): c.pref["zh"] for c in load_vocabulary(SUBJECTS_FILE).concepts.values()
+                             if "zh" in c.pref}
+    rows = suggest(corpus, root=root or corpus[0], min_count=min_count, **more)[:limit or None]
     click.echo("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) if as_json else format_table(rows, name),
                nl=bool(rows) or not as_json)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from kg.extract.candidates import candidate_key
 from kg.extract.claims import normalise
@@ -51,12 +51,15 @@ def suggest_candidates(paths: Iterable[str | Path], root: str | Path, min_count:
 
 
 def suggest_subjects(paths: Iterable[str | Path], root: str | Path, min_count: int = 1,
-                     extractor=None) -> list[dict]:
-    """Rows {subject, broader, entries, releases, langs, example}: the subjects claims are about
-    that are no vocabulary concept (named in English, both languages counted), most entries first."""
+                     extractor=None, labels_zh: Mapping[str, str] | None = None) -> list[dict]:
+    """Rows {subject, broader, label_zh, entries, releases, langs, example}: the subjects claims are
+    about that are no vocabulary concept (named in English, both languages counted), most entries
+    first. `label_zh`: the subject's Chinese label, from `labels_zh` (normalised English label ->
+    label, the curated ones of ontology/subjects.ttl) or the extraction, else None: a curator's to write."""
     find_faq_files(paths)
     groups: dict[str, dict] = defaultdict(lambda: {"entries": 0, "releases": set(), "langs": set(),
-                                                   "example": None, "forms": Counter(), "broader": Counter()})
+                                                   "example": None, "forms": Counter(), "broader": Counter(),
+                                                   "zh": Counter()})
     for entry, ex in align_streamed(extract_entries(paths, root=root, extractor=extractor)):
         for key in {normalise(c.subject): c for c in ex.claims if not c.concept}.values():
             g = groups[normalise(key.subject)]
@@ -66,11 +69,14 @@ def suggest_subjects(paths: Iterable[str | Path], root: str | Path, min_count: i
             g["forms"][key.subject] += 1
             if key.broader:
                 g["broader"][key.broader] += 1
+            if key.label_zh:
+                g["zh"][key.label_zh] += 1
             g["example"] = g["example"] or f"{entry.source}#{entry.n}"
     rows = [{"subject": g["forms"].most_common(1)[0][0],
              "broader": g["broader"].most_common(1)[0][0] if g["broader"] else None,
+             "label_zh": (labels_zh or {}).get(k) or (g["zh"].most_common(1)[0][0] if g["zh"] else None),
              "entries": g["entries"], "releases": len(g["releases"]), "langs": sorted(g["langs"]),
-             "example": g["example"]} for g in groups.values() if g["entries"] >= min_count]
+             "example": g["example"]} for k, g in groups.items() if g["entries"] >= min_count]
     rows.sort(key=lambda r: (-r["entries"], -r["releases"], r["subject"]))
     return rows
 
@@ -104,7 +110,7 @@ SUGGESTERS = {"candidates": (suggest_candidates, "candidate"), "subjects": (sugg
 
 
 def format_table(rows: list[dict], name: str = "candidate") -> str:
-    extra = ["broader"] if rows and "broader" in rows[0] else []
+    extra = [k for k in ("broader", "label_zh") if rows and k in rows[0]]
     lines = ["\t".join(["entries", "releases", "langs", name, *extra, "example"])]
     for r in rows:
         cells = [str(r["entries"]), str(r["releases"]), ",".join(r["langs"]), r[name],

@@ -23,6 +23,7 @@ from kg.terms.iris import mint_iri
 from kg.terms.namespaces import KG
 from kg.terms.ontology import known_concepts, release_orders
 from kg.terms.prefixes import PREFIXES
+from kg.terms.vocabulary import SUBJECTS_FILE, load_vocabulary
 
 
 def _ns(prefix: str):
@@ -239,31 +240,39 @@ def subject_key(label: str) -> str:
 
 def _add_subjects(add, subjects: Mapping[str, dict], base: str | None) -> None:
     """The subjects narrower than a vocabulary feature (or new to it) that claims are about: each a
-    kg:Subject concept of the `subjects` scheme with its labels and skos:broader feature."""
+    kg:Subject concept of the `subjects` scheme with its labels (the Chinese one, when the extraction
+    knows none, curated in ontology/subjects.ttl) and skos:broader feature."""
     if not subjects:
         return
     scheme = ox.NamedNode(mint_iri("scheme", "subjects", base=base))
     add(scheme, RDF_TYPE, SKOS["ConceptScheme"])
     add(scheme, SKOS["prefLabel"], ox.Literal("Claim subjects", language="en"))
     add(scheme, SKOS["prefLabel"], ox.Literal("声明主题", language="zh"))
+    curated = load_vocabulary(SUBJECTS_FILE, base).concepts
     for iri, known in subjects.items():
         c = ox.NamedNode(iri)
         add(c, RDF_TYPE, K["Subject"])
         add(c, RDF_TYPE, SKOS["Concept"])
         add(c, SKOS["inScheme"], scheme)
+        labels = curated[iri] if iri in curated else None
         for lang in ("en", "zh"):
-            if known.get(lang):
-                add(c, SKOS["prefLabel"], ox.Literal(known[lang], language=lang))
+            label = known.get(lang) or (labels.pref.get(lang) if labels else None)
+            if label:
+                add(c, SKOS["prefLabel"], ox.Literal(label, language=lang))
+            for alt in labels.alt.get(lang, []) if labels else []:
+                add(c, SKOS["altLabel"], ox.Literal(alt, language=lang))
         if known.get("broader"):
             add(c, SKOS["broader"], ox.NamedNode(known["broader"]))
 
 
 def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) -> None:
     """One kg:CandidateFeature per key (kg.extract.candidates): per language its most used text is the
-    skos:prefLabel, the other texts skos:altLabel."""
+    skos:prefLabel, the other texts skos:altLabel; with no Chinese text, the Chinese label curated for
+    the subject of its English label (ontology/subjects.ttl)."""
     if not candidates:
         return
     scheme = ox.NamedNode(mint_iri("scheme", "candidates", base=base))
+    curated = load_vocabulary(SUBJECTS_FILE, base).concepts
     add(scheme, RDF_TYPE, SKOS["ConceptScheme"])
     add(scheme, SKOS["prefLabel"], ox.Literal("Candidate features", language="en"))
     add(scheme, SKOS["prefLabel"], ox.Literal("候选特性", language="zh"))
@@ -272,5 +281,10 @@ def _add_candidates(add, candidates: Mapping[str, Counter], base: str | None) ->
         add(c, RDF_TYPE, K["CandidateFeature"])
         add(c, RDF_TYPE, SKOS["Concept"])
         add(c, SKOS["inScheme"], scheme)
-        for text, lang, preferred in preferred_labels(texts):
+        labels = preferred_labels(texts)
+        for text, lang, preferred in labels:
             add(c, SKOS["prefLabel" if preferred else "altLabel"], ox.Literal(text, language=lang))
+        en = next((text for text, lang, preferred in labels if lang == "en" and preferred), None)
+        zh = curated.get(mint_iri("subject", subject_key(en), base=base)) if en else None
+        if zh is not None and "zh" in zh.pref and not any(lang == "zh" for _, lang, _ in labels):
+            add(c, SKOS["prefLabel"], ox.Literal(zh.pref["zh"], language="zh"))     # the curated subject's

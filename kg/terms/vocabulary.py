@@ -26,6 +26,7 @@ from kg.terms.iris import rebase_iri
 
 DEFAULT_BASE = config.SETTINGS["base_iri"].default
 VOCABULARY_FILE = config.ONTOLOGY_DIR / "vocabulary.ttl"
+SUBJECTS_FILE = config.ONTOLOGY_DIR / "subjects.ttl"      # curated labels of minted claim subjects
 SNAPSHOT_FILE = Path(__file__).resolve().parent / "vocabulary.json"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
