@@ -107,3 +107,26 @@ def test_kg_eval_scores_claim_gold_and_enforces_thresholds(corpus_dir):
     run = CliRunner().invoke(main, ["eval", str(CLAIM_GOLD), "--root", str(corpus_dir),
                                     "--no-mismatches", "--min-claim-precision", "0.99"])
     assert run.exit_code == 1 and "claim precision" in run.output
+
+
+def test_a_gold_entry_numbered_off_by_one_is_scored_on_the_entry_its_question_is(tmp_path):
+    """An annotator who misses a question (a typo in its Markdown, one entry more or less) numbers
+    the rest off by one: the gold's question finds the entry; one nobody asks is not found."""
+    page = tmp_path / "r9.9" / "docs" / "faq" / "source_en" / "misc.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# Misc\n\n<font size=3>**Q: Does MindSpore support the Widget operator?**</font>\n\n"
+                    "A: No, MindSpore does not support the Widget operator yet.\n\n"
+                    "<<font size=3>**Q: Does MindSpore support the Gadget operator?**</font>\n\n"
+                    "A: Yes, the Gadget operator is supported.\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    lines = [{"source": "r9.9/docs/faq/source_en/misc.md", "n": 1, "lang": "en",
+              "question": "Does MindSpore support the Gadget operator?",
+              "claims": [{"subject": "Gadget operator", "aliases": [], "broader": None, "product": "MindSpore",
+                          "hardware": None, "status": "supported", "condition": None}]},
+             {"source": "r9.9/docs/faq/source_en/misc.md", "n": 2, "lang": "en",
+              "question": "Does MindSpore support the Sprocket operator?", "claims": []}]
+    gold.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    rep = evaluate_claims(gold, tmp_path)
+    assert rep.renumbered == [("r9.9/docs/faq/source_en/misc.md#1", "r9.9/docs/faq/source_en/misc.md#2")]
+    assert rep.missing == 1 and rep.tally["all"][2] == 1
+    assert "n names another question" in rep.format()

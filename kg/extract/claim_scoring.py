@@ -81,6 +81,7 @@ class ClaimReport:
     misses: list = field(default_factory=list)          # (entry, gold claim)
     extras: list = field(default_factory=list)          # (entry, system claim)
     unjudged: dict = field(default_factory=dict)        # (gold, pred) -> the pair to judge
+    renumbered: list = field(default_factory=list)      # (gold entry, entry of its question): n names another
 
     def prf(self, part: str = "all") -> tuple[float, float, float]:
         hit, n_sys, n_gold = self.tally[part]
@@ -93,10 +94,14 @@ class ClaimReport:
                 "slices": {s: dict(zip(("precision", "recall", "f1"), self.prf(s)),
                                    matched=self.tally[s][0], system=self.tally[s][1],
                                    gold=self.tally[s][2]) for s in SLICES},
-                "unjudged": list(self.unjudged.values())}
+                "unjudged": list(self.unjudged.values()),
+                "renumbered": [{"gold": a, "entry": b} for a, b in self.renumbered]}
 
     def format(self, show: int = 20) -> str:
         lines = [f"claim gold entries {self.entries}; not found {self.missing}"]
+        if self.renumbered:     # the gold's n names another question: scored on the entry its question is
+            lines.append(f"  {len(self.renumbered)} gold entries' n names another question; scored as "
+                         + ", ".join(f"{a} -> #{b.rsplit('#', 1)[1]}" for a, b in self.renumbered[:show or None]))
         for s in SLICES:
             hit, n_sys, n_gold = self.tally[s]
             p, r, f = self.prf(s)

@@ -9,6 +9,7 @@ hardware only, without corpus text): they are scored over the lines that have th
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from kg.extract.extractor import Extractor
 from kg.extract.pipeline import extract_entries, extract_records
 from kg.extract.records import read_jsonl
 from kg.parse.corpus import counterpart
+from kg.parse.identity import normalise_question
 
 GOLD_KEYS = ("source", "n", "lang", "status", "hardware")
 OPTIONAL_KEYS = ("question", "urls")
@@ -227,11 +229,28 @@ def evaluate_claims(gold_path: str | Path, root: str | Path, judgements: str | P
     extract = (extractor or Extractor()).extract
     records = {(r["source"], r["n"]): r for r in extract_records(files, root=root, extract=extract)}
     rep = ClaimReport()
+    by_question: dict[tuple[str, str], list] = {}
+    for r in records.values():
+        by_question.setdefault((r["source"], _question_key(r.get("question") or "")), []).append(r)
     for g in gold:
         rec = records.get((g["source"], g["n"]))
+        if rec is not None and g.get("question") and \
+                _question_key(rec.get("question") or "") != _question_key(g["question"]):
+            # the gold's n names another question (a question the annotator did not count, or one
+            # more): score the entry that asks the gold's question, if exactly one does
+            same = by_question.get((g["source"], _question_key(g["question"])), [])
+            rec = same[0] if len(same) == 1 else None
+            if rec is not None:
+                rep.renumbered.append((f"{g['source']}#{g['n']}", f"{rec['source']}#{rec['n']}"))
         system = None
         if rec is not None:
             system = rec["claims"] if isinstance(rec.get("claims"), list) else derived_claims(
                 rec["features"], rec["status"], rec["hardware"])
         score_claims(rep, g, system, judged)
     return rep
+
+
+def _question_key(question: str) -> str:
+    """A question as a gold line and the parse both give it: emphasis marks aside (the Markdown
+    '__init__' the page writes is a bold 'init' in the parsed text)."""
+    return normalise_question(re.sub(r"[_*]", "", question))
