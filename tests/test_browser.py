@@ -145,13 +145,30 @@ def test_clicking_a_cell_shows_its_evidence(tab, base, store):
 
 def test_feature_page_from_the_matrix(tab, base):
     tab.goto(base + f"/matrix?release={RELEASES[-1]}&lang=zh")
-    row = tab.locator("#matrix th[scope=row] a").first
+    # the first row with a cell that states a status (rows of limitations only have none)
+    stated = tab.locator("#matrix tbody tr").filter(has=tab.locator("td[data-status]"))
+    row = stated.first.locator("th[scope=row] a")
     name = row.inner_text()
     row.click()
     tab.wait_for_url("**/features/**")
     assert name in tab.locator("h1").inner_text()
     assert tab.locator("table.timeline tbody tr").count() >= 1
     assert tab.locator("ol[aria-labelledby=evidence-h] > li").count() >= 1
+
+
+def test_a_row_of_limitations_only_opens_a_page_that_lists_them(tab, base):
+    tab.goto(base + f"/matrix?release={RELEASES[-1]}&lang=zh")
+    rows = tab.locator("#matrix tbody tr").filter(has=tab.locator("a.limits"))
+    bare = rows.filter(has_not=tab.locator("td[data-status]"))
+    assert bare.count() >= 1, "the zh matrix has a feature known only by its limitations"
+    link = bare.first.locator("th[scope=row] a").first
+    name = link.inner_text()
+    link.click()
+    tab.wait_for_url("**/features/**")
+    assert name in tab.locator("h1").inner_text()
+    assert tab.locator("table.timeline").count() == 0
+    assert "No support statement names this feature" in tab.locator("main").inner_text()
+    assert tab.locator("#limits-h").inner_text().startswith("Limitations")
 
 
 def test_console_runs_a_query_and_shows_rows(tab, base, store):

@@ -82,6 +82,11 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def idle_and_well(self) -> bool:
+        """(For a worker with no job.) Alive, and its socket neither closed nor holding stray
+        bytes: a worker being killed closes its socket before it can be waited for."""
+        return self.alive() and not self._poller.poll(0)
+
     def hand(self, job: bytes) -> None:
         """Send the worker a job (pack_job). A worker that died meanwhile is found out by whoever
         waits for its answer (EOF: kg.query.runner runs the query once more on another)."""
@@ -182,7 +187,7 @@ class WorkerPool:
         """(Under the lock.) An idle, live worker for `ticket` when it is its turn, else None."""
         while self._idle and self._next() is ticket:
             w = self._idle.pop()  # the last one back: its caches are warm
-            if not w.alive():  # died while idle: replace it, try the next one
+            if not w.idle_and_well():  # died while idle: replace it, try the next one
                 self._drop(w)
                 continue
             self._held[ticket[0]] += 1

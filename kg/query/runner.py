@@ -114,7 +114,7 @@ class QueryRunner:
             self._cache_store = w.store_id
         self.cache.paused = any(x.store_id != w.store_id for x in others)
 
-    def _call(self, job: dict, timeout: float | None = None, *, retry: bool = True):
+    def _call(self, job: dict, timeout: float | None = None, *, tries: int = 0):
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         client = CLIENT.get()
@@ -124,13 +124,16 @@ class QueryRunner:
         except (EOFError, OSError):
             status = w.exit_status()
             memory = bool(self.memory_mb) and status == -signal.SIGABRT  # an allocation failed past the limit
-            again = retry and not memory and job["op"] != "update" and deadline > time.monotonic()
+            # once more on another worker; again while the workers were killed from outside
+            # (SIGKILL: an operator, several at once), each may have died before it got the job
+            killed = status == -signal.SIGKILL and tries < self.size
+            again = (tries == 0 or killed) and not memory and job["op"] != "update" and deadline > time.monotonic()
             self.pool.discard(w, client, charge=not again)
             if memory:
                 raise self._memory_error() from None
             if again:  # it died before or while it ran this (killed, crashed): not this query's doing
                 log.warning("query worker %s died (status %s); the query runs once more", w.pid, status)
-                return self._call(job, deadline - time.monotonic(), retry=False)
+                return self._call(job, deadline - time.monotonic(), tries=tries + 1)
             raise StoreError(f"query worker died during the query (status {status})") from None
         except BaseException:
             self.pool.discard(w, client)  # a timeout, or interrupted mid-answer: the worker is unknown
