@@ -29,6 +29,7 @@ from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.packages import PackageRules, package_claims
+from kg.extract.requirements import RequirementRules, requirement_claims
 from kg.extract.statements import (
     PRONOUNS,
     SENT_LEAD,
@@ -70,6 +71,7 @@ class ClaimMaker:
         self.compound_rules = CompoundRules(self.rules.data["compound"])
         self.package_rules = PackageRules(self.rules.data["packages"])
         self.list_rules = ListRules(self.rules.data["colon_list"])
+        self.requirement_rules = RequirementRules(self.rules.data["requirements"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
         self._product_names: list | None = None
 
@@ -120,7 +122,8 @@ class ClaimMaker:
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
-        restricted = restriction_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        restricted = restriction_claims(self, entry, ex, product, seen := {normalise(c.subject) for c in out})
+        restricted += requirement_claims(self, entry, ex, product, seen)
         said = {c.evidence.start for c in restricted}      # a restriction's claims stand for its sentence's
         out = [c for c in out if c.evidence is None or c.evidence.start not in said] + restricted
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims

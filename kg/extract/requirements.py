@@ -1,0 +1,110 @@
+"""Requirements an answer states, as claims (`requirements` in ontology/lexicon/claim_subjects.json;
+shared/gold/CLAIMS.md: "restrictions and requirements stated as facts are claims, also inside
+troubleshooting answers"):
+
+- a requirement whose breach the answer says fails ("Model definition code needs to be placed in
+  a Python file. Otherwise, an error message is displayed ..."): breaching it is unsupported
+  ("model definition code not placed in a Python file"); not a step the user is told to take,
+  nor a requirement to meet unnamed requirements;
+- a comparison a value must satisfy ("the width of x must be greater than the width of the
+  kernel", of the operator the question names, on the hardware the answer names for it):
+  the operator with the value not satisfying it is unsupported there; a later "The CPU operator
+  does not have this restriction" makes it supported on that hardware;
+- "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
+  the feature with a non-<A> <B> is unsupported.
+
+English answers; a Chinese entry gets its English twin's claims (kg.extract.twins).
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.claim_rules import gerund
+from kg.extract.statements import normalise
+from kg.model import Claim, Entry, Evidence, Extraction
+
+_FLAGS = re.IGNORECASE
+_LEAD = re.compile(r"^(?:currently|however|but|note that|in addition|therefore|so)[,\s]+", _FLAGS)
+
+
+class RequirementRules:
+    def __init__(self, data: dict):
+        self.otherwise = [re.compile(p, _FLAGS) for p in data["otherwise"]]
+        self.consequence = re.compile(data["consequence"], _FLAGS)
+        self.vague = re.compile(data["vague"], _FLAGS)
+        self.compare = re.compile(data["compare"], _FLAGS)
+        self.no_restriction = re.compile(data["no_restriction"], _FLAGS)
+        self.only_as = re.compile(data["only_as"])      # case matters: <A> is a type's name (Tensor)
+        self.question_operator = re.compile(data["question_operator"])
+
+
+def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
+    if (entry.lang or "").startswith("zh") or not entry.answer:
+        return []
+    rules: RequirementRules = maker.requirement_rules
+    broader = ex.feature_iris[0] if ex.feature_iris else None
+    sentences = maker.sentences(entry.answer)
+    asked = [hw for _, _, hw in maker.hardware_in(entry.question or "")]
+    out: list[Claim] = []
+
+    def add(label: str, hw: str | None, status: str, s) -> None:
+        label = " ".join(label.split())
+        if label and normalise(label) not in seen:
+            out.append(maker._claim(entry, label, None, broader, product, hw, status, Evidence(s.start, s.end, s.text)))
+
+    for i, s in enumerate(sentences):
+        text = _LEAD.sub("", s.text.strip())
+        after = sentences[i + 1].text.strip() if i + 1 < len(sentences) else ""
+        window = f"{text} {after}"
+        if (label := _breach(rules, maker, window)) is not None:
+            add(label, None, "unsupported", s)
+        elif m := rules.compare.search(text):
+            op = _operator(rules, entry.question or "")
+            label = f"{op + ' with ' if op else ''}{m.group('x')} not {m.group('cmp').lower()} than {m.group('y')}"
+            free = {}       # "The CPU operator does not have this restriction": hardware -> that sentence
+            for later in sentences[i + 1:i + 3]:
+                if rules.no_restriction.search(later.text):
+                    free.update((hw, later) for _, _, hw in maker.hardware_in(later.text))
+            named = [hw for _, _, hw in maker.hardware_in(" ".join(t.text for t in sentences[:i + 1]))]
+            # the hardware the answer names for it, else the one(s) the question asks about but frees
+            hws = [hw for hw in asked if hw in named] or named[:1] or [hw for hw in asked if hw not in free] or [None]
+            for hw in dict.fromkeys(hws):
+                add(label, hw, "unsupported", s)
+            for hw, later in free.items():
+                add(label, hw, "supported", later)
+        elif m := rules.only_as.search(text):
+            if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
+                add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
+    seen.update(normalise(c.subject) for c in out)
+    return out
+
+
+def _breach(rules: RequirementRules, maker, window: str) -> str | None:
+    """The breach of a requirement the window states, when its consequence is a failure."""
+    for pattern in rules.otherwise:
+        m = pattern.search(window)
+        if not m or not rules.consequence.match(window[m.end():]):
+            continue
+        g = {k: " ".join((v or "").split()) for k, v in m.groupdict().items()}
+        if g.get("v") and rules.vague.match(g["v"]):
+            return None
+        if maker.generic(g["x"]):
+            return None
+        said = f"{_np(g['x'])} not {g['be']}" if g.get("be") else f"{_np(g['x'])} not {_ing(g['v'])} {g['y']}"
+        return f"{said} when {g['when']}" if g.get("when") else said
+    return None
+
+
+def _np(text: str) -> str:
+    """A sentence's subject as a claim's: no article, a capital only a sentence gave dropped."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=_FLAGS)
+    return text[:1].lower() + text[1:] if re.match(r"[A-Z][a-z]+\b", text) else text
+
+
+def _ing(verb: str) -> str:
+    return gerund(verb)
+
+
+def _operator(rules: RequirementRules, question: str) -> str | None:
+    m = rules.question_operator.search(question)
+    return (m.group("op") or m.group("low")) if m else None
