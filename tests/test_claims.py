@@ -392,3 +392,10 @@ def test_requirements_an_answer_states_are_claims_about_their_breach(corpus_dir)
         assert ("model definition code not placed in a Python file", "unsupported") in got, (lang, got)
     steps = {c.subject for e, ex in pairs if "global variable" in e.question for c in ex.claims}
     assert not any("importing MindSpore" in s for s in steps), steps
+    # "<doing X> requires <doing Y>"; "<setting> requires the <x> to be unique"
+    pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/installation.md",
+                        "master/docs/mindspore/source_en/faq/network_compilation.md")
+    assert ("compiling MindSpore without linking Python share libraries", None, "unsupported", None) in claims_of(
+        pairs, "installation.md", "Python3 not found")
+    assert ("name of the parameter not unique in graph mode", None, "unsupported", None) in claims_of(
+        pairs, "network_compilation.md", "already exists")

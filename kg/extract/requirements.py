@@ -10,6 +10,9 @@ troubleshooting answers"):
   kernel", of the operator the question names, on the hardware the answer names for it):
   the operator with the value not satisfying it is unsupported there; a later "The CPU operator
   does not have this restriction" makes it supported on that hardware;
+- "<doing X> requires <doing Y>" ("Compiling MindSpore requires linking Python share libraries"): doing X
+  without Y is unsupported; "<setting> requires the <x> to be unique" (or consistent, constant, ...):
+  "<x> not unique in <setting>" is unsupported;
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -36,6 +39,8 @@ class RequirementRules:
         self.no_restriction = re.compile(data["no_restriction"], _FLAGS)
         self.only_as = re.compile(data["only_as"])      # case matters: <A> is a type's name (Tensor)
         self.question_operator = re.compile(data["question_operator"])
+        self.requires_doing = re.compile(data["requires_doing"])  # case matters: a sentence opens with its gerund
+        self.requires_be = re.compile(data["requires_be"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -72,6 +77,10 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 add(label, hw, "unsupported", s)
             for hw, later in free.items():
                 add(label, hw, "supported", later)
+        elif m := rules.requires_doing.match(text):
+            add(f"{_np(m.group('s'))} without {m.group('np')}", None, "unsupported", s)
+        elif (m := rules.requires_be.match(text)) and not maker.generic(m.group("s")):
+            add(f"{m.group('x')} not {m.group('adj').lower()} in {_np(m.group('s'))}", None, "unsupported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
