@@ -399,3 +399,5 @@ def test_requirements_an_answer_states_are_claims_about_their_breach(corpus_dir)
         pairs, "installation.md", "Python3 not found")
     assert ("name of the parameter not unique in graph mode", None, "unsupported", None) in claims_of(
         pairs, "network_compilation.md", "already exists")
+    assert ("user-defined back propagation function bprop without the inputs of the forward network, out and dout",
+            None, "unsupported", None) in claims_of(pairs, "network_compilation.md", "'out' and 'dout")

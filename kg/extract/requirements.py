@@ -13,6 +13,7 @@ troubleshooting answers"):
 - "<doing X> requires <doing Y>" ("Compiling MindSpore requires linking Python share libraries"): doing X
   without Y is unsupported; "<setting> requires the <x> to be unique" (or consistent, constant, ...):
   "<x> not unique in <setting>" is unsupported;
+- "The inputs of <x> should contain <y>": <x> without <y> is unsupported;
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -41,6 +42,7 @@ class RequirementRules:
         self.question_operator = re.compile(data["question_operator"])
         self.requires_doing = re.compile(data["requires_doing"])  # case matters: a sentence opens with its gerund
         self.requires_be = re.compile(data["requires_be"], _FLAGS)
+        self.contain = re.compile(data["contain"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -81,6 +83,8 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             add(f"{_np(m.group('s'))} without {m.group('np')}", None, "unsupported", s)
         elif (m := rules.requires_be.match(text)) and not maker.generic(m.group("s")):
             add(f"{m.group('x')} not {m.group('adj').lower()} in {_np(m.group('s'))}", None, "unsupported", s)
+        elif m := rules.contain.match(text):
+            add(f"{_np(m.group('x'))} without {m.group('y')}", None, "unsupported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
