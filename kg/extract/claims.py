@@ -122,9 +122,10 @@ class ClaimMaker:
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
-        restricted = restriction_claims(self, entry, ex, product, seen := {normalise(c.subject) for c in out})
+        restricted = restriction_claims(self, entry, ex, product, seen := {normalise(c.subject) for c in out},
+                                        said := set())
         restricted += requirement_claims(self, entry, ex, product, seen)
-        said = {c.evidence.start for c in restricted}      # a restriction's claims stand for its sentence's
+        said |= {c.evidence.start for c in restricted}      # a restriction's claims stand for its sentence's
         out = [c for c in out if c.evidence is None or c.evidence.start not in said] + restricted
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]

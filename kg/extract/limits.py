@@ -58,8 +58,10 @@ def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     return out
 
 
-def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
-    """The claims of restrictions stated in one of the fixed shapes of `limits.restrictions`."""
+def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str],
+                       covered: set[int] | None = None) -> list[Claim]:
+    """The claims of restrictions stated in one of the fixed shapes of `limits.restrictions`;
+    `covered` gets the start of a next sentence a pattern read on into."""
     if (entry.lang or "").startswith("zh") or not entry.answer:
         return []
     broader = ex.feature_iris[0] if ex.feature_iris else None
@@ -73,6 +75,11 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             if not m or m.start() >= len(text):
                 continue
             groups = {k: " ".join((v or "").split()) for k, v in m.groupdict().items()}
+            for k, v in groups.items():     # a group opening the sentence: no capital the sentence gave it
+                if m.start(k) == 0 and re.match(r"[A-Z][a-z]+\b", v):
+                    groups[k] = v[:1].lower() + v[1:]
+            if covered is not None and m.end() > len(text) + 1 and i + 1 < len(sentences):
+                covered.add(sentences[i + 1].start)
             if "api" not in groups:
                 named = _API.findall(entry.answer[:s.end].replace("`", "")) or _API.findall(entry.question or "")
                 groups["api"] = named[-1] if named else ""
