@@ -406,3 +406,12 @@ def test_requirements_an_answer_states_are_claims_about_their_breach(corpus_dir)
         pairs, "network_compilation.md", "already exists")
     assert ("user-defined back propagation function bprop without the inputs of the forward network, out and dout",
             None, "unsupported", None) in claims_of(pairs, "network_compilation.md", "'out' and 'dout")
+
+
+def test_how_many_x_are_supported_asks_about_the_x(corpus_dir):
+    """'How many log levels are supported by MindSpore Lite?': the claim is about the log levels (of
+    Lite), broader logging, not logging as a whole."""
+    pairs, _ = pairs_of(corpus_dir, "master/docs/lite/docs/source_en/reference/faq.md")
+    got = [c for e, ex in pairs if "How many log levels" in e.question for c in ex.claims]
+    assert [(c.subject, c.status, c.product) for c in got] == [("log levels", "supported", "MindSpore Lite")]
+    assert got[0].broader == "logging"

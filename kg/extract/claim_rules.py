@@ -57,6 +57,7 @@ class ClaimRules:
         self.offer_end = re.compile(data["offer_end"], flags)
         self.passive_question = re.compile(data["passive_question"], flags)
         self.passive_used_to = re.compile(data["passive_used_to"], flags)
+        self.counted_question = re.compile(data["counted_question"], flags)
         self.error_question = re.compile(data["error_question"], flags)
         self.carrier = re.compile(data["carrier"])      # the API's name keeps its capitals
         self.participles = {k.lower(): v for k, v in data["participles"].items()}
@@ -64,7 +65,9 @@ class ClaimRules:
     def passive(self, question: str, is_product) -> str | None:
         """What a passive yes/no question asks about doing ("Can the X file be directly converted
         into a Y model?" -> "converting the X file into a Y model"; "Can MindSpore be used to
-        customize Z?" -> "customizing Z"), or None."""
+        customize Z?" -> "customizing Z"; "How many X are supported by P?" -> "X"), or None."""
+        if counted := self.counted_question.match(question or ""):    # "How many X are supported by P?": X
+            return self.tidy(counted.group("x"))
         m = next((m for q in re.split(r"(?<=\?)\s*", question or "") if (m := self.passive_question.match(q))), None)
         if not m:
             return None
