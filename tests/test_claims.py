@@ -105,6 +105,12 @@ def test_what_users_cannot_do_is_unsupported_in_the_mode_the_answer_is_about(cor
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "platform_and_system.md", "PyNative and Graph modes")}
     assert ("obtaining output of the corresponding operator at breakpoints in the construct function in Graph mode",
             None, "unsupported") in got
+    # what the answer said users can do instead, in the other mode the question names: supported there
+    viewing = "viewing output or execution result of the corresponding operator at any breakpoint in the code"
+    assert (viewing + " in PyNative mode", None, "supported") in got
+    pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/feature_advice.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "feature_advice.md", "PyNative and Graph modes")}
+    assert (viewing + " in PyNative mode", None, "supported") in got
 
 
 def test_can_a_and_b_be_used_together_asks_about_using_them_together(corpus_dir):

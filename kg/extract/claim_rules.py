@@ -24,6 +24,7 @@ class ClaimRules:
         data = whole["en"]
         flags = re.IGNORECASE
         self.contexts = {c.lower() for c in whole.get("contexts", [])}
+        self.context_names = list(whole.get("contexts", []))     # as written ("PyNative mode")
         self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
         self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
         self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
@@ -47,6 +48,7 @@ class ClaimRules:
         self.list_setting = re.compile(data["list_setting"], flags)
         self.lacks = re.compile(data["lacks"])          # the name keeps its capitals
         self.cannot = re.compile(data["cannot"], flags)
+        self.can_contrast = re.compile(data["can_contrast"], flags)
         self.only_supports = re.compile(data["only_supports"], flags)
         self.together = re.compile(data["together"], flags)
         self.partly = [re.compile(p, flags) for p in data["partly"]]

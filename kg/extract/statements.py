@@ -186,6 +186,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
         return []
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
+    before = []
     for s in maker.sentences(entry.answer or ""):
         said = opening_setting(maker.rules, s.text)
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
@@ -197,7 +198,9 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
                 seen.add(normalise(label))
                 out.append(maker._claim(entry, label, None, None, product, None, "unsupported",
                                         Evidence(s.start, s.end, s.text)))
+                out += _contrast(maker, entry, product, seen, before, cannot.group("x"), setting)
             continue
+        before.append(s)
         setting = said or setting
         m = maker.rules.offer.search(s.text)
         if not m or maker.x._sentence_status(s, False) != "supported":
@@ -285,3 +288,27 @@ def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
             out.append(maker._claim(entry, named[0], named[1], None, product, None, "partial",
                                     Evidence(s.start, s.end, s.text)))
     return out
+
+
+def _contrast(maker, entry: Entry, product, seen: set[str], before, cannot_x: str, setting) -> list[Claim]:
+    """An earlier sentence saying users can do much the same thing in another setting ("in PyNative
+    mode, you can ... view the output ... of the corresponding operator at any breakpoint"): that
+    thing, supported in that setting (the one the sentence names, else the other one the question
+    names: "What is the difference between the PyNative and Graph modes?")."""
+    words = {w.rstrip("s") for w in normalise(cannot_x).split() if len(w) > 3}
+    for s in before:
+        # the other setting the sentence names, else the one the question contrasts it with
+        other = [c for c in maker.rules.contexts if c in s.text.lower() and c != (setting or "").lower()] or \
+            [c for c in maker.rules.contexts if c.split()[0] in (entry.question or "").lower().split()
+             and c != (setting or "").lower()]     # "the PyNative and Graph modes"
+        m = maker.rules.can_contrast.search(s.text.replace("`", ""))
+        if not other or not m or len(words & {w.rstrip("s") for w in normalise(m.group("x")).split()}) < 3:
+            continue
+        x = maker.rules.tidy(re.sub(r"\s/\S+", "", " " + m.group("x")).strip())
+        name = next(c for c in maker.rules.context_names if c.lower() == other[0])
+        label = f"{gerund(m.group('v').lower())} {x} in {name}"
+        if normalise(label) not in seen:
+            seen.add(normalise(label))
+            return [maker._claim(entry, label, None, None, product, None, "supported",
+                                 Evidence(s.start, s.end, s.text))]
+    return []
