@@ -108,9 +108,11 @@ def test_what_users_cannot_do_is_unsupported_in_the_mode_the_answer_is_about(cor
     # what the answer said users can do instead, in the other mode the question names: supported there
     viewing = "viewing output or execution result of the corresponding operator at any breakpoint in the code"
     assert (viewing + " in PyNative mode", None, "supported") in got
+    assert ("same operators in PyNative mode and graph mode", None, "supported") in got    # "used in the two modes"
     pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/feature_advice.md")
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "feature_advice.md", "PyNative and Graph modes")}
     assert (viewing + " in PyNative mode", None, "supported") in got
+    assert ("same operators in PyNative mode and graph mode", None, "supported") in got    # "used in the two modes"
 
 
 def test_can_a_and_b_be_used_together_asks_about_using_them_together(corpus_dir):

@@ -49,6 +49,7 @@ class ClaimRules:
         self.lacks = re.compile(data["lacks"])          # the name keeps its capitals
         self.cannot = re.compile(data["cannot"], flags)
         self.can_contrast = re.compile(data["can_contrast"], flags)
+        self.same_in_modes = re.compile(data["same_in_modes"], flags)
         self.only_supports = re.compile(data["only_supports"], flags)
         self.together = re.compile(data["together"], flags)
         self.partly = [re.compile(p, flags) for p in data["partly"]]

@@ -181,14 +181,22 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
 def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
     """"You can try out MindSpore through Docker images": trying MindSpore through Docker images is
     supported (what users can do with a product through something, not the steps of a how-to);
-    "you cannot obtain X at breakpoints": obtaining X at breakpoints is unsupported."""
+    "you cannot obtain X at breakpoints": obtaining X at breakpoints is unsupported; "operators used in
+    the two modes are the same" (the two the question names): the same operators in both, supported."""
     if (entry.lang or "").startswith("zh"):
         return []
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
     before = []
+    modes = [n for n in maker.rules.context_names if n.split()[0].lower() in (entry.question or "").lower().split()]
     for s in maker.sentences(entry.answer or ""):
         said = opening_setting(maker.rules, s.text)
+        if len(modes) == 2 and (same := maker.rules.same_in_modes.search(s.text)):    # "operators used in the two
+            label = f"same {same.group('x').lower()} in {modes[0]} and {modes[1]}"    # modes are the same"
+            if normalise(label) not in seen:
+                seen.add(normalise(label))
+                out.append(maker._claim(entry, label, None, None, product, None, "supported",
+                                        Evidence(s.start, s.end, s.text)))
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
         if cannot and maker.x._sentence_status(s, False) == "unsupported":
             label = f"{gerund(cannot.group('v').lower())} {maker.rules.tidy(cannot.group('x'))}"
