@@ -405,6 +405,10 @@ def test_requirements_an_answer_states_are_claims_about_their_breach(corpus_dir)
         assert ("model definition code not placed in a Python file", "unsupported") in got, (lang, got)
     steps = {c.subject for e, ex in pairs if "global variable" in e.question for c in ex.claims}
     assert not any("importing MindSpore" in s for s in steps), steps
+    # "the CANN package should install the toolkit version instead of the nnrt version" (Ascend 310)
+    pairs, _ = pairs_of(corpus_dir, "r1.5/docs/mindspore/faq/source_en/inference.md")
+    assert ("nnrt version of CANN package", "Ascend310", "unsupported", None) in claims_of(
+        pairs, "inference.md", "libge_compiler.so")
     # "<doing X> requires <doing Y>"; "<setting> requires the <x> to be unique"
     pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/installation.md",
                         "master/docs/mindspore/source_en/faq/network_compilation.md")

@@ -14,6 +14,8 @@ troubleshooting answers"):
   without Y is unsupported; "<setting> requires the <x> to be unique" (or consistent, constant, ...):
   "<x> not unique in <setting>" is unsupported;
 - "The inputs of <x> should contain <y>": <x> without <y> is unsupported;
+- "the CANN package should install the toolkit version instead of the nnrt version": the nnrt
+  version of the CANN package is unsupported, on the hardware the sentence names;
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -43,6 +45,7 @@ class RequirementRules:
         self.requires_doing = re.compile(data["requires_doing"])  # case matters: a sentence opens with its gerund
         self.requires_be = re.compile(data["requires_be"], _FLAGS)
         self.contain = re.compile(data["contain"], _FLAGS)
+        self.instead_of = re.compile(data["instead_of"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -85,6 +88,9 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             add(f"{m.group('x')} not {m.group('adj').lower()} in {_np(m.group('s'))}", None, "unsupported", s)
         elif m := rules.contain.match(text):
             add(f"{_np(m.group('x'))} without {m.group('y')}", None, "unsupported", s)
+        elif m := rules.instead_of.search(text.replace("`", "")):
+            for hw in dict.fromkeys(hw for _, _, hw in maker.hardware_in(text)) or [None]:
+                add(f"{m.group('b')} {m.group('kind').lower()} of {_np(m.group('x'))}", hw, "unsupported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
