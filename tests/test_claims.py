@@ -169,25 +169,25 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
 def test_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
     tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
-    Floors a little under today's figures (P 0.879, R 0.833; targets P >= 0.85, R >= 0.70)."""
+    Floors a little under today's figures (P 0.884, R 0.875; targets P >= 0.85, R >= 0.70)."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.86 and r >= 0.81, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.86 and r >= 0.85, rep.format(show=0)
 
 
 def test_second_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
     and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
-    written from its misses and from blind set 3's reach P 0.800 R 0.462, far from the targets: floors
-    under today's figures."""
+    written from its misses and from blind set 3's reach P 0.895 R 0.654 (session 10), short of the
+    recall target: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.75 and r >= 0.44, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.85 and r >= 0.62, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
     """CLAIMS.md's dev set: the targets (P >= 0.90, R >= 0.85, unsupported/planned P >= 0.90; today
-    P 0.960, R 0.856, 0.957): a change that loses claims fails here."""
+    P 0.987, R 0.928, 1.000): a change that loses claims fails here."""
     rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
@@ -199,11 +199,11 @@ def test_third_blind_claim_figures_do_not_fall(corpus_dir):
     r1.1-r2.4.0, 37 zh / 35 en) annotated without system output: P 0.222 R 0.122 then (with the
     judged pairs; 0.111 / 0.061 unjudged); after the rules of this session (passive questions, API
     carriers, if-clauses, required minimums, topics, only-A-not-B, answers explaining errors or how-tos)
-    P 0.458 R 0.224; with release packages, claims from twins and requirements (session 10) P 0.704
-    R 0.388, far from the targets: floors under today's figures."""
+    P 0.458 R 0.224; with release packages, claims from twins, requirements and the rules of session 10
+    P 0.840 R 0.429, far from the recall target: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind3.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert p >= 0.65 and r >= 0.35, rep.format(show=0)
+    assert p >= 0.80 and r >= 0.40, rep.format(show=0)
 
 
 def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
