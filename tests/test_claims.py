@@ -206,6 +206,16 @@ def test_third_blind_claim_figures_do_not_fall(corpus_dir):
     assert p >= 0.80 and r >= 0.40, rep.format(show=0)
 
 
+def test_fourth_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind4.jsonl: 136 entries from 35 pages annotated without system output (42
+    claims): P 0.357 R 0.119 at its annotation (with the pairs judged since); P 0.478 R 0.262 after the
+    rules of sessions 9-10 (some of them, run modes, conv2d width and '<doing X> requires <doing Y>',
+    hit entries of this set): far from the targets, floors under today's figures."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind4.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged and p >= 0.42 and r >= 0.23, rep.format(show=0)
+
+
 def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
     """"Can the .meta file be used to import the graph structure?" (the question's second sentence)
     answered "cannot be directly imported": using the .meta file to import it is unsupported; "Can
