@@ -23,8 +23,8 @@ class ClaimRules:
         self.data = whole   # the sections other rule sets compile (kg.extract.limits, kg.extract.compounds)
         data = whole["en"]
         flags = re.IGNORECASE
-        self.contexts = {c.lower() for c in whole.get("contexts", [])}
-        self.context_names = list(whole.get("contexts", []))     # as written ("PyNative mode")
+        self.context_names = list(whole.get("contexts", []))     # as written ("PyNative mode"), in order
+        self.contexts = {c.lower() for c in self.context_names}
         self.both = {lang: re.compile(p, flags) for lang, p in whole["both"].items()}
         self.only = {lang: re.compile(p, flags) for lang, p in whole.get("only", {}).items()}
         self.complements = {k.lower(): v for k, v in whole.get("complements", {}).items()}
@@ -111,6 +111,12 @@ class ClaimRules:
 @lru_cache(maxsize=4)
 def load_rules(path: str = str(RULES_FILE)) -> ClaimRules:
     return ClaimRules(Path(path))
+
+
+def uncapitalised(text: str) -> str:
+    """A phrase that opened a sentence, as a claim's subject: without the capital only the sentence
+    gave it ("Model definition code" -> "model ..."; "MindSpore", "GNNCell" keep theirs)."""
+    return text[:1].lower() + text[1:] if re.match(r"[A-Z][a-z]+\b", text) else text
 
 
 def gerund(verb: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.claim_rules import gerund
+from kg.extract.claim_rules import gerund, uncapitalised
 from kg.extract.memo import Remembered
 from kg.extract.statements import normalise, topic_of
 from kg.model import Claim, Entry, Evidence, Extraction
@@ -76,8 +76,8 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 continue
             groups = {k: " ".join((v or "").split()) for k, v in m.groupdict().items()}
             for k, v in groups.items():     # a group opening the sentence: no capital the sentence gave it
-                if m.start(k) == 0 and re.match(r"[A-Z][a-z]+\b", v):
-                    groups[k] = v[:1].lower() + v[1:]
+                if m.start(k) == 0:
+                    groups[k] = uncapitalised(v)
             if covered is not None and m.end() > len(text) + 1 and i + 1 < len(sentences):
                 covered.add(sentences[i + 1].start)
             if "api" not in groups:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.claim_rules import gerund
+from kg.extract.claim_rules import gerund, uncapitalised
 from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction
 
@@ -109,19 +109,14 @@ def _breach(rules: RequirementRules, maker, window: str) -> str | None:
             return None
         if maker.generic(g["x"]):
             return None
-        said = f"{_np(g['x'])} not {g['be']}" if g.get("be") else f"{_np(g['x'])} not {_ing(g['v'])} {g['y']}"
+        said = f"{_np(g['x'])} not {g['be']}" if g.get("be") else f"{_np(g['x'])} not {gerund(g['v'])} {g['y']}"
         return f"{said} when {g['when']}" if g.get("when") else said
     return None
 
 
 def _np(text: str) -> str:
     """A sentence's subject as a claim's: no article, a capital only a sentence gave dropped."""
-    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=_FLAGS)
-    return text[:1].lower() + text[1:] if re.match(r"[A-Z][a-z]+\b", text) else text
-
-
-def _ing(verb: str) -> str:
-    return gerund(verb)
+    return uncapitalised(re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=_FLAGS))
 
 
 def _operator(rules: RequirementRules, question: str) -> str | None:

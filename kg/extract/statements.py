@@ -206,7 +206,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
                 seen.add(normalise(label))
                 out.append(maker._claim(entry, label, None, None, product, None, "unsupported",
                                         Evidence(s.start, s.end, s.text)))
-                out += _contrast(maker, entry, product, seen, before, cannot.group("x"), setting)
+                out += _contrast(maker, entry, product, seen, before, cannot.group("x"), setting, modes)
             continue
         before.append(s)
         setting = said or setting
@@ -298,23 +298,22 @@ def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     return out
 
 
-def _contrast(maker, entry: Entry, product, seen: set[str], before, cannot_x: str, setting) -> list[Claim]:
+def _contrast(maker, entry: Entry, product, seen: set[str], before, cannot_x: str, setting,
+              modes: list[str]) -> list[Claim]:
     """An earlier sentence saying users can do much the same thing in another setting ("in PyNative
     mode, you can ... view the output ... of the corresponding operator at any breakpoint"): that
     thing, supported in that setting (the one the sentence names, else the other one the question
     names: "What is the difference between the PyNative and Graph modes?")."""
     words = {w.rstrip("s") for w in normalise(cannot_x).split() if len(w) > 3}
     for s in before:
-        # the other setting the sentence names, else the one the question contrasts it with
-        other = [c for c in maker.rules.contexts if c in s.text.lower() and c != (setting or "").lower()] or \
-            [c for c in maker.rules.contexts if c.split()[0] in (entry.question or "").lower().split()
-             and c != (setting or "").lower()]     # "the PyNative and Graph modes"
+        # the other setting the sentence names, else the one the question (`modes`) contrasts it with
+        other = [c for c in maker.rules.context_names if c.lower() in s.text.lower()
+                 and c.lower() != (setting or "").lower()] or [c for c in modes if c.lower() != (setting or "").lower()]
         m = maker.rules.can_contrast.search(s.text.replace("`", ""))
         if not other or not m or len(words & {w.rstrip("s") for w in normalise(m.group("x")).split()}) < 3:
             continue
         x = maker.rules.tidy(re.sub(r"\s/\S+", "", " " + m.group("x")).strip())
-        name = next(c for c in maker.rules.context_names if c.lower() == other[0])
-        label = f"{gerund(m.group('v').lower())} {x} in {name}"
+        label = f"{gerund(m.group('v').lower())} {x} in {other[0]}"
         if normalise(label) not in seen:
             seen.add(normalise(label))
             return [maker._claim(entry, label, None, None, product, None, "supported",
