@@ -437,3 +437,17 @@ def test_how_many_x_are_supported_asks_about_the_x(corpus_dir):
     got = [c for e, ex in pairs if "How many log levels" in e.question for c in ex.claims]
     assert [(c.subject, c.status, c.product) for c in got] == [("log levels", "supported", "MindSpore Lite")]
     assert got[0].broader == "logging"
+
+
+def test_hardware_and_system_pairs_are_a_claim_each(corpus_dir):
+    """"... the combination configuration of GPU +Linux and CPU + Windows, and the support of Windows + GPU
+    is still under development": Linux on GPU and Windows on CPU supported, Windows on GPU planned; the
+    same from a Chinese page that has no English twin."""
+    pairs, _ = pairs_of(corpus_dir, "r2.2/docs/mindspore/source_en/faq/installation.md",
+                        "r1.3/docs/mindspore/faq/source_zh_cn/installation.md")
+    for tail, asked in (("source_en/faq/installation.md", "Windows operating system"),
+                        ("source_zh_cn/installation.md", "Windows操作系统")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert {("Linux support", "GPU", "supported"), ("Windows support", "CPU", "supported"),
+                ("Windows support", "GPU", "planned")} <= got, tail
+        assert ("Linux support", "CPU", "supported") not in got

@@ -29,6 +29,7 @@ from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.packages import PackageRules, package_claims
+from kg.extract.platforms import PlatformRules, platform_claims
 from kg.extract.requirements import RequirementRules, requirement_claims
 from kg.extract.statements import (
     PRONOUNS,
@@ -72,6 +73,7 @@ class ClaimMaker:
         self.package_rules = PackageRules(self.rules.data["packages"])
         self.list_rules = ListRules(self.rules.data["colon_list"])
         self.requirement_rules = RequirementRules(self.rules.data["requirements"])
+        self.platform_rules = PlatformRules(self.rules.data["platforms"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
         self._product_names: list | None = None
 
@@ -117,6 +119,7 @@ class ClaimMaker:
         out = [c for c in out if not (c.asked and c.hardware and c.evidence is not None
                                       and (c.hardware, c.evidence.start) in stated)] + limits
         out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
+        out += platform_claims(self, entry, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
