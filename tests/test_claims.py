@@ -451,3 +451,13 @@ def test_hardware_and_system_pairs_are_a_claim_each(corpus_dir):
         assert {("Linux support", "GPU", "supported"), ("Windows support", "CPU", "supported"),
                 ("Windows support", "GPU", "planned")} <= got, tail
         assert ("Linux support", "CPU", "supported") not in got
+
+
+def test_architectures_a_tool_runs_on_are_a_claim_each(corpus_dir):
+    """"Can MindConverter run on ARM platform?" - "MindConverter supports both x86 and ARM platforms":
+    a claim per architecture, not one about MindConverter as a whole."""
+    pairs, _ = pairs_of(corpus_dir, "r1.8/docs/mindspore/source_en/faq/usage_migrate_3rd.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "usage_migrate_3rd.md", "ARM platform")}
+    assert {("MindConverter on ARM platforms", None, "supported"),
+            ("MindConverter on x86 platforms", None, "supported")} <= got
+    assert not any(s == "MindConverter" for s, _, _ in got)

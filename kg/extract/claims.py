@@ -29,7 +29,7 @@ from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.packages import PackageRules, package_claims
-from kg.extract.platforms import PlatformRules, platform_claims
+from kg.extract.platforms import PlatformRules, architecture_claims, platform_claims
 from kg.extract.requirements import RequirementRules, requirement_claims
 from kg.extract.statements import (
     PRONOUNS,
@@ -133,6 +133,7 @@ class ClaimMaker:
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
+        out = architecture_claims(self, entry, out, product)
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))
 
     def _product_in(self, ev: Evidence | None) -> str | None:

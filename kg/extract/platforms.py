@@ -21,6 +21,8 @@ class PlatformRules:
         self.pair = re.compile(data["pair"])            # names keep their capitals ("CPU", "Linux")
         self.part_end = re.compile(data["part_end"], re.IGNORECASE)
         self.systems = list(data["systems"])            # labels of the vocabulary's system features
+        self.on_platforms = re.compile(data["on_platforms"])    # "<X> supports both x86 and ARM platforms"
+        self.architectures = {a.lower() for a in data["architectures"]}
 
 
 def platform_claims(maker, entry: Entry, product, seen: set[tuple]) -> list[Claim]:
@@ -49,6 +51,29 @@ def platform_claims(maker, entry: Entry, product, seen: set[tuple]) -> list[Clai
             out.append(maker._claim(entry, system.label, system.iri, None, product, hw, status,
                                     Evidence(s.start, s.end, s.text)))
     return out
+
+
+def architecture_claims(maker, entry: Entry, claims: list[Claim], product) -> list[Claim]:
+    """"MindConverter supports both x86 and ARM platforms": '<X> on <architecture> platforms' per
+    architecture named, supported, in place of the claim about <X> alone that the question ("Can
+    MindConverter run on ARM platform?") gave. English answers (a Chinese entry gets its twin's)."""
+    rules: PlatformRules = maker.platform_rules
+    if (entry.lang or "").startswith("zh"):
+        return claims
+    said = []
+    for s in maker.sentences(entry.answer or ""):
+        m = rules.on_platforms.search(s.text)
+        items = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", m.group("list")) if m else []
+        items = [i for i in items if i]
+        if not items or any(i.lower() not in rules.architectures for i in items):
+            continue
+        if maker.x._sentence_status(s, False) != "supported":
+            continue
+        who = m.group("who")
+        said += [maker._claim(entry, f"{who} on {i} platforms", None, None, product, None, "supported",
+                              Evidence(s.start, s.end, s.text)) for i in items]
+        claims = [c for c in claims if not (c.hardware is None and c.subject.lower() == who.lower())]
+    return claims + said
 
 
 def _pair(maker, rules: PlatformRules, a: str, b: str):
