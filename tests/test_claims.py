@@ -461,3 +461,13 @@ def test_architectures_a_tool_runs_on_are_a_claim_each(corpus_dir):
     assert {("MindConverter on ARM platforms", None, "supported"),
             ("MindConverter on x86 platforms", None, "supported")} <= got
     assert not any(s == "MindConverter" for s, _, _ in got)
+
+
+def test_a_hardware_opening_what_is_supported_is_its_hardware(corpus_dir):
+    """"MindSpore v1.1.0 supports GPU P2P communication operator which relies on NCCL v2.7.6": GPU P2P
+    communication operators on GPU, supported (also for the Chinese twin)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/backend_running.md",
+                        "r1.2/docs/faq/source_zh_cn/backend_running.md")
+    for tail in ("source_en/backend_running.md", "source_zh_cn/backend_running.md"):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "GPU")}
+        assert ("GPU P2P communication operator", "GPU", "supported") in got, tail

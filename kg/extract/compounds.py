@@ -16,6 +16,7 @@ class CompoundRules:
 
     def __init__(self, data: dict):
         self.joined = re.compile(data["joined"])
+        self.modifies = re.compile(data["modifies"])    # what follows a hardware opening the object
         self.not_claimant = re.compile(data["not_claimant"], re.IGNORECASE)
 
 
@@ -43,7 +44,8 @@ def compound_claims(maker, entry: Entry, ex: Extraction, product, seen: set[tupl
                 obj = maker.rules.object_end.sub("", m.group("x")).strip()
                 end = m.start("x") + len(obj)
                 joined = [hw for a, b, hw in hw_at if m.start("x") <= a < end
-                          and (rules.joined.fullmatch(s.text[a - 1:a]) or rules.joined.fullmatch(s.text[b:b + 1]))]
+                          and (rules.joined.fullmatch(s.text[a - 1:a]) or rules.joined.fullmatch(s.text[b:b + 1])
+                               or (a == m.start("x") and rules.modifies.match(s.text[b:end])))]
                 subject = maker.rules.tidy(obj)
                 if not joined or not subject or len(subject.split()) > 6:
                     continue
