@@ -471,3 +471,15 @@ def test_a_hardware_opening_what_is_supported_is_its_hardware(corpus_dir):
     for tail in ("source_en/backend_running.md", "source_zh_cn/backend_running.md"):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "GPU")}
         assert ("GPU P2P communication operator", "GPU", "supported") in got, tail
+
+
+def test_two_statements_joined_by_and_keep_their_own_statuses(corpus_dir):
+    """"In the NLP field, Bert_NEZHA is available and models such as MASS are under development":
+    Bert_NEZHA supported and the MASS model planned (not both planned), in the Chinese twin too."""
+    pairs, _ = pairs_of(corpus_dir, "r1.5/docs/mindspore/faq/source_en/implement_problem.md",
+                        "r1.5/docs/mindspore/faq/source_zh_cn/implement_problem.md")
+    for tail, asked in (("source_en/implement_problem.md", "text generation"),
+                        ("source_zh_cn/implement_problem.md", "推荐")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert {("Bert_NEZHA", None, "supported"), ("MASS model", None, "planned")} <= got, tail
+        assert ("Bert_NEZHA", None, "planned") not in got

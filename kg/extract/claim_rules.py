@@ -56,6 +56,8 @@ class ClaimRules:
         self.but_not = re.compile(data["but_not"], flags)
         self.named_list = re.compile(data["named_list"])     # the names keep their capitals
         self.opening_setting = re.compile(data["opening_setting"], flags)
+        self.coordinated = re.compile(data["coordinated"], flags)
+        self.such_as_one = re.compile(data["such_as_one"])     # the name keeps its capitals
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
         self.passive_question = re.compile(data["passive_question"], flags)

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
+from kg.extract.clauses import combine
 from kg.model import Claim, Entry, Evidence, Extraction
 
 SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
@@ -34,7 +35,10 @@ def statement_object(rules, m: re.Match, sentence: str, carried: str = "") -> st
     setting the sentence opens with ("Currently in graph mode, ..." -> "... in graph mode"), else the
     one `carried` from an earlier sentence of the answer."""
     named = rules.named_list.match(m.string[m.start("x"):])
-    obj = SENT_LEAD.sub("", rules.tidy(named.group(0) if named else rules.object_end.sub("", m.group("x"))))
+    x = named.group(0) if named else rules.object_end.sub("", m.group("x"))
+    if one := rules.such_as_one.fullmatch(x.strip()):      # "models such as MASS": the MASS model
+        x = f"{one.group('name')} {one.group('kind')[:-1]}"
+    obj = SENT_LEAD.sub("", rules.tidy(x))
     c = opening_setting(rules, sentence) or carried
     if obj and c.lower() in rules.contexts and c.lower() not in obj.lower():
         obj += f" in {c}"
@@ -156,25 +160,52 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
         if listed:
             out += listed
             continue
-        for k, p in enumerate(maker.rules.statement):   # each pattern may state one subject
-            # the first match whose object names no hardware (that is the hardware claims' part)
-            m = next((m for m in p.finditer(s.text)
-                      if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
-            if not m or (k == 1 and not maker.rules.statement_subject.search(s.text[:m.start()])):
-                continue    # a positive statement counts only when a product is its subject
-            obj = statement_object(maker.rules, m, s.text, carried)
-            if (not obj or len(obj.split()) > 7 or obj.lower() in PRONOUNS or VERBISH.search(obj)
-                    or normalise(obj) in seen or maker.generic(obj)):
-                continue
-            named = maker._named(obj)
-            if named is None:
-                continue
-            label, iri, _ = named
-            if (said := qualified(maker.rules, label, m, s.text)) != label:
-                label, iri = said, None
-            seen.add(normalise(label))
-            out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
-                                   None, status, Evidence(s.start, s.end, s.text)))
+        for text, at, own in _parts(maker, s, status):
+            out += _stated(maker, entry, ex, product, seen, s, text, [a - at for a in in_sentence], own, carried)
+    return out
+
+
+def _parts(maker, s, status: str) -> list[tuple[str, int, str]]:
+    """A sentence's coordinated statements, each with its offset in the sentence and its own status
+    ("Bert_NEZHA is available and models such as MASS are under development"), else the sentence whole."""
+    cut = [m.start() for m in maker.rules.coordinated.finditer(s.text)]
+    if not cut:
+        return [(s.text, 0, status)]
+    cues = [c for cl in s.clauses for c in cl.cues]
+    out = []
+    for a, b in zip([0] + cut, cut + [len(s.text)]):
+        own = combine(c.status for c in cues if a <= c.start - s.start < b)   # cues: answer offsets
+        if own not in CLAIM_STATUSES:
+            return [(s.text, 0, status)]
+        part = s.text[a:b]
+        lead = re.match(r"[\s,]*(?:and\s+)?", part).end()
+        out.append((part[lead:].rstrip(), a + lead, own))
+    return out
+
+
+def _stated(maker, entry, ex, product, seen, s, text: str, in_sentence: list[int], status: str,
+            carried: str) -> list[Claim]:
+    """The statements of one sentence (or one of its coordinated parts, `text`), each a claim."""
+    out = []
+    for k, p in enumerate(maker.rules.statement):   # each pattern may state one subject
+        # the first match whose object names no hardware (that is the hardware claims' part)
+        m = next((m for m in p.finditer(text)
+                  if not any(m.start("x") <= a < m.end("x") for a in in_sentence)), None)
+        if not m or (k == 1 and not maker.rules.statement_subject.search(text[:m.start()])):
+            continue    # a positive statement counts only when a product is its subject
+        obj = statement_object(maker.rules, m, text, carried)
+        if (not obj or len(obj.split()) > 7 or obj.lower() in PRONOUNS or VERBISH.search(obj)
+                or normalise(obj) in seen or maker.generic(obj)):
+            continue
+        named = maker._named(obj)
+        if named is None:
+            continue
+        label, iri, _ = named
+        if (said := qualified(maker.rules, label, m, text)) != label:
+            label, iri = said, None
+        seen.add(normalise(label))
+        out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
+                               None, status, Evidence(s.start, s.end, s.text)))
     return out
 
 
