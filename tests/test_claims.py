@@ -483,3 +483,36 @@ def test_two_statements_joined_by_and_keep_their_own_statuses(corpus_dir):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
         assert {("Bert_NEZHA", None, "supported"), ("MASS model", None, "planned")} <= got, tail
         assert ("Bert_NEZHA", None, "planned") not in got
+
+
+def test_a_partial_answer_split_by_setting_is_a_claim_per_setting(corpus_dir):
+    """"In PyNative dynamic graph mode, you can use ... set_printoptions to control the output value. In the
+    Graph static graph mode, ... the output value cannot be controlled temporarily": supported in PyNative
+    mode, unsupported in graph mode, and no partial claim (the Chinese twin the same)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.3/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.3/docs/mindspore/source_zh_cn/faq/implement_problem.md")
+    for tail, asked in (("source_en/faq/implement_problem.md", "How to control the Tensor value"),
+                        ("source_zh_cn/faq/implement_problem.md", "如何控制print")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        subject = "controlling the Tensor value printed by the print method"
+        assert {(f"{subject} in PyNative mode", None, "supported"),
+                (f"{subject} in graph mode", None, "unsupported")} <= got, tail
+        assert not any(st == "partial" for _, _, st in got)
+
+
+def test_a_component_needing_a_product_is_unsupported_without_it(corpus_dir):
+    """"The debugger offline service needs to import the MindSpore": the service without MindSpore,
+    unsupported; "You need to import ..." (a step) is no such claim."""
+    pairs, _ = pairs_of(corpus_dir, "r1.9/docs/mindinsight")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_en/faq.md", "offline debugger")}
+    assert ("debugger offline service without MindSpore", None, "unsupported") in got
+    every = {c.subject for _, ex in pairs for c in ex.claims}
+    assert not any(s.lower().startswith("you ") for s in every)
+
+
+def test_what_an_execution_mode_provides_is_a_claim(corpus_dir):
+    """"... the static graph mode provides JIT syntax support level options": a claim of the product's
+    mode, not a third-party tool's."""
+    pairs, _ = pairs_of(corpus_dir, "r2.3/docs/mindspore/source_en/faq/network_compilation.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "network_compilation.md", "set of syntaxes")}
+    assert ("JIT syntax support level options", None, "supported") in got

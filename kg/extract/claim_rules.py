@@ -12,6 +12,7 @@ from kg import config
 RULES_FILE = config.LEXICON_DIR / "claim_subjects.json"
 CLAIM_STATUSES = ("supported", "unsupported", "partial", "planned")   # the statuses a claim may have
 _VOWELS = "aeiou"
+_STRESSED_END = ("rol", "pel", "cur")   # a stressed last syllable doubles its consonant: control -> controlling
 # a preposition whose object tidy() removed (a hardware: "by using the GPU via Hub")
 _PREPS = r"(?:by|on|in|with|using|via)"
 _PREP_LEFT = re.compile(rf"\b{_PREPS}\s+(?={_PREPS}\b)|^{_PREPS}$", re.IGNORECASE)
@@ -130,6 +131,6 @@ def gerund(verb: str) -> str:
     if v.endswith("e") and not v.endswith(("ee", "ye", "oe")):
         return v[:-1] + "ing"
     if (len(v) <= 4 and len(v) >= 3 and v[-1] not in _VOWELS + "wxy" and v[-2] in _VOWELS
-            and v[-3] not in _VOWELS):
+            and v[-3] not in _VOWELS) or v.endswith(_STRESSED_END):
         return v + v[-1] + "ing"
     return v + "ing"

@@ -25,12 +25,14 @@ import re
 from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
+from kg.extract.evidence import evidence_line
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.packages import PackageRules, package_claims
 from kg.extract.platforms import PlatformRules, architecture_claims, platform_claims
 from kg.extract.requirements import RequirementRules, requirement_claims
+from kg.extract.settings import setting_claims
 from kg.extract.statements import (
     PRONOUNS,
     SENT_LEAD,
@@ -133,7 +135,7 @@ class ClaimMaker:
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
-        out = architecture_claims(self, entry, out, product)
+        out = setting_claims(self, entry, architecture_claims(self, entry, out, product))
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))
 
     def _product_in(self, ev: Evidence | None) -> str | None:
@@ -382,19 +384,3 @@ def unique_claims(claims: list[Claim]) -> list[Claim]:
             seen.add(key)
             out.append(c)
     return out
-
-
-def evidence_line(entry: Entry, ev: Evidence) -> int:
-    """The source line (1-based) of an evidence sentence: where its first words are in the
-    answer's Markdown, counted back from the entry's last line."""
-    md = entry.answer_markdown or ""
-    first = md.rstrip("\n")
-    start_line = (entry.end_line or entry.line) - first.count("\n")
-    words = ev.text.split()
-    for n in (4, 2, 1):
-        probe = " ".join(words[:n])
-        if probe:
-            pos = md.find(probe)
-            if pos >= 0:
-                return max(entry.line, start_line + md[:pos].count("\n"))
-    return max(entry.line, start_line)

@@ -16,6 +16,8 @@ troubleshooting answers"):
 - "The inputs of <x> should contain <y>": <x> without <y> is unsupported;
 - "the CANN package should install the toolkit version instead of the nnrt version": the nnrt
   version of the CANN package is unsupported, on the hardware the sentence names;
+- "The debugger offline service needs to import the MindSpore": the service without that product is
+  unsupported;
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -46,6 +48,7 @@ class RequirementRules:
         self.requires_be = re.compile(data["requires_be"], _FLAGS)
         self.contain = re.compile(data["contain"], _FLAGS)
         self.instead_of = re.compile(data["instead_of"], _FLAGS)
+        self.needs_product = re.compile(data["needs_product"])     # the product keeps its capitals
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -91,6 +94,8 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
         elif m := rules.instead_of.search(text.replace("`", "")):
             for hw in dict.fromkeys(hw for _, _, hw in maker.hardware_in(text)) or [None]:
                 add(f"{m.group('b')} {m.group('kind').lower()} of {_np(m.group('x'))}", hw, "unsupported", s)
+        elif (m := rules.needs_product.match(text)) and maker.x.vocab.find_label(m.group("p"), "products"):
+            add(f"{_np(m.group('x'))} without {m.group('p')}", None, "unsupported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
