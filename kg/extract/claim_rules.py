@@ -58,6 +58,8 @@ class ClaimRules:
         self.named_list = re.compile(data["named_list"])     # the names keep their capitals
         self.opening_setting = re.compile(data["opening_setting"], flags)
         self.coordinated = re.compile(data["coordinated"], flags)
+        leads = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["sentence_lead"])
+        self.sentence_lead = re.compile(rf"^(?:(?:{leads})[,\s]+)+", flags)
         self.such_as_one = re.compile(data["such_as_one"])     # the name keeps its capitals
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
@@ -96,6 +98,10 @@ class ClaimRules:
         if w.endswith("ied"):
             return w[:-3] + "ying"
         return w[:-2] + "ing" if w.endswith("ed") else w
+
+    def unled(self, text: str) -> str:
+        """A sentence (or subject) without the words it opens with ("Currently, ", "Note that ")."""
+        return self.sentence_lead.sub("", text.strip())
 
     def tidy(self, text: str) -> str:
         """A subject without trailing purpose/comparison/hardware phrases and leading articles."""

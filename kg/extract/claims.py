@@ -35,7 +35,6 @@ from kg.extract.requirements import RequirementRules, requirement_claims
 from kg.extract.settings import setting_claims
 from kg.extract.statements import (
     PRONOUNS,
-    SENT_LEAD,
     VERBISH,
     enumerated_claims,
     lack_claims,
@@ -290,7 +289,7 @@ class ClaimMaker:
                     return None     # "supports Huawei's own Ascend": the hardware itself is the object
                 y = self.rules.tidy(between.group("y"))
                 return self._named(y) if y and len(y.split()) <= 6 else None
-            np = self.rules.tidy(SENT_LEAD.sub("", text[:m.start()]))
+            np = self.rules.tidy(self.rules.unled(text[:m.start()]))
             if np and _MODAL_END.search(np):
                 tail = obj[first[1] - m.end():].strip()
                 return self._named(obj) if tail and not tail.startswith(("and", ",", "/")) else None

@@ -68,7 +68,7 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
     out = []
     sentences = maker.sentences(entry.answer)
     for i, s in enumerate(sentences):
-        text = re.sub(r"^(?:currently|however|but|note that)[,\s]+", "", s.text.strip(), flags=_FLAGS)
+        text = maker.rules.unled(s.text)
         window = text + (" " + sentences[i + 1].text.strip() if i + 1 < len(sentences) else "")
         for pattern, said in maker.limit_rules.restrictions:
             m = pattern.search(window)

@@ -32,7 +32,6 @@ from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction
 
 _FLAGS = re.IGNORECASE
-_LEAD = re.compile(r"^(?:currently|however|but|note that|in addition|therefore|so)[,\s]+", _FLAGS)
 
 
 class RequirementRules:
@@ -66,7 +65,7 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             out.append(maker._claim(entry, label, None, broader, product, hw, status, Evidence(s.start, s.end, s.text)))
 
     for i, s in enumerate(sentences):
-        text = _LEAD.sub("", s.text.strip())
+        text = maker.rules.unled(s.text)
         after = sentences[i + 1].text.strip() if i + 1 < len(sentences) else ""
         window = f"{text} {after}"
         if (label := _breach(rules, maker, window)) is not None:

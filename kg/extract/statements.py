@@ -13,8 +13,6 @@ from kg.extract.claim_rules import CLAIM_STATUSES, gerund
 from kg.extract.clauses import combine
 from kg.model import Claim, Entry, Evidence, Extraction
 
-SENT_LEAD = re.compile(r"^(?:(?:currently|at present|now|yes|no|also|in addition|however|therefore)[,\s]+)+",
-                       re.IGNORECASE)
 PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
             "the function", "this operator", "the operator", "this api"}
 VERBISH = re.compile(r"\b(?:is|are|was|were|be|being|been|can|cannot|will|should|must|may|need|needs|do|does)\b",
@@ -38,7 +36,7 @@ def statement_object(rules, m: re.Match, sentence: str, carried: str = "") -> st
     x = named.group(0) if named else rules.object_end.sub("", m.group("x"))
     if one := rules.such_as_one.fullmatch(x.strip()):      # "models such as MASS": the MASS model
         x = f"{one.group('name')} {one.group('kind')[:-1]}"
-    obj = SENT_LEAD.sub("", rules.tidy(x))
+    obj = rules.unled(rules.tidy(x))
     c = opening_setting(rules, sentence) or carried
     if obj and c.lower() in rules.contexts and c.lower() not in obj.lower():
         obj += f" in {c}"
@@ -68,7 +66,7 @@ def other_claims(maker, entry: Entry, claims: list[Claim], seen: set[str]) -> li
         return []
     out = []
     for s in maker.sentences(entry.answer or ""):
-        m = maker.rules.others_not.match(SENT_LEAD.sub("", s.text.strip()))
+        m = maker.rules.others_not.match(maker.rules.unled(s.text))
         before = [c for c in claims if c.evidence is not None and c.evidence.end <= s.start and c.status == "supported"]
         head = re.match(r"^(?P<h>.+?\b(?:with|of))\s+(?P<rest>.+)$", before[-1].subject) if m and before else None
         if not head:
@@ -318,7 +316,7 @@ def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     for s in maker.sentences(entry.answer or ""):
         m = next((m for p in maker.rules.partly if (m := p.match(s.text.strip()))), None)
         aside = re.sub(r"\s*(?:\[[^\]]*\]|\([^)]*\))", "", m.group("x")) if m else ""    # "Tensor [... Tensor(bool)]"
-        x = SENT_LEAD.sub("", maker.rules.tidy(aside)) if m else ""
+        x = maker.rules.unled(maker.rules.tidy(aside)) if m else ""
         if not x or x.lower() in PRONOUNS or VERBISH.search(x) or maker.generic(x) or normalise(x) in seen:
             continue
         named = maker._named(x)
