@@ -517,3 +517,15 @@ def test_what_an_execution_mode_provides_is_a_claim(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r2.3/docs/mindspore/source_en/faq/network_compilation.md")
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "network_compilation.md", "set of syntaxes")}
     assert ("JIT syntax support level options", None, "supported") in got
+
+
+def test_the_one_hardware_a_yes_no_question_asks_about_is_the_claim_s(corpus_dir):
+    """"Can the vgg16 model be loaded by using the GPU via Hub ...?" answered with steps that name no
+    hardware: the claim is on GPU; "Colab and AI Studio provide free GPU computing power, does MindSpore
+    provide free computing power?" names GPU only in a clause about others: no GPU claim."""
+    pairs, _ = pairs_of(corpus_dir, "r1.11/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r1.2/docs/faq/source_zh_cn/supported_features.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "implement_problem.md", "vgg16")}
+    assert ("loading the vgg16 model via Hub", "GPU", "supported") in got
+    got = claims_of(pairs, "supported_features.md", "免费")
+    assert got and not any(h == "GPU" for _, h, _, _ in got)

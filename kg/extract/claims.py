@@ -92,7 +92,7 @@ class ClaimMaker:
         out: list[Claim] = []
         facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
         if subject and not facts and ex.status in CLAIM_STATUSES:
-            facts = [(None, self._own_status(ex, subject))]
+            facts = [(self._asked_hardware(entry, subject), self._own_status(ex, subject))]
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
@@ -147,6 +147,19 @@ class ClaimMaker:
                                    for lab, label in sorted(names.items(), key=lambda kv: -len(kv[0]))]
         found = next((label for pat, label in self._product_names if pat.search(ev.text)), None)
         return self.rules.part_of.get(found, found) if found else None
+
+    def _asked_hardware(self, entry: Entry, subject: str) -> str | None:
+        """The one hardware a yes/no question asks about ("Can the vgg16 model be loaded by using the GPU
+        via Hub?") in its asking clause and not inside its subject ("free GPU computing power"), when the
+        answer names none: what the answer says is said of it."""
+        lang = _lang(entry)
+        asking = re.split(r"[,，;；]", (entry.question or "").rstrip("?？ "))[-1]     # not a clause about others
+        asked = {hw for _, _, hw in self.hardware_in(asking, lang)}
+        if self.hardware_in(subject):
+            return None
+        if len(asked) != 1 or self.x.lexicon.frame(entry.question or "", lang) not in YES_NO_FRAMES:
+            return None
+        return None if self.hardware_in(entry.answer or "", lang) else asked.pop()
 
     def _about_an_error(self, entry: Entry) -> bool:
         q = entry.question or ""
