@@ -529,3 +529,19 @@ def test_the_one_hardware_a_yes_no_question_asks_about_is_the_claim_s(corpus_dir
     assert ("loading the vgg16 model via Hub", "GPU", "supported") in got
     got = claims_of(pairs, "supported_features.md", "免费")
     assert got and not any(h == "GPU" for _, h, _, _ in got)
+
+
+def test_a_how_to_whose_answer_gives_hardware_is_about_what_it_asks(corpus_dir):
+    """"How do I offload data if I do not use high-level APIs?" - "... Currently, the GPU-based and
+    Ascend-based hardware is supported.": offloading data without high-level APIs on GPU and Ascend (the
+    Chinese twin the same), not the data sink mode as a whole; a code comment naming hardware is no such
+    sentence."""
+    pairs, _ = pairs_of(corpus_dir, "r1.8/docs/mindspore/source_en/faq/data_processing.md",
+                        "r1.8/docs/mindspore/source_zh_cn/faq/data_processing.md",
+                        "r1.10/docs/mindspore/source_en/faq/implement_problem.md")
+    for tail, asked in (("source_en/faq/data_processing.md", "high-level APIs"),
+                        ("source_zh_cn/faq/data_processing.md", "高阶API")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert got == {("offloading data without high-level APIs", hw, "supported") for hw in ("GPU", "Ascend")}, tail
+    got = claims_of(pairs, "implement_problem.md", "quadratic")
+    assert not any(s.startswith("using MindSpore to fit") for s, *_ in got)

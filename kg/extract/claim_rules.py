@@ -58,6 +58,8 @@ class ClaimRules:
         self.named_list = re.compile(data["named_list"])     # the names keep their capitals
         self.opening_setting = re.compile(data["opening_setting"], flags)
         self.coordinated = re.compile(data["coordinated"], flags)
+        self.not_using = re.compile(data["not_using"], flags)
+        self.hardware_passive = re.compile(data["hardware_passive"], flags)
         leads = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["sentence_lead"])
         self.sentence_lead = re.compile(rf"^(?:(?:{leads})[,\s]+)+", flags)
         self.such_as_one = re.compile(data["such_as_one"])     # the name keeps its capitals

@@ -148,6 +148,14 @@ class ClaimMaker:
         found = next((label for pat, label in self._product_names if pat.search(ev.text)), None)
         return self.rules.part_of.get(found, found) if found else None
 
+    def _hardware_said(self, ex: Extraction) -> bool:
+        """Each hardware's status comes from a prose sentence that says only that the hardware is
+        supported ("Currently, the GPU-based and Ascend-based hardware is supported"), not from a code
+        comment nor one with its own subject ("Ascend 310 supports the offline model")."""
+        evs = [ex.evidence.get(hw) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
+        return bool(evs) and all(ev is not None and not ev.text.lstrip().startswith("#")
+                                 and self.rules.hardware_passive.search(ev.text) for ev in evs)
+
     def _asked_hardware(self, entry: Entry, subject: str) -> str | None:
         """The one hardware a yes/no question asks about ("Can the vgg16 model be loaded by using the GPU
         via Hub?") in its asking clause and not inside its subject ("free GPU computing power"), when the
@@ -212,10 +220,11 @@ class ClaimMaker:
                     cand = f"{cand} with {c.group('c')}"     # "Does GeneratorDataset support X?": X with it
             if not cand:
                 cand = self.rules.passive(question, lambda t: vocab.find_label(t, "products") is not None)
-            if not cand and ex.status in CLAIM_STATUSES:
+            if not cand and (ex.status in CLAIM_STATUSES or self._hardware_said(ex)):
                 m = _HOWTO.match(question)
-                if m and m.group("v").lower() not in ("i", "we", "you"):
-                    cand = self.rules.tidy(gerund(m.group("v")) + " " + m.group("x"))
+                if m and m.group("v").lower() not in ("i", "we", "you"):     # "if I do not use X": without X
+                    x = self.rules.not_using.sub(r" without \g<x>", m.group("x"))
+                    cand = self.rules.tidy(gerund(m.group("v")) + " " + x)
             if cand and " " in cand and len(cand) <= 100:
                 c = vocab.find_label(cand, "features")
                 return self._stated(ex, (_specific(cand, c.label), c.iri) if c else (cand, None))
