@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.asked import asked_hardware, hardware_said
 from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
@@ -92,7 +93,7 @@ class ClaimMaker:
         out: list[Claim] = []
         facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
         if subject and not facts and ex.status in CLAIM_STATUSES:
-            facts = [(self._asked_hardware(entry, subject), self._own_status(ex, subject))]
+            facts = [(asked_hardware(self, entry, subject), self._own_status(ex, subject))]
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
@@ -148,27 +149,6 @@ class ClaimMaker:
         found = next((label for pat, label in self._product_names if pat.search(ev.text)), None)
         return self.rules.part_of.get(found, found) if found else None
 
-    def _hardware_said(self, ex: Extraction) -> bool:
-        """Each hardware's status comes from a prose sentence that says only that the hardware is
-        supported ("Currently, the GPU-based and Ascend-based hardware is supported"), not from a code
-        comment nor one with its own subject ("Ascend 310 supports the offline model")."""
-        evs = [ex.evidence.get(hw) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
-        return bool(evs) and all(ev is not None and not ev.text.lstrip().startswith("#")
-                                 and self.rules.hardware_passive.search(ev.text) for ev in evs)
-
-    def _asked_hardware(self, entry: Entry, subject: str) -> str | None:
-        """The one hardware a yes/no question asks about ("Can the vgg16 model be loaded by using the GPU
-        via Hub?") in its asking clause and not inside its subject ("free GPU computing power"), when the
-        answer names none: what the answer says is said of it."""
-        lang = _lang(entry)
-        asking = re.split(r"[,，;；]", (entry.question or "").rstrip("?？ "))[-1]     # not a clause about others
-        asked = {hw for _, _, hw in self.hardware_in(asking, lang)}
-        if self.hardware_in(subject):
-            return None
-        if len(asked) != 1 or self.x.lexicon.frame(entry.question or "", lang) not in YES_NO_FRAMES:
-            return None
-        return None if self.hardware_in(entry.answer or "", lang) else asked.pop()
-
     def _about_an_error(self, entry: Entry) -> bool:
         q = entry.question or ""
         frame = self.x.lexicon.frame(q, _lang(entry))
@@ -220,7 +200,7 @@ class ClaimMaker:
                     cand = f"{cand} with {c.group('c')}"     # "Does GeneratorDataset support X?": X with it
             if not cand:
                 cand = self.rules.passive(question, lambda t: vocab.find_label(t, "products") is not None)
-            if not cand and (ex.status in CLAIM_STATUSES or self._hardware_said(ex)):
+            if not cand and (ex.status in CLAIM_STATUSES or hardware_said(self, ex)):
                 m = _HOWTO.match(question)
                 if m and m.group("v").lower() not in ("i", "we", "you"):     # "if I do not use X": without X
                     x = self.rules.not_using.sub(r" without \g<x>", m.group("x"))

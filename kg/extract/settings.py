@@ -21,7 +21,8 @@ def setting_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
         return claims
     lang = "zh" if (entry.lang or "").startswith("zh") else "en"
     opening = re.compile(maker.rules.data["setting_opening"][lang], re.IGNORECASE)
-    contexts = {maker.x.vocab.find_label(n, "features").iri: n for n in maker.rules.context_names}
+    found = {n: maker.x.vocab.find_label(n, "features") for n in maker.rules.context_names}
+    contexts = {c.iri: n for n, c in found.items() if c is not None}   # a vocabulary may lack a setting
     said: dict[str, tuple[str, object]] = {}
     for s in maker.x.lexicon.sentences(entry.answer or "", lang):
         lead = opening.match(s.text)

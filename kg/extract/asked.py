@@ -1,0 +1,33 @@
+"""The hardware a claim is said of when the answer itself leaves it open (kg.extract.claims.ClaimMaker
+`maker`): the one hardware a yes/no question asks about, and whether the hardware statuses of a how-to
+answer say nothing but that the hardware is supported."""
+from __future__ import annotations
+
+import re
+
+from kg.extract.claim_rules import CLAIM_STATUSES
+from kg.extract.lexicon import YES_NO_FRAMES
+from kg.model import Entry, Extraction
+
+
+def asked_hardware(maker, entry: Entry, subject: str) -> str | None:
+    """The one hardware a yes/no question asks about ("Can the vgg16 model be loaded by using the GPU
+    via Hub?") in its asking clause and not inside its subject ("free GPU computing power"), when the
+    answer names none: what the answer says is said of it."""
+    lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+    asking = re.split(r"[,，;；]", (entry.question or "").rstrip("?？ "))[-1]     # not a clause about others
+    asked = {hw for _, _, hw in maker.hardware_in(asking, lang)}
+    if maker.hardware_in(subject) or len(asked) != 1:
+        return None
+    if maker.x.lexicon.frame(entry.question or "", lang) not in YES_NO_FRAMES:
+        return None
+    return None if maker.hardware_in(entry.answer or "", lang) else asked.pop()
+
+
+def hardware_said(maker, ex: Extraction) -> bool:
+    """Each hardware's status comes from a prose sentence that says only that the hardware is
+    supported ("Currently, the GPU-based and Ascend-based hardware is supported"), not from a code
+    comment nor one with its own subject ("Ascend 310 supports the offline model")."""
+    evs = [ex.evidence.get(hw) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
+    return bool(evs) and all(ev is not None and not ev.text.lstrip().startswith("#")
+                             and maker.rules.hardware_passive.search(ev.text) for ev in evs)
