@@ -59,6 +59,7 @@ class ClaimRules:
         self.opening_setting = re.compile(data["opening_setting"], flags)
         self.coordinated = re.compile(data["coordinated"], flags)
         self.not_using = re.compile(data["not_using"], flags)
+        self.setting_opening = {lang: re.compile(p, flags) for lang, p in whole["setting_opening"].items()}
         self.hardware_passive = re.compile(data["hardware_passive"], flags)
         leads = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["sentence_lead"])
         self.sentence_lead = re.compile(rf"^(?:(?:{leads})[,\s]+)+", flags)

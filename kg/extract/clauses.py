@@ -56,6 +56,12 @@ class Sentence:
     greeting: bool = False      # a greeting or thanks alone, or no prose (code): never the main claim
 
 
+def span_status(s: Sentence, start: int, end: int) -> str | None:
+    """The combined status of the cues of `s` that begin in [start, end) of its text (cue offsets
+    are the answer's)."""
+    return combine(c.status for cl in s.clauses for c in cl.cues if start <= c.start - s.start < end)
+
+
 def combine(statuses) -> str | None:
     statuses = [s for s in statuses if s]
     return max(statuses, key=RANK.__getitem__) if statuses else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
-from kg.extract.clauses import combine
+from kg.extract.clauses import span_status
 from kg.model import Claim, Entry, Evidence
 
 
@@ -35,7 +35,6 @@ def platform_claims(maker, entry: Entry, product, seen: set[tuple]) -> list[Clai
     lang = "zh" if (entry.lang or "").startswith("zh") else "en"
     out = []
     for s in maker.x.lexicon.sentences(answer, lang):
-        cues = [c for clause in s.clauses for c in clause.cues]
         parts = [0] + [m.end() for m in rules.part_end.finditer(s.text)] + [len(s.text)]
         for m in rules.pair.finditer(s.text):
             pair = _pair(maker, rules, m.group("a"), m.group("b"))
@@ -44,7 +43,7 @@ def platform_claims(maker, entry: Entry, product, seen: set[tuple]) -> list[Clai
             system, hw = pair
             lo = max(p for p in parts if p <= m.start())
             hi = min(p for p in parts if p >= m.end())
-            status = combine(c.status for c in cues if lo <= c.start - s.start < hi)   # cues: answer offsets
+            status = span_status(s, lo, hi)
             if status not in CLAIM_STATUSES or (system.label.lower(), hw) in seen:
                 continue
             seen.add((system.label.lower(), hw))

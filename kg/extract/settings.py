@@ -9,8 +9,6 @@ Chinese entry without an English twin is split too.
 """
 from __future__ import annotations
 
-import re
-
 from kg.model import Claim, Entry, Evidence
 
 
@@ -20,7 +18,7 @@ def setting_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
     if not any(c.asked and c.status == "partial" and c.hardware is None for c in claims):
         return claims
     lang = "zh" if (entry.lang or "").startswith("zh") else "en"
-    opening = re.compile(maker.rules.data["setting_opening"][lang], re.IGNORECASE)
+    opening = maker.rules.setting_opening[lang]
     found = {n: maker.x.vocab.find_label(n, "features") for n in maker.rules.context_names}
     contexts = {c.iri: n for n, c in found.items() if c is not None}   # a vocabulary may lack a setting
     said: dict[str, tuple[str, object]] = {}

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
-from kg.extract.clauses import combine
+from kg.extract.clauses import span_status
 from kg.model import Claim, Entry, Evidence, Extraction
 
 PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
@@ -169,10 +169,9 @@ def _parts(maker, s, status: str) -> list[tuple[str, int, str]]:
     cut = [m.start() for m in maker.rules.coordinated.finditer(s.text)]
     if not cut:
         return [(s.text, 0, status)]
-    cues = [c for cl in s.clauses for c in cl.cues]
     out = []
     for a, b in zip([0] + cut, cut + [len(s.text)]):
-        own = combine(c.status for c in cues if a <= c.start - s.start < b)   # cues: answer offsets
+        own = span_status(s, a, b)
         if own not in CLAIM_STATUSES:
             return [(s.text, 0, status)]
         part = s.text[a:b]
