@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass, field
 LANGUAGES = ("en", "zh")
 
 
+def lang_key(lang: str | None) -> str:
+    """The corpus language a `lang` value (an entry's, a parameter's) names: "zh" for zh, zh_cn, ...; else "en"."""
+    return "zh" if (lang or "").startswith("zh") else "en"
+
+
 @dataclass
 class Entry:
     """One FAQ question/answer entry with its provenance."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import load_lexicon
-from kg.model import Entry, Evidence
+from kg.model import Entry, Evidence, lang_key
 from kg.parse.blocks import code_spans
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*[A-Za-z0-9]|[0-9]")
@@ -24,7 +24,7 @@ def translated_sentence(ev: Evidence, source: Entry, target: Entry) -> Evidence 
     text, other = target.answer or "", source.answer or ""
     lex = load_lexicon()
     code = code_spans(target.answer_markdown or "", text)
-    sentences = [s for s in lex.sentences(text, "zh" if target.lang.startswith("zh") else "en", lead=0)
+    sentences = [s for s in lex.sentences(text, lang_key(target.lang), lead=0)
                  if not any(a <= s.start and s.end <= b for a, b in code)]     # prose, not a code line
     if not sentences or not text:
         return None

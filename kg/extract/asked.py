@@ -7,14 +7,14 @@ import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
 from kg.extract.lexicon import YES_NO_FRAMES
-from kg.model import Entry, Extraction
+from kg.model import Entry, Extraction, lang_key
 
 
 def asked_hardware(maker, entry: Entry, subject: str) -> str | None:
     """The one hardware a yes/no question asks about ("Can the vgg16 model be loaded by using the GPU
     via Hub?") in its asking clause and not inside its subject ("free GPU computing power"), when the
     answer names none: what the answer says is said of it."""
-    lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+    lang = lang_key(entry.lang)
     asking = re.split(r"[,，;；]", (entry.question or "").rstrip("?？ "))[-1]     # not a clause about others
     asked = {hw for _, _, hw in maker.hardware_in(asking, lang)}
     if maker.hardware_in(subject) or len(asked) != 1:

@@ -48,7 +48,7 @@ from kg.extract.statements import (
     statement_claims,
     statement_object,
 )
-from kg.model import Claim, Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)?\s*(?P<v>[a-z]+)\s+(?P<x>[^?]+)",
                     re.IGNORECASE)
@@ -107,7 +107,7 @@ class ClaimMaker:
             if own:
                 subj, conc, brd = own
             out.append(self._claim(entry, subj, conc, brd, product, hw, st, ev, asked=not own))
-            if hw and not own and ev is not None and self.rules.both[_lang(entry)].search(ev.text):
+            if hw and not own and ev is not None and self.rules.both[lang_key(entry.lang)].search(ev.text):
                 # "the two modes are supported on ..." : said of each feature the question names
                 for iri in self._asked_features(entry):
                     c = self.x.concepts[iri]
@@ -151,7 +151,7 @@ class ClaimMaker:
 
     def _about_an_error(self, entry: Entry) -> bool:
         q = entry.question or ""
-        frame = self.x.lexicon.frame(q, _lang(entry))
+        frame = self.x.lexicon.frame(q, lang_key(entry.lang))
         return frame not in YES_NO_FRAMES and (frame == "howto" or self.rules.error_question.search(q) is not None)
 
     def _own_status(self, ex: Extraction, subject: str) -> str:
@@ -168,7 +168,7 @@ class ClaimMaker:
     def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
         """"X runs only on a GPU or CPU" answering a question that names another hardware (Ascend):
         X is unsupported on that one (unless it is a kind of, or the family of, a supported one)."""
-        lang = _lang(entry)
+        lang = lang_key(entry.lang)
         supported = [hw for hw, st in ex.hardware.items() if st == "supported"]
         only = self.rules.only.get(lang)
         ev = next((e for hw in supported if (e := ex.evidence.get(hw)) is not None
@@ -185,7 +185,7 @@ class ClaimMaker:
         """(English subject, vocabulary concept IRI when the subject is a feature as a whole)."""
         lex, vocab = self.x.lexicon, self.x.vocab
         question = entry.question or ""
-        lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+        lang = lang_key(entry.lang)
         if lang == "en" and (together := self.rules.together.match(question)):
             return f"using {self.rules.tidy(together.group('x'))} together", None    # "Can A and B be used together?"
         if lang == "en":
@@ -258,7 +258,7 @@ class ClaimMaker:
         return named[:2] if named else None
 
     def _asked_features(self, entry: Entry) -> list[str]:
-        return list(dict.fromkeys(iri for _, _, iri in self.x.mentions(entry.question or "", _lang(entry))
+        return list(dict.fromkeys(iri for _, _, iri in self.x.mentions(entry.question or "", lang_key(entry.lang))
                                   if self.x.concepts[iri].scheme == "features"))
 
     def _broader(self, ex: Extraction, subject: str) -> str | None:
@@ -372,9 +372,6 @@ def _overlap(a: str, b: str) -> bool:
     wa, wb = set(normalise(a).split()), set(normalise(b).split())
     return wa <= wb or wb <= wa
 
-
-def _lang(entry: Entry) -> str:
-    return "zh" if (entry.lang or "").startswith("zh") else "en"
 
 
 def unique_claims(claims: list[Claim]) -> list[Claim]:

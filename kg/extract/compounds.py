@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
-from kg.model import Claim, Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 
 class CompoundRules:
@@ -23,7 +23,7 @@ class CompoundRules:
 def compound_claims(maker, entry: Entry, ex: Extraction, product, seen: set[tuple]) -> list[Claim]:
     """Claims of statements whose object holds a hardware joined by a hyphen, for `entry`
     (`maker`: kg.extract.claims.ClaimMaker; `seen`: (subject, hardware) keys already claimed)."""
-    if (entry.lang or "").startswith("zh") or not entry.answer:
+    if lang_key(entry.lang) == "zh" or not entry.answer:
         return []
     rules, x = maker.compound_rules, maker.x
     broader = ex.feature_iris[0] if ex.feature_iris else None

@@ -36,7 +36,7 @@ from kg.extract.claims import ClaimMaker
 from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.extract.matching import MentionFinder
-from kg.model import Entry, Evidence, Extraction
+from kg.model import Entry, Evidence, Extraction, lang_key
 from kg.parse.blocks import code_spans
 from kg.terms.vocabulary import Vocabulary, load_vocabulary
 
@@ -72,7 +72,7 @@ class Extractor:
     # --- extraction --------------------------------------------------------------
 
     def extract(self, entry: Entry) -> Extraction:
-        lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+        lang = lang_key(entry.lang)
         lex = self.lexicon
         question, answer = entry.question or "", entry.answer or ""
         frame = lex.frame(question, lang)

@@ -15,6 +15,7 @@ from kg.errors import InputError
 from kg.extract.candidates import candidate_label, clean_text
 from kg.extract.clauses import CLAUSE_END, RANK, SENT_END, Clause, Cue, Sentence, merge_colon_objects
 from kg.extract.memo import Memo
+from kg.model import lang_key
 
 CUES_FILE = config.LEXICON_DIR / "status_cues.json"
 FRAMES_FILE = config.LEXICON_DIR / "question_frames.json"
@@ -105,7 +106,7 @@ class Lexicon:
 
     def frame(self, question: str, lang: str) -> str:
         """The question's frame: capability, plan, status, limits, howto, why, what or other."""
-        lang = _lang(lang)
+        lang = lang_key(lang)
         return self._remember(("frame", question, lang), lambda: self._frame(question, lang))
 
     def _frame(self, question: str, lang: str) -> str:
@@ -123,24 +124,24 @@ class Lexicon:
 
     def masked(self, question: str, lang: str) -> str:
         """The question without its quoted messages (the frames' `mask` patterns)."""
-        for p in self.mask.get(_lang(lang), []):
+        for p in self.mask.get(lang_key(lang), []):
             question = p.sub(" ", question)
         return question
 
     def states_negation(self, question: str, lang: str) -> bool:
         """Does the question itself say, outside quoted messages, that something is not supported
         ("the new package does not support X? How do I do X?")?"""
-        lang = _lang(lang)
+        lang = lang_key(lang)
         return any(c.strong and c.scope == "status" and c.status == "unsupported"
                    for s in self.sentences(self.masked(question, lang), lang) for cl in s.clauses for c in cl.cues)
 
     def is_restricted(self, question: str, lang: str) -> bool:
         """Does the question ask about a restriction ("只能在X上跑么", "only on X")?"""
-        return any(p.search(question) for p in self.restricted.get(_lang(lang), []))
+        return any(p.search(question) for p in self.restricted.get(lang_key(lang), []))
 
     def candidate_of(self, question: str, lang: str) -> str | None:
         """A feature candidate from the question's frame ("是否支持X" -> X), or None."""
-        lang = _lang(lang)
+        lang = lang_key(lang)
         if self.frame(question, lang) not in ("capability", "plan", "status"):
             return None
         for p in self.mask.get(lang, []):
@@ -172,7 +173,7 @@ class Lexicon:
         sentence, or, when `lead` is given, only for the first `lead` sentences that are no
         greeting and for those where `keep(start, end)` is true (the others keep no clauses).
         Sentences inside code (`code(start, end)` true) carry no claim, like greetings."""
-        lang = _lang(lang)
+        lang = lang_key(lang)
         out = []
         ranked = 0
         for s, e, no_claim in self._remember(("cut", text, lang), lambda: self._cut(text, lang)):
@@ -200,7 +201,7 @@ class Lexicon:
 
     def sentence_at(self, text: str, start: int, end: int, lang: str) -> Sentence:
         """The sentence text[start:end] with its clauses and cues worked out."""
-        return self._sentence(text, start, end, _lang(lang))
+        return self._sentence(text, start, end, lang_key(lang))
 
     def _sentence(self, text: str, start: int, end: int, lang: str) -> Sentence:
         """The sentence text[start:end] worked out (once per sentence text and offset: it depends
@@ -259,7 +260,7 @@ class Lexicon:
         for cell in _TABLE_CELL.findall(markdown):
             for part in _CELL_BREAK.split(cell):
                 value = re.split(r"[:：]", _TAG.sub("", part))[-1].strip()
-                for st, rx in self.table_marks[_lang(lang)].items():
+                for st, rx in self.table_marks[lang_key(lang)].items():
                     if value and rx.fullmatch(value):
                         found.add(st)
                         break
@@ -284,12 +285,12 @@ class Lexicon:
 
     def continues_sentence(self, sentence: str, lang: str) -> bool:
         """Does the sentence open with a continuation of the one before it (lexicon `continuation`)?"""
-        return bool(self.continuation[_lang(lang)].match(sentence))
+        return bool(self.continuation[lang_key(lang)].match(sentence))
 
     def is_cause(self, clause_text: str, lang: str) -> bool:
         """Does the clause give a cause (\"由于X平台存在限制\", \"because the Ascend platform cannot\")? A
         hardware named in a cause explains a problem; it is no statement of support."""
-        return bool(self.cause[_lang(lang)].match(clause_text.strip()))
+        return bool(self.cause[lang_key(lang)].match(clause_text.strip()))
 
 
     # --- subjects ----------------------------------------------------------------
@@ -298,7 +299,7 @@ class Lexicon:
         """Content terms of `text` for subject matching: lower-cased ASCII words (a plural `s`
         dropped) and, in Chinese, CJK character bigrams; stopwords (cue words, names of the
         product, question words) left out."""
-        lang = _lang(lang)
+        lang = lang_key(lang)
         return set(self._remember(("terms", text, lang), lambda: self._terms(text, lang)))
 
     def _terms(self, text: str, lang: str) -> frozenset[str]:
@@ -316,18 +317,18 @@ class Lexicon:
     def is_topic(self, clause_text: str, lang: str) -> bool:
         """Is a clause a topic that the rest of its sentence is about ("开启X，", "When X is on,")?
         It is short and holds no verb of its own beyond the topic's (lexicon `subject.topic`)."""
-        return bool(self.subject_topic[_lang(lang)].fullmatch(clause_text.strip()))
+        return bool(self.subject_topic[lang_key(lang)].fullmatch(clause_text.strip()))
 
     def continues_subject(self, clause_text: str, lang: str) -> bool:
         """Does the clause open with a contrast ("但是不支持Y", "but not Y") that keeps the subject
         of the clause before it?"""
-        return bool(self.subject_contrast[_lang(lang)].match(clause_text))
+        return bool(self.subject_contrast[lang_key(lang)].match(clause_text))
 
     def on_subject(self, clause_text: str, question_terms: set[str], lang: str) -> bool:
         """Is a clause about the question's subject? It is when it shares a content term with the
         question, or names no subject of its own (`暂不支持。`, "Sorry, this function is not
         available yet" refer back to the question)."""
-        text = self.subject_anaphora[_lang(lang)].sub(" ", clause_text)
+        text = self.subject_anaphora[lang_key(lang)].sub(" ", clause_text)
         own = self.terms(text, lang)
         return not own or bool(own & question_terms)
 
@@ -337,10 +338,6 @@ _TABLE_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
 _CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def _lang(lang: str) -> str:
-    return "zh" if lang.startswith("zh") else "en"
 
 
 @lru_cache(maxsize=2)

@@ -11,7 +11,7 @@ import re
 from kg.extract.claim_rules import gerund, uncapitalised
 from kg.extract.memo import Remembered
 from kg.extract.statements import normalise, topic_of
-from kg.model import Claim, Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 _FLAGS = re.IGNORECASE
 _API = re.compile(r"\b(?:ops|nn|mindspore)\.[A-Z]\w*")    # an API named in an answer: ops.Conv2D, nn.Conv2d
@@ -37,7 +37,7 @@ class LimitRules:
 
 def limit_claims(maker, entry: Entry, ex: Extraction, product) -> list[Claim]:
     """The claims of the limits the answer of `entry` states (kg.extract.claims.ClaimMaker `maker`)."""
-    if (entry.lang or "").startswith("zh") or not entry.answer:
+    if lang_key(entry.lang) == "zh" or not entry.answer:
         return []
     rules = maker.limit_rules
     broader = ex.feature_iris[0] if ex.feature_iris else None
@@ -62,7 +62,7 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                        covered: set[int] | None = None) -> list[Claim]:
     """The claims of restrictions stated in one of the fixed shapes of `limits.restrictions`;
     `covered` gets the start of a next sentence a pattern read on into."""
-    if (entry.lang or "").startswith("zh") or not entry.answer:
+    if lang_key(entry.lang) == "zh" or not entry.answer:
         return []
     broader = ex.feature_iris[0] if ex.feature_iris else None
     out = []

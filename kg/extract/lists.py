@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.statements import normalise
-from kg.model import Claim, Entry, Evidence
+from kg.model import Claim, Entry, Evidence, lang_key
 
 
 class ListRules:
@@ -21,7 +21,7 @@ class ListRules:
 def colon_list_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     rules: ListRules = maker.list_rules
     answer = entry.answer or ""
-    if rules.lead is None or (entry.lang or "").startswith("zh") or ":\n" not in answer:
+    if rules.lead is None or lang_key(entry.lang) == "zh" or ":\n" not in answer:
         return []
     out: list[Claim] = []
     for s in maker.sentences(answer):

@@ -10,6 +10,7 @@ from spacy.matcher import PhraseMatcher
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.memo import Memo
+from kg.model import lang_key
 from kg.terms.vocabulary import SCHEME_LABELS, Vocabulary, phrase_patterns
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -50,7 +51,7 @@ class MentionFinder:
 
     def mentions(self, text: str, lang: str) -> list[tuple[int, int, str]]:
         """(start, end, IRI) of each concept `text` names (see Extractor.mentions)."""
-        lang = "zh" if lang.startswith("zh") else "en"
+        lang = lang_key(lang)
         return list(self.memo.get((text, lang), lambda: self._find(text, lang))) if text else []
 
     def _find(self, text: str, lang: str) -> tuple[tuple[int, int, str], ...]:

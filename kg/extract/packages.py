@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from kg.extract.clauses import hardware_status
 from kg.extract.statements import normalise
-from kg.model import Claim, Entry, Evidence
+from kg.model import Claim, Entry, Evidence, lang_key
 
 _OPPOSITE = {"supported": "unsupported", "unsupported": "supported"}
 
@@ -35,7 +35,7 @@ class PackageRules:
 
 
 def package_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
-    lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+    lang = lang_key(entry.lang)
     claims = _chips_for_family(maker, entry, lang, claims)
     rules: PackageRules = maker.package_rules
     answer = entry.answer or ""

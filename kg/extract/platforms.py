@@ -13,7 +13,7 @@ import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
 from kg.extract.clauses import span_status
-from kg.model import Claim, Entry, Evidence
+from kg.model import Claim, Entry, Evidence, lang_key
 
 
 class PlatformRules:
@@ -32,7 +32,7 @@ def platform_claims(maker, entry: Entry, product, seen: set[tuple]) -> list[Clai
     answer = entry.answer or ""
     if "+" not in answer:
         return []
-    lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+    lang = lang_key(entry.lang)
     out = []
     for s in maker.x.lexicon.sentences(answer, lang):
         parts = [0] + [m.end() for m in rules.part_end.finditer(s.text)] + [len(s.text)]
@@ -57,7 +57,7 @@ def architecture_claims(maker, entry: Entry, claims: list[Claim], product) -> li
     architecture named, supported, in place of the claim about <X> alone that the question ("Can
     MindConverter run on ARM platform?") gave. English answers (a Chinese entry gets its twin's)."""
     rules: PlatformRules = maker.platform_rules
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return claims
     said = []
     for s in maker.sentences(entry.answer or ""):

@@ -29,7 +29,7 @@ import re
 
 from kg.extract.claim_rules import gerund, uncapitalised
 from kg.extract.statements import normalise
-from kg.model import Claim, Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 _FLAGS = re.IGNORECASE
 
@@ -51,7 +51,7 @@ class RequirementRules:
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
-    if (entry.lang or "").startswith("zh") or not entry.answer:
+    if lang_key(entry.lang) == "zh" or not entry.answer:
         return []
     rules: RequirementRules = maker.requirement_rules
     broader = ex.feature_iris[0] if ex.feature_iris else None

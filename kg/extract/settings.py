@@ -9,7 +9,7 @@ Chinese entry without an English twin is split too.
 """
 from __future__ import annotations
 
-from kg.model import Claim, Entry, Evidence
+from kg.model import Claim, Entry, Evidence, lang_key
 
 
 def setting_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
@@ -17,7 +17,7 @@ def setting_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
     sentences open with two settings, one supported and one unsupported."""
     if not any(c.asked and c.status == "partial" and c.hardware is None for c in claims):
         return claims
-    lang = "zh" if (entry.lang or "").startswith("zh") else "en"
+    lang = lang_key(entry.lang)
     opening = maker.rules.setting_opening[lang]
     found = {n: maker.x.vocab.find_label(n, "features") for n in maker.rules.context_names}
     contexts = {c.iri: n for n, c in found.items() if c is not None}   # a vocabulary may lack a setting

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
 from kg.extract.clauses import span_status
-from kg.model import Claim, Entry, Evidence, Extraction
+from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
             "the function", "this operator", "the operator", "this api"}
@@ -62,7 +62,7 @@ def topic_of(rules, sentence: str) -> str:
 def other_claims(maker, entry: Entry, claims: list[Claim], seen: set[str]) -> list[Claim]:
     """"Other types, such as strings, are not supported." after a claim naming a list ("comparisons
     with True, False and None"): the same head with the others, unsupported."""
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return []
     out = []
     for s in maker.sentences(entry.answer or ""):
@@ -90,7 +90,7 @@ def opening_setting(rules, sentence: str) -> str:
 def enumerated_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
     """"MindSpore supports A, B and C": a claim per item, in the sentence that states the status."""
     lead = ex.evidence.get("status")
-    if lead is None or ex.status not in CLAIM_STATUSES or (entry.lang or "").startswith("zh"):
+    if lead is None or ex.status not in CLAIM_STATUSES or lang_key(entry.lang) == "zh":
         return []
     return listed_claims(maker, entry, ex, product, seen, lead, ex.status)
 
@@ -132,7 +132,7 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
     """Statement sentences of the answer: "<P> does not support X", "X is not supported", each a
     claim about X with the sentence's status (sentences naming hardware are left to the hardware
     claims; code, greetings and off-subject sentences carry none)."""
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return []
     out = []
     answer = entry.answer or ""
@@ -211,7 +211,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
     supported (what users can do with a product through something, not the steps of a how-to);
     "you cannot obtain X at breakpoints": obtaining X at breakpoints is unsupported; "operators used in
     the two modes are the same" (the two the question names): the same operators in both, supported."""
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return []
     out = []
     setting = None      # the mode a sentence opening "In Graph mode, ..." sets for the next ones
@@ -258,7 +258,7 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
 def lack_claims(maker, entry: Entry, product) -> list[Claim]:
     """"Compared with PyTorch, the nn.Embedding layer lacks the padding operation. Can ...?": the
     question states that the padding operation of nn.Embedding is unsupported."""
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return []
     m = maker.rules.lacks.search(entry.question or "")
     if not m or maker.generic(m.group("y")):
@@ -309,7 +309,7 @@ def _sides(maker, c: Claim) -> list[Claim]:
 def partial_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     """"Tensor with bool data type has weak support", "JIT Fallback conditionally supports ...": a
     partial claim about what the sentence says is supported only in part."""
-    if (entry.lang or "").startswith("zh"):
+    if lang_key(entry.lang) == "zh":
         return []
     out = []
     for s in maker.sentences(entry.answer or ""):
