@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
-from kg.extract.clauses import span_status
+from kg.extract.clauses import list_items, span_status
 from kg.model import Claim, Entry, Evidence, lang_key
 
 
@@ -62,8 +62,7 @@ def architecture_claims(maker, entry: Entry, claims: list[Claim], product) -> li
     said = []
     for s in maker.sentences(entry.answer or ""):
         m = rules.on_platforms.search(s.text)
-        items = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", m.group("list")) if m else []
-        items = [i for i in items if i]
+        items = list_items(m.group("list")) if m else []
         if not items or any(i.lower() not in rules.architectures for i in items):
             continue
         if maker.x._sentence_status(s, False) != "supported":

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
-from kg.extract.clauses import span_status
+from kg.extract.clauses import list_items, span_status
 from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 PRONOUNS = {"it", "this", "that", "they", "we", "you", "which", "this function", "this feature",
@@ -106,7 +106,7 @@ def listed_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str], 
         return []       # "the construction of Cell and Primitive object": one subject naming two things
     listed = maker.rules.item_end.sub("", m.group("x"))
     setting = maker.rules.list_setting.search(lead.text[:m.start()])
-    items = [i for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", listed) if i.strip()]
+    items = list_items(listed)
     out = []
     for item in items:
         for p in maker.rules.item_strip:
@@ -279,7 +279,7 @@ def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
         if not m or c.hardware not in {hw for _, _, hw in maker.hardware_in(m.group("who"))}:
             out.append(c)
             continue
-        said = [(a, "supported") for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group("a"))]
+        said = [(a, "supported") for a in list_items(m.group("a"))]
         for text, status in said + [(m.group("b"), "unsupported")]:
             named = maker._named(maker.rules.tidy(text))
             if named:
