@@ -38,6 +38,7 @@ class ClaimRules:
         self.dangling = re.compile(data["dangling"], flags)
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)
+        self.subject_verb_zh = re.compile(whole["zh"]["subject_verb"], flags)
         self.statement = [re.compile(p, flags) for p in data["statement"]]
         self.statement_subject = re.compile(data["statement_subject"], flags)
         self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)

@@ -116,11 +116,8 @@ class ClaimMaker:
             out = [c for c in out if not c.asked] + lacks     # the question says what is missing
         if subject:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
-        limits = limit_claims(self, entry, ex, product)
-        stated = {(c.hardware, c.evidence.start) for c in limits}
-        out = [c for c in out if not (c.asked and c.hardware and c.evidence is not None
-                                      and (c.hardware, c.evidence.start) in stated)] + limits
-        out += compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out})
+        out = _restated(out, limit_claims(self, entry, ex, product))
+        out = _restated(out, compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out}))
         out += platform_claims(self, entry, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
@@ -275,6 +272,13 @@ class ClaimMaker:
         if ev is None:
             return None
         text = ev.text
+        if CJK.search(text):
+            m = self.rules.subject_verb_zh.match(text.strip())
+            at = m.end() + len(text) - len(text.lstrip()) if m else -1
+            x = m.group("x").strip() if m else ""
+            if any(a == at for a, _, _ in self.hardware_in(text, "zh")) and (
+                    self.x.vocab.find_label(x, "products") or self.x.vocab.find_label(x, "features")):
+                return self._named(x)
         hw_at = [(a, b) for a, b, _ in self.hardware_in(text)]
         for m in self.rules.subject_verb.finditer(text):
             rest = text[m.end():]
@@ -372,6 +376,14 @@ def _overlap(a: str, b: str) -> bool:
     wa, wb = set(normalise(a).split()), set(normalise(b).split())
     return wa <= wb or wb <= wa
 
+
+
+def _restated(out: list[Claim], narrower: list[Claim]) -> list[Claim]:
+    """`out` with `narrower` claims (a limit, a compound object) in place of the asked subject's
+    claims on the same hardware from the same sentence: the sentence says it of the narrower thing."""
+    stated = {(c.hardware, c.evidence.start) for c in narrower if c.hardware and c.evidence is not None}
+    return [c for c in out if not (c.asked and c.hardware and c.evidence is not None
+                                   and (c.hardware, c.evidence.start) in stated)] + narrower
 
 
 def unique_claims(claims: list[Claim]) -> list[Claim]:
