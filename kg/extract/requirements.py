@@ -18,6 +18,8 @@ troubleshooting answers"):
   version of the CANN package is unsupported, on the hardware the sentence names;
 - "The debugger offline service needs to import the MindSpore": the service without that product is
   unsupported;
+- "MindSpore requires Python3.7.5 and gcc7.3": each software in other versions is unsupported
+  ("Python versions other than 3.7.5");
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -28,10 +30,12 @@ from __future__ import annotations
 import re
 
 from kg.extract.claim_rules import gerund, uncapitalised
+from kg.extract.clauses import list_items
 from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 _FLAGS = re.IGNORECASE
+_VERSIONED = re.compile(r"(?P<name>[A-Za-z][A-Za-z+]*?)\s?(?P<v>\d+(?:\.\d+)+)")
 
 
 class RequirementRules:
@@ -48,6 +52,7 @@ class RequirementRules:
         self.contain = re.compile(data["contain"], _FLAGS)
         self.instead_of = re.compile(data["instead_of"], _FLAGS)
         self.needs_product = re.compile(data["needs_product"])     # the product keeps its capitals
+        self.exact_version = re.compile(data["exact_version"])     # the product keeps its capitals
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -95,6 +100,10 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 add(f"{m.group('b')} {m.group('kind').lower()} of {_np(m.group('x'))}", hw, "unsupported", s)
         elif (m := rules.needs_product.match(text)) and maker.x.vocab.find_label(m.group("p"), "products"):
             add(f"{_np(m.group('x'))} without {m.group('p')}", None, "unsupported", s)
+        elif (m := rules.exact_version.search(text)) and maker.x.vocab.find_label(m.group("p"), "products"):
+            for item in list_items(m.group("list")):
+                v = _VERSIONED.fullmatch(item)
+                add(f"{v.group('name')} versions other than {v.group('v')}", None, "unsupported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
