@@ -30,6 +30,7 @@ from kg.extract.evidence import evidence_line
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
+from kg.extract.messages import MessageRules, message_claims
 from kg.extract.packages import PackageRules, package_claims
 from kg.extract.platforms import PlatformRules, architecture_claims, platform_claims
 from kg.extract.requirements import RequirementRules, requirement_claims
@@ -76,6 +77,7 @@ class ClaimMaker:
         self.list_rules = ListRules(self.rules.data["colon_list"])
         self.requirement_rules = RequirementRules(self.rules.data["requirements"])
         self.platform_rules = PlatformRules(self.rules.data["platforms"])
+        self.message_rules = MessageRules(self.rules.data["messages"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
         self._product_names: list | None = None
 
@@ -120,7 +122,7 @@ class ClaimMaker:
         out = _restated(out, compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out}))
         out += platform_claims(self, entry, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
-        out += statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        out = _restated(out, statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out}), True)
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
@@ -133,6 +135,7 @@ class ClaimMaker:
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
         out = setting_claims(self, entry, architecture_claims(self, entry, out, product))
+        out = out or message_claims(self, entry, product)      # the quoted error says what fails
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))
 
     def _product_in(self, ev: Evidence | None) -> str | None:
@@ -378,11 +381,11 @@ def _overlap(a: str, b: str) -> bool:
 
 
 
-def _restated(out: list[Claim], narrower: list[Claim]) -> list[Claim]:
-    """`out` with `narrower` claims (a limit, a compound object) in place of the asked subject's
-    claims on the same hardware from the same sentence: the sentence says it of the narrower thing."""
-    stated = {(c.hardware, c.evidence.start) for c in narrower if c.hardware and c.evidence is not None}
-    return [c for c in out if not (c.asked and c.hardware and c.evidence is not None
+def _restated(out: list[Claim], narrower: list[Claim], any_hardware: bool = False) -> list[Claim]:
+    """`out` with `narrower` claims (a limit, a compound object; statements: also without hardware)
+    in place of the asked subject's claims from the same sentence: it says them of narrower things."""
+    stated = {(c.hardware, c.evidence.start) for c in narrower if c.evidence is not None}
+    return [c for c in out if not ((c.hardware or any_hardware) and c.asked and c.evidence is not None
                                    and (c.hardware, c.evidence.start) in stated)] + narrower
 
 

@@ -56,11 +56,11 @@ class Sentence:
     greeting: bool = False      # a greeting or thanks alone, or no prose (code): never the main claim
 
 
-_ITEM_BREAK = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+_ITEM_BREAK = re.compile(r"\s*[,、]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
 
 def list_items(text: str) -> list[str]:
-    """The items of an English list ("A, B and C", "A, B, or C", "A or B"), trimmed, none empty."""
+    """The items of an English list ("A, B and C", "A, B, or C", "A or B", "A、B、C"), trimmed, none empty."""
     return [i.strip() for i in _ITEM_BREAK.split(text) if i.strip()]
 
 

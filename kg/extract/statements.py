@@ -146,9 +146,17 @@ def statement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str
             continue
         carried = opening_setting(maker.rules, s.text) or carried
         in_sentence = [a - s.start for a in hw_at if s.start <= a < s.end]
-        if lead is not None and s.start == lead.start:
-            continue        # the main claim's own sentence: its subject is the question's
         status = maker.x._sentence_status(s, False)
+        if lead is not None and s.start == lead.start:
+            # the main claim's own sentence: its subject is the question's, unless each of its
+            # coordinated parts says what its status is about (kg.extract.claims puts them in its place)
+            if status in CLAIM_STATUSES and len(parts := _parts(maker, s, status)) > 1:
+                said = [_stated(maker, entry, ex, product, set(seen), s, text, [a - at for a in in_sentence], own, "")
+                        for text, at, own in parts]
+                if all(said):
+                    out += [c for part in said for c in part]
+                    seen.update(normalise(c.subject) for c in out)
+            continue
         if status not in CLAIM_STATUSES:
             continue
         verb = maker.rules.enumeration.search(s.text)
@@ -175,9 +183,15 @@ def _parts(maker, s, status: str) -> list[tuple[str, int, str]]:
         if own not in CLAIM_STATUSES:
             return [(s.text, 0, status)]
         part = s.text[a:b]
-        lead = re.match(r"[\s,]*(?:and\s+)?", part).end()
+        lead = re.match(r"[\s,，]*(?:and\s+)?", part).end()
         out.append((part[lead:].rstrip(), a + lead, own))
     return out
+
+
+def _examples(rules, obj: str) -> list[str]:
+    """"bindings for languages like C++、Rust、Julia": one subject per example ("C++ bindings", ...)."""
+    m = rules.such_as_list.match(obj)
+    return [f"{item} {m.group('head')}" for item in list_items(m.group("list"))] if m else []
 
 
 def _stated(maker, entry, ex, product, seen, s, text: str, in_sentence: list[int], status: str,
@@ -194,15 +208,16 @@ def _stated(maker, entry, ex, product, seen, s, text: str, in_sentence: list[int
         if (not obj or len(obj.split()) > 7 or obj.lower() in PRONOUNS or VERBISH.search(obj)
                 or normalise(obj) in seen or maker.generic(obj)):
             continue
-        named = maker._named(obj)
-        if named is None:
-            continue
-        label, iri, _ = named
-        if (said := qualified(maker.rules, label, m, text)) != label:
-            label, iri = said, None
-        seen.add(normalise(label))
-        out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
-                               None, status, Evidence(s.start, s.end, s.text)))
+        for each in _examples(maker.rules, m.group("x").strip()) or [obj]:
+            named = maker._named(each)
+            if named is None:
+                continue
+            label, iri, _ = named
+            if (said := qualified(maker.rules, label, m, text)) != label:
+                label, iri = said, None
+            seen.add(normalise(label))
+            out.append(maker._claim(entry, label, iri, None if iri else maker._broader(ex, label), product,
+                                   None, status, Evidence(s.start, s.end, s.text)))
     return out
 
 
