@@ -549,3 +549,54 @@ def test_a_how_to_whose_answer_gives_hardware_is_about_what_it_asks(corpus_dir):
         assert got == {("offloading data without high-level APIs", hw, "supported") for hw in ("GPU", "Ascend")}, tail
     got = claims_of(pairs, "implement_problem.md", "quadratic")
     assert not any(s.startswith("using MindSpore to fit") for s, *_ in got)
+
+
+def test_a_chinese_hardware_sentence_opening_with_the_product_is_about_the_product(corpus_dir):
+    """"MindSpore当前支持CPU/GPU/NPU，重点支持Ascend AI处理器" (a page without an English twin): the
+    hardware claims are about MindSpore, not about the question's topic 'hardware requirements'."""
+    pairs, _ = pairs_of(corpus_dir, "r0.2/resource/faq/FAQ_zh_cn.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "FAQ_zh_cn.md", "计算单元")}
+    assert {("MindSpore", hw, "supported") for hw in ("CPU", "GPU", "NPU", "Ascend")} <= got
+    assert not any(s == "hardware requirements" for s, _, _ in got)
+
+
+def test_exact_software_versions_required_make_other_versions_unsupported(corpus_dir):
+    """"MindSpore requires Python3.7.5 and gcc7.3": other Python and gcc versions unsupported, in both
+    languages; "... 3.7.5 or later" is no such claim."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/installation.md",
+                        "r1.2/docs/faq/source_zh_cn/installation.md")
+    for tail, asked in (("source_en/installation.md", "Ubuntu default"), ("source_zh_cn/installation.md", "Ubuntu")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert {("Python versions other than 3.7.5", None, "unsupported"),
+                ("gcc versions other than 7.3", None, "unsupported")} <= got, tail
+    every = {c.subject for _, ex in pairs for c in ex.claims}
+    assert not any("later" in s and "other than" in s for s in every)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_cn"])
+def test_a_quoted_error_message_states_its_restriction(corpus_dir, lang):
+    """'MindSpore can not compile temporary source code in terminal' and "Nested execution during JIT
+    execution for 'xxx' is not supported when ...", quoted by questions whose answers state no claim:
+    each restriction unsupported (without the placeholder), in the Chinese version too; a message
+    naming its own subject ("This comparator 'AnyValue' is not supported") states none."""
+    pairs, _ = pairs_of(corpus_dir, f"r2.3/docs/mindspore/source_{lang}/faq/network_compilation.md")
+    tail = "network_compilation.md"
+    assert ("compiling temporary source code in terminal", None, "unsupported") in \
+        {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "temporary source code")}
+    assert ("nested execution during JIT execution", None, "unsupported") in \
+        {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "Nested execution")}
+    every = {c.subject for _, ex in pairs for c in ex.claims}
+    assert not any("'" in s or s.lower().startswith("this comparator") for s in every)
+
+
+def test_examples_of_a_kind_planned_beside_what_is_supported_are_a_claim_each(corpus_dir):
+    """"MindSpore currently supports Python extensions，bindings for languages like C++、Rust、Julia are
+    on the way": Python extensions supported and each language's bindings planned, in place of the
+    question's 'more programming languages' (the Chinese twin the same)."""
+    pairs, _ = pairs_of(corpus_dir, "r0.5/resource/faq")
+    for tail in ("FAQ_en.md", "FAQ_zh_cn.md"):
+        found = [(e, ex) for e, ex in pairs if e.source.endswith(tail) and "Rust" in e.answer]
+        assert len(found) == 1, tail
+        got = {(c.subject, c.hardware, c.status) for c in found[0][1].claims}
+        assert got == {("Python extensions", None, "supported"), ("C++ bindings", None, "planned"),
+                       ("Rust bindings", None, "planned"), ("Julia bindings", None, "planned")}, tail

@@ -19,7 +19,7 @@ from kg.model import Claim, Entry
 
 class MessageRules:
     def __init__(self, data: dict):
-        self.quoted = re.compile(data["quoted"])
+        self.quoted = [re.compile(q) for q in data["quoted"]]
         self.cannot = re.compile(data["cannot"])             # the product keeps its capital
         self.not_supported = re.compile(data["not_supported"])
         self.placeholder = re.compile(data["placeholder"])
@@ -31,7 +31,7 @@ def message_claims(maker, entry: Entry, product) -> list[Claim]:
     if not maker._about_an_error(entry):
         return []
     out: list[Claim] = []
-    for quote in rules.quoted.finditer(entry.question or ""):
+    for quote in (m for q in rules.quoted for m in q.finditer(entry.question or "")):
         for sentence in re.split(r"(?<=\.)\s+", quote.group("m")):
             label = _restricted(rules, maker, sentence.strip())
             if label:
