@@ -284,9 +284,11 @@ def lack_claims(maker, entry: Entry, product) -> list[Claim]:
 
 def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
     """A hardware's claim from "<hardware> supports A and B, but does not support C": one claim per
-    thing on that hardware (A, B supported; C unsupported) in place of the mixed one."""
+    thing on that hardware (A, B supported; C unsupported) in place of the mixed one; an asked claim
+    whose sentence names its subject's A beside a B of the same kind states it of B too."""
     out = []
     for c in claims:
+        out += _siblings(maker, c)
         if not c.hardware and c.status == "partial" and c.evidence is not None and (sides := _sides(maker, c)):
             out += sides        # "X supports only A and does not support B": X in A, X in B
             continue
@@ -300,6 +302,19 @@ def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
             if named:
                 out.append(replace(c, subject=named[0], concept=named[1], broader=c.broader if not named[1] else None,
                                    broader_iri=c.broader_iri if not named[1] else None, status=status, asked=False))
+    return out
+
+
+def _siblings(maker, c: Claim) -> list[Claim]:
+    """"Can MindSpore read a TensorFlow checkpoint?" - "... MindSpore cannot read the TensorFlow or
+    Pytorch checkpoints": the asked claim about TensorFlow's, and the same about Pytorch's."""
+    if not c.asked or c.concept or c.evidence is None:
+        return []
+    out = []
+    for m in maker.rules.sibling.finditer(c.evidence.text):
+        a, b = m.group("a"), m.group("b")
+        if re.search(rf"\b{re.escape(a)}\b", c.subject) and not re.search(rf"\b{re.escape(b)}\b", c.subject):
+            out.append(replace(c, subject=re.sub(rf"\b{re.escape(a)}\b", b, c.subject), label_zh=None, asked=False))
     return out
 
 
