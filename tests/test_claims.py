@@ -180,10 +180,10 @@ def test_second_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
     and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
     written from its misses and from blind set 3's reach P 0.895 R 0.654 (session 10), short of the
-    recall target: floors under today's figures."""
+    recall target; P 0.900 R 0.692 after session 12's (quoted error messages): floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.85 and r >= 0.62, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.87 and r >= 0.66, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
@@ -201,11 +201,11 @@ def test_third_blind_claim_figures_do_not_fall(corpus_dir):
     judged pairs; 0.111 / 0.061 unjudged); after the rules of this session (passive questions, API
     carriers, if-clauses, required minimums, topics, only-A-not-B, answers explaining errors or how-tos)
     P 0.458 R 0.224; with release packages, claims from twins, requirements and the rules of session 10
-    P 0.840 R 0.429; P 0.857 R 0.490 after session 11's, far from the recall target: floors under today's
-    figures."""
+    P 0.840 R 0.429; P 0.857 R 0.490 after session 11's, P 0.862 R 0.510 after session 12's, far from the
+    recall target: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind3.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert p >= 0.82 and r >= 0.47, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.83 and r >= 0.49, rep.format(show=0)
 
 
 def test_fourth_blind_claim_figures_do_not_fall(corpus_dir):
@@ -214,10 +214,23 @@ def test_fourth_blind_claim_figures_do_not_fall(corpus_dir):
     rules of sessions 9-10 (some of them, run modes, conv2d width and '<doing X> requires <doing Y>',
     hit entries of this set); P 0.875 R 0.667 after session 11's rules, tuned on this set's misses
     (platform pairs and architectures, a hardware opening an object, coordinated statements, settings
-    split, needs-a-product, the question's one hardware): floors under today's figures."""
+    split, needs-a-product, the question's one hardware); P 0.879 R 0.690 after session 12's: floors under
+    today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind4.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.84 and r >= 0.64, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.85 and r >= 0.66, rep.format(show=0)
+
+
+def test_fifth_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind5.jsonl: 140 entries from 43 pages (r0.2-r2.4.0, general and product FAQs, 70
+    zh / 70 en; 77 claims) annotated by two readers without system output. At the commit before any rule
+    of session 12 (9462d5c), with the 21 pairs judged since: P 0.622 R 0.364. After session 12's rules,
+    tuned on its misses (a Chinese product-subject hardware sentence, exact versions required, quoted error
+    messages, coordinated parts after a full-width comma, examples of a kind, A-or-B siblings): floors
+    under today's figures, far from the recall target."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind5.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged and p >= 0.78 and r >= 0.59, rep.format(show=0)
 
 
 def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
