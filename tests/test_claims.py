@@ -613,3 +613,15 @@ def test_examples_of_a_kind_planned_beside_what_is_supported_are_a_claim_each(co
         got = {(c.subject, c.hardware, c.status) for c in found[0][1].claims}
         assert got == {("Python extensions", None, "supported"), ("C++ bindings", None, "planned"),
                        ("Rust bindings", None, "planned"), ("Julia bindings", None, "planned")}, tail
+
+
+def test_a_chinese_question_using_a_product_on_a_platform_asks_about_that(corpus_dir):
+    """"在ModelArts中能使用MindSpore吗？": using MindSpore on ModelArts, supported (not the feature 'cloud
+    training' the answer's wording names), and the English twin states it too."""
+    pairs, _ = pairs_of(corpus_dir, "r2.0/docs/mindspore/source_zh_cn/faq/feature_advice.md",
+                        "r2.0/docs/mindspore/source_en/faq/feature_advice.md")
+    for tail, asked in (("source_zh_cn/faq/feature_advice.md", "ModelArts"),
+                        ("source_en/faq/feature_advice.md", "ModelArts")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert ("using MindSpore on ModelArts", None, "supported") in got, tail
+        assert not any(s == "cloud training" for s, _, _ in got), tail

@@ -39,6 +39,7 @@ class ClaimRules:
         self.lead = {w.lower() for w in data["lead"]}
         self.subject_verb = re.compile(data["subject_verb"], flags)
         self.subject_verb_zh = re.compile(whole["zh"]["subject_verb"], flags)
+        self.used_on_zh = re.compile(whole["zh"]["used_on"], flags)
         self.statement = [re.compile(p, flags) for p in data["statement"]]
         self.statement_subject = re.compile(data["statement_subject"], flags)
         self.generic = re.compile("|".join(f"(?:{p})" for p in data["generic"]), flags)
@@ -96,6 +97,13 @@ class ClaimRules:
         if product:
             return self.tidy(f"{doing} {rest}") if rest else None
         return self.tidy(f"{doing} {x} {rest}")
+
+    def used_on(self, question: str, vocab, is_hardware) -> str | None:
+        """"在ModelArts中能使用MindSpore吗？" -> "using MindSpore on ModelArts", or None."""
+        m = self.used_on_zh.search(question or "")
+        if not m or not vocab.find_label(m.group("x").strip(), "products") or is_hardware(m.group("place").strip()):
+            return None
+        return f"using {m.group('x').strip()} on {m.group('place').strip()}"
 
     def participle_gerund(self, word: str) -> str:
         w = word.lower()

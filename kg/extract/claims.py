@@ -13,9 +13,7 @@ subject with the status that belongs to it, per hardware, with the sentence that
   is a claim about the product itself.
 - **Enumerations**: a statement listing capabilities ("... supports A, B and C") adds one
   claim per item with that sentence's status, when the items name no hardware.
-- Chinese entries: subjects are English; kg.extract.twins gives a zh entry and its English twin
-  the same claims.
-
+- Chinese entries: subjects are English; kg.extract.twins gives a zh entry and its English twin the same claims.
 Rules are data: `ontology/lexicon/claim_subjects.json` (compiled by kg.extract.claim_rules).
 """
 from __future__ import annotations
@@ -186,6 +184,8 @@ class ClaimMaker:
         lex, vocab = self.x.lexicon, self.x.vocab
         question = entry.question or ""
         lang = lang_key(entry.lang)
+        if lang == "zh" and (used := self.rules.used_on(question, vocab, self._is_hardware)):
+            return used, None       # "在ModelArts中能使用MindSpore吗？"
         if lang == "en" and (together := self.rules.together.match(question)):
             return f"using {self.rules.tidy(together.group('x'))} together", None    # "Can A and B be used together?"
         if lang == "en":
