@@ -625,3 +625,15 @@ def test_a_chinese_question_using_a_product_on_a_platform_asks_about_that(corpus
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
         assert ("using MindSpore on ModelArts", None, "supported") in got, tail
         assert not any(s == "cloud training" for s, _, _ in got), tail
+
+
+def test_similar_apis_planned_are_the_asked_feature_s(corpus_dir):
+    """"Does MindSpore have a similar module that can implement object detection algorithms ...?" -
+    "... After MindSpore's detection models are complete, similar Pipeline APIs will be provided.":
+    object detection Pipeline APIs, planned (not object detection as a whole), in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "r2.0/docs/mindspore/source_en/faq/feature_advice.md",
+                        "r2.0/docs/mindspore/source_zh_cn/faq/feature_advice.md")
+    for tail, asked in (("source_en/faq/feature_advice.md", "object detection"),
+                        ("source_zh_cn/faq/feature_advice.md", "对象检测")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert got == {("object detection Pipeline APIs", None, "planned")}, tail

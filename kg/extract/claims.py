@@ -43,6 +43,7 @@ from kg.extract.statements import (
     other_claims,
     partial_claims,
     qualified,
+    restated,
     split_claims,
     statement_claims,
     statement_object,
@@ -116,11 +117,11 @@ class ClaimMaker:
             out = [c for c in out if not c.asked] + lacks     # the question says what is missing
         if subject:
             out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
-        out = _restated(out, limit_claims(self, entry, ex, product))
-        out = _restated(out, compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out}))
+        out = restated(out, limit_claims(self, entry, ex, product))
+        out = restated(out, compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out}))
         out += platform_claims(self, entry, product, {(c.subject.lower(), c.hardware) for c in out})
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
-        out = _restated(out, statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out}), True)
+        out = restated(out, statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out}), True)
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
@@ -226,10 +227,13 @@ class ClaimMaker:
         return None, None
 
     def _stated(self, ex: Extraction, asked: tuple[str, str | None]) -> tuple[str, str | None]:
-        """The subject asked about, unless the answer's lead sentence says something else is
-        supported ("Any plan for other hardware?" "MindSpore provides a pluggable interface ...")."""
-        obj = self._lead_object(ex) if ex.status == "supported" else None
-        return obj if obj and not _overlap(obj[0], asked[0]) else asked
+        """The subject asked about, unless the answer's lead sentence says something else is supported
+        ("Any plan for other hardware?" "MindSpore provides a pluggable interface ...") or "similar X" (the
+        asked subject's X: "... similar Pipeline APIs will be provided")."""
+        obj = self._lead_object(ex) if ex.status in ("supported", "planned") else None
+        if obj and asked[1] and (similar := re.match(r"similar\s+(?=\S)", obj[0], re.IGNORECASE)):
+            return f"{asked[0]} {obj[0][similar.end():]}", None
+        return obj if obj and ex.status == "supported" and not _overlap(obj[0], asked[0]) else asked
 
     def _in_setting(self, ex: Extraction) -> tuple[str, None] | None:
         """Two features named, one a setting (`contexts`: "PyNative mode"): the other one in it."""
@@ -380,13 +384,6 @@ def _overlap(a: str, b: str) -> bool:
     return wa <= wb or wb <= wa
 
 
-
-def _restated(out: list[Claim], narrower: list[Claim], any_hardware: bool = False) -> list[Claim]:
-    """`out` with `narrower` claims (a limit, a compound object; statements: also without hardware)
-    in place of the asked subject's claims from the same sentence: it says them of narrower things."""
-    stated = {(c.hardware, c.evidence.start) for c in narrower if c.evidence is not None}
-    return [c for c in out if not ((c.hardware or any_hardware) and c.asked and c.evidence is not None
-                                   and (c.hardware, c.evidence.start) in stated)] + narrower
 
 
 def unique_claims(claims: list[Claim]) -> list[Claim]:

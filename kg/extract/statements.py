@@ -281,6 +281,13 @@ def lack_claims(maker, entry: Entry, product) -> list[Claim]:
     label = f"{maker.rules.tidy(m.group('y'))} of {m.group('who')}"
     return [maker._claim(entry, label, None, None, product, None, "unsupported", None)]
 
+def restated(out: list[Claim], narrower: list[Claim], any_hardware: bool = False) -> list[Claim]:
+    """`out` with `narrower` claims (a limit, a compound object; statements: also without hardware)
+    in place of the asked subject's claims from the same sentence: it says them of narrower things."""
+    stated = {(c.hardware, c.evidence.start) for c in narrower if c.evidence is not None}
+    return [c for c in out if not ((c.hardware or any_hardware) and c.asked and c.evidence is not None
+                                   and (c.hardware, c.evidence.start) in stated)] + narrower
+
 
 def split_claims(maker, entry: Entry, claims: list[Claim]) -> list[Claim]:
     """A hardware's claim from "<hardware> supports A and B, but does not support C": one claim per
