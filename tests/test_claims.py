@@ -637,3 +637,16 @@ def test_similar_apis_planned_are_the_asked_feature_s(corpus_dir):
                         ("source_zh_cn/faq/feature_advice.md", "对象检测")):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
         assert got == {("object detection Pipeline APIs", None, "planned")}, tail
+
+
+def test_what_the_product_cannot_do_is_the_claim_not_the_feature_asked(corpus_dir):
+    """"What framework models and formats can be directly read by MindSpore? ..." - "MindSpore uses
+    Protobuf to store training parameters and cannot directly read framework models. ... You can use APIs
+    of other frameworks to read parameters ...": directly reading framework models is unsupported, not
+    third-party model conversion (the answer gives the way to convert)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.0/docs/mindspore/source_en/faq/feature_advice.md",
+                        "r2.0/docs/mindspore/source_zh_cn/faq/feature_advice.md")
+    for tail, asked in (("source_en/faq/feature_advice.md", "PTH"), ("source_zh_cn/faq/feature_advice.md", "pth")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert ("directly reading framework models", None, "unsupported") in got, tail
+        assert not any(s == "third-party model conversion" for s, _, _ in got), tail

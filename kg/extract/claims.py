@@ -227,9 +227,13 @@ class ClaimMaker:
         return None, None
 
     def _stated(self, ex: Extraction, asked: tuple[str, str | None]) -> tuple[str, str | None]:
-        """The subject asked about, unless the answer's lead sentence says something else is supported
-        ("Any plan for other hardware?" "MindSpore provides a pluggable interface ...") or "similar X" (the
-        asked subject's X: "... similar Pipeline APIs will be provided")."""
+        """The asked subject, unless the lead sentence says something else is supported ("MindSpore provides
+        a pluggable interface ..."), "similar X" (the asked feature's X: "similar Pipeline APIs will be
+        provided") or, of a feature, what the product cannot do ("cannot directly read framework models")."""
+        lead = ex.evidence.get("status") if ex.status == "unsupported" and asked[1] else None
+        m = self.rules.product_cannot.search(lead.text) if lead else None
+        if m and self.rules.statement_subject.search(lead.text[:m.start()]):     # the product cannot do it
+            return f"{m.group('d') or ''}{gerund(m.group('v'))} {self.rules.tidy(m.group('x'))}", None
         obj = self._lead_object(ex) if ex.status in ("supported", "planned") else None
         if obj and asked[1] and (similar := re.match(r"similar\s+(?=\S)", obj[0], re.IGNORECASE)):
             return f"{asked[0]} {obj[0][similar.end():]}", None
