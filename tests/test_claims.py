@@ -650,3 +650,12 @@ def test_what_the_product_cannot_do_is_the_claim_not_the_feature_asked(corpus_di
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
         assert ("directly reading framework models", None, "unsupported") in got, tail
         assert not any(s == "third-party model conversion" for s, _, _ in got), tail
+
+
+def test_a_passive_question_after_a_condition_asks_about_doing_it(corpus_dir):
+    """"If MindSpore and PyTorch are installed in an environment, can the syntax of the two frameworks be
+    used together in a Python file?" asks about using that syntax together in one file (the condition is
+    not read), not about the feature 'PyTorch interoperability'."""
+    pairs, _ = pairs_of(corpus_dir, "r2.0/docs/mindspore/source_en/faq/feature_advice.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "feature_advice.md", "can the syntax of the two")}
+    assert got == {("using the syntax of the two frameworks together in a Python file", None, "supported")}

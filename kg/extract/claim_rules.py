@@ -81,10 +81,12 @@ class ClaimRules:
     def passive(self, question: str, is_product) -> str | None:
         """What a passive yes/no question asks about doing ("Can the X file be directly converted
         into a Y model?" -> "converting the X file into a Y model"; "Can MindSpore be used to
-        customize Z?" -> "customizing Z"; "How many X are supported by P?" -> "X"), or None."""
+        customize Z?" -> "customizing Z"; "How many X are supported by P?" -> "X"; a condition opening
+        the question is not read: "If ..., can the syntax of A be used ...?"), or None."""
         if counted := self.counted_question.match(question or ""):    # "How many X are supported by P?": X
             return self.tidy(counted.group("x"))
-        m = next((m for q in re.split(r"(?<=\?)\s*", question or "") if (m := self.passive_question.match(q))), None)
+        m = next((m for q in re.split(r"(?<=\?)\s*", question or "")
+                  if (m := self.passive_question.match(_IF_OPENING.sub("", q)))), None)
         if not m:
             return None
         x, rest = m.group("x").strip(), " ".join(m.group("rest").split())
@@ -130,6 +132,10 @@ class ClaimRules:
                 words.pop(0)
             x = " ".join(words)
         return x.strip(" ,.;:?")
+
+
+# "If MindSpore and PyTorch are installed in an environment, can the syntax ... be used together ...?"
+_IF_OPENING = re.compile(r"^\s*if\s+[^,?]{3,100},\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
