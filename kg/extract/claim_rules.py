@@ -68,6 +68,7 @@ class ClaimRules:
         self.such_as_one = re.compile(data["such_as_one"])     # the name keeps its capitals
         self.such_as_list = re.compile(data["such_as_list"])   # the names keep their capitals
         self.sibling = re.compile(data["sibling"])      # the names keep their capitals
+        self.automatic = re.compile(data["automatic"], flags)
         self.product_cannot = re.compile(data["product_cannot"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
