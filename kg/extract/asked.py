@@ -1,13 +1,14 @@
 """The hardware a claim is said of when the answer itself leaves it open (kg.extract.claims.ClaimMaker
 `maker`): the one hardware a yes/no question asks about, and whether the hardware statuses of a how-to
-answer say nothing but that the hardware is supported."""
+answer say nothing but that the hardware is supported; the hardware a question asks about that an
+"X runs only on ..." answer leaves out."""
 from __future__ import annotations
 
 import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
 from kg.extract.lexicon import YES_NO_FRAMES
-from kg.model import Entry, Extraction, lang_key
+from kg.model import Claim, Entry, Extraction, lang_key
 
 
 def asked_hardware(maker, entry: Entry, subject: str) -> str | None:
@@ -31,3 +32,18 @@ def hardware_said(maker, ex: Extraction) -> bool:
     evs = [ex.evidence.get(hw) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES]
     return bool(evs) and all(ev is not None and not ev.text.lstrip().startswith("#")
                              and maker.rules.hardware_passive.search(ev.text) for ev in evs)
+
+
+def only_elsewhere(maker, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
+    """"X runs only on a GPU or CPU" answering a question that names another hardware (Ascend):
+    X is unsupported on that one (unless it is a kind of, or the family of, a supported one)."""
+    lang = lang_key(entry.lang)
+    supported = [hw for hw, st in ex.hardware.items() if st == "supported"]
+    only = maker.rules.only.get(lang)
+    ev = next((e for hw in supported if (e := ex.evidence.get(hw)) is not None
+               and only is not None and only.search(e.text)), None)
+    if ev is None:
+        return []
+    asked = dict.fromkeys(hw for _, _, hw in maker.hardware_in(entry.question or "", lang))
+    return [maker._claim(entry, *subj, product, hw, "unsupported", ev, asked=True) for hw in asked
+            if hw not in ex.hardware and not any(hw.startswith(h) or h.startswith(hw) for h in supported)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.asked import asked_hardware, hardware_said
+from kg.extract.asked import asked_hardware, hardware_said, only_elsewhere
 from kg.extract.candidates import candidate_label
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
@@ -116,7 +116,7 @@ class ClaimMaker:
         if lacks := lack_claims(self, entry, product):
             out = [c for c in out if not c.asked] + lacks     # the question says what is missing
         if subject:
-            out += self._only_elsewhere(entry, ex, (subject, concept, broader), product)
+            out += only_elsewhere(self, entry, ex, (subject, concept, broader), product)
         out = restated(out, limit_claims(self, entry, ex, product))
         out = restated(out, compound_claims(self, entry, ex, product, {(c.subject.lower(), c.hardware) for c in out}))
         out += platform_claims(self, entry, product, {(c.subject.lower(), c.hardware) for c in out})
@@ -163,20 +163,6 @@ class ClaimMaker:
             if obj and normalise(obj[0]) == normalise(subject):
                 return "supported"
         return ex.status
-
-    def _only_elsewhere(self, entry: Entry, ex: Extraction, subj: tuple, product) -> list[Claim]:
-        """"X runs only on a GPU or CPU" answering a question that names another hardware (Ascend):
-        X is unsupported on that one (unless it is a kind of, or the family of, a supported one)."""
-        lang = lang_key(entry.lang)
-        supported = [hw for hw, st in ex.hardware.items() if st == "supported"]
-        only = self.rules.only.get(lang)
-        ev = next((e for hw in supported if (e := ex.evidence.get(hw)) is not None
-                   and only is not None and only.search(e.text)), None)
-        if ev is None:
-            return []
-        asked = dict.fromkeys(hw for _, _, hw in self.hardware_in(entry.question or "", lang))
-        return [self._claim(entry, *subj, product, hw, "unsupported", ev, asked=True) for hw in asked
-                if hw not in ex.hardware and not any(hw.startswith(h) or h.startswith(hw) for h in supported)]
 
     # --- subjects ------------------------------------------------------------------
 
@@ -386,8 +372,6 @@ def _overlap(a: str, b: str) -> bool:
     """One names the other: all the content words of one are in the other."""
     wa, wb = set(normalise(a).split()), set(normalise(b).split())
     return wa <= wb or wb <= wa
-
-
 
 
 def unique_claims(claims: list[Claim]) -> list[Claim]:
