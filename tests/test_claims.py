@@ -670,3 +670,24 @@ def test_what_the_product_does_automatically_is_a_claim_on_the_hardware_it_names
     for tail in ("source_en/faq/installation.md", "source_zh_cn/faq/installation.md"):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "DEVICE_ID")}
         assert ("automatically choosing visible GPU devices", "GPU", "supported") in got, tail
+
+
+def test_what_a_release_changed_is_a_claim_also_in_an_answer_about_an_error(corpus_dir):
+    """"MindSpore 2.0 has unified the installation packages of various platforms" answering a question
+    about a build error; "cluster startup is unified using msrun method, and ranktable startup method is
+    deprecated"; "we will update our pacakaging methods in a future version" (the page's spelling):
+    supported, unsupported and planned, in both languages (the Chinese ones from their twins). A
+    third party's change ("Setuptools ... has deprecated direct calling of setup.py") is no claim."""
+    pairs, _ = pairs_of(corpus_dir, "r2.3/docs/mindspore/source_en/faq/inference.md",
+                        "r2.3/docs/mindspore/source_zh_cn/faq/inference.md",
+                        "r2.3/docs/mindspore/source_en/faq/installation.md",
+                        "r2.3/docs/mindspore/source_zh_cn/faq/installation.md",
+                        "master/docs/mindformers/docs/source_en/faq/feature_related.md",
+                        "master/docs/mindformers/docs/source_zh_cn/faq/feature_related.md")
+    for lang in ("source_en", "source_zh_cn"):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, f"{lang}/faq/inference.md", "MS_LIB")}
+        assert ("unified installation packages of various platforms", None, "supported") in got, lang
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, f"{lang}/faq/feature_related.md", "ranktable")}
+        assert {("msrun cluster startup", None, "supported"), ("ranktable startup", None, "unsupported")} <= got
+        got = {(s, st) for s, _, st, _ in claims_of(pairs, f"{lang}/faq/installation.md", "SetuptoolsDeprecation")}
+        assert got == {("updating pacakaging methods", "planned")}, lang

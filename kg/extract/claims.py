@@ -22,6 +22,7 @@ import re
 
 from kg.extract.asked import asked_hardware, hardware_said, only_elsewhere
 from kg.extract.candidates import candidate_label
+from kg.extract.changes import ChangeRules, change_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.evidence import evidence_line
@@ -77,6 +78,7 @@ class ClaimMaker:
         self.requirement_rules = RequirementRules(self.rules.data["requirements"])
         self.platform_rules = PlatformRules(self.rules.data["platforms"])
         self.message_rules = MessageRules(self.rules.data["messages"])
+        self.change_rules = ChangeRules(self.rules.data["changes"])
         self._read: tuple[str | None, list] = (None, [])     # the last text `sentences` cut
         self._product_names: list | None = None
 
@@ -133,6 +135,7 @@ class ClaimMaker:
         if self._about_an_error(entry):     # how things work, told to explain an error or a how-to: no claims
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
+        out += change_claims(self, entry, product, {normalise(c.subject) for c in out})    # a release's change
         out = setting_claims(self, entry, architecture_claims(self, entry, out, product))
         out = out or message_claims(self, entry, product)      # the quoted error says what fails
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))
