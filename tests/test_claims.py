@@ -691,3 +691,12 @@ def test_what_a_release_changed_is_a_claim_also_in_an_answer_about_an_error(corp
         assert {("msrun cluster startup", None, "supported"), ("ranktable startup", None, "unsupported")} <= got
         got = {(s, st) for s, _, st, _ in claims_of(pairs, f"{lang}/faq/installation.md", "SetuptoolsDeprecation")}
         assert got == {("updating pacakaging methods", "planned")}, lang
+
+
+def test_a_passive_question_keeps_directly_in_what_it_asks(corpus_dir):
+    """"Can the yolov4-tiny-3l.weights model file be directly converted into a MindSpore model?" "No. You
+    need to convert the parameters ... and then convert the model": directly converting it is what is
+    unsupported, not converting it (the answer gives a way round)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.7/docs/mindspore/source_en/faq/implement_problem.md")
+    got = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "yolov4-tiny-3l")}
+    assert got == {("directly converting the yolov4-tiny-3l.weights model file into a MindSpore model", "unsupported")}

@@ -98,6 +98,8 @@ class ClaimRules:
         rest = _PREP_LEFT.sub("", self.tidy(rest)) if rest else rest     # "by using the GPU via Hub" -> "via Hub"
         if doing == "using" and product and (u := self.passive_used_to.match(rest)):
             return self.tidy(gerund(u.group("v")) + rest[u.end():])    # "be used to V Y": V-ing Y
+        if m.group("adv"):      # "be directly converted": what is unsupported may be done another way
+            doing = f"{m.group('adv').lower()} {doing}"
         if product:
             return self.tidy(f"{doing} {rest}") if rest else None
         return self.tidy(f"{doing} {x} {rest}")
