@@ -700,3 +700,15 @@ def test_a_passive_question_keeps_directly_in_what_it_asks(corpus_dir):
     pairs, _ = pairs_of(corpus_dir, "r1.7/docs/mindspore/source_en/faq/implement_problem.md")
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "implement_problem.md", "yolov4-tiny-3l")}
     assert got == {("directly converting the yolov4-tiny-3l.weights model file into a MindSpore model", "unsupported")}
+
+
+def test_has_support_for_states_what_is_supported(corpus_dir):
+    """"What types of model is currently supported by MindSpore for training?" "MindSpore has basic support
+    for common training scenarios": common training scenarios, supported (not 'supported models'), in both
+    languages (the Chinese one from its twin)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/network_models.md",
+                        "r1.2/docs/faq/source_zh_cn/network_models.md")
+    for tail, asked in (("source_en/network_models.md", "What types of model"),
+                        ("source_zh_cn/network_models.md", "哪些模型")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
+        assert got == {("common training scenarios", None, "supported")}, tail
