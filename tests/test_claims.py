@@ -712,3 +712,18 @@ def test_has_support_for_states_what_is_supported(corpus_dir):
                         ("source_zh_cn/network_models.md", "哪些模型")):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}
         assert got == {("common training scenarios", None, "supported")}, tail
+
+
+def test_what_cannot_be_done_said_in_the_passive_is_unsupported(corpus_dir):
+    """"It should be noted that changes on the host side cannot be automatically synchronized to the
+    device side": automatically synchronizing them is unsupported, in both languages (the Chinese one
+    from its twin). Not a condition ("If the specific cause cannot be located, ...") nor a restated
+    requirement ("libgpu_collective.so can't be loaded successfully if NCCL is not updated ...")."""
+    pairs, _ = pairs_of(corpus_dir, "r2.3/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.3/docs/mindspore/source_zh_cn/faq/implement_problem.md",
+                        "r1.0/docs/faq/source_en/backend_running.md")
+    want = ("automatically synchronizing changes on the host side to the device side", None, "unsupported")
+    for tail in ("source_en/faq/implement_problem.md", "source_zh_cn/faq/implement_problem.md"):
+        assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "asnumpy")}, tail
+    nccl = {s for s, _, _, _ in claims_of(pairs, "backend_running.md", "distributed training with GPU")}
+    assert not any("libgpu_collective" in s for s in nccl), nccl

@@ -31,6 +31,7 @@ from kg.extract.limits import LimitRules, limit_claims, restriction_claims
 from kg.extract.lists import ListRules, colon_list_claims
 from kg.extract.messages import MessageRules, message_claims
 from kg.extract.packages import PackageRules, package_claims
+from kg.extract.passive import passive_claims
 from kg.extract.platforms import PlatformRules, architecture_claims, platform_claims
 from kg.extract.requirements import RequirementRules, requirement_claims
 from kg.extract.settings import setting_claims
@@ -125,6 +126,7 @@ class ClaimMaker:
         out += enumerated_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out = restated(out, statement_claims(self, entry, ex, product, {normalise(c.subject) for c in out}), True)
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
+        out += passive_claims(self, entry, product, out)      # "X cannot be V-ed ..."
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
         restricted = restriction_claims(self, entry, ex, product, seen := {normalise(c.subject) for c in out},
