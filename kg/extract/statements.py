@@ -270,8 +270,10 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
         if normalise(label) in seen:
             continue
         seen.add(normalise(label))
-        out.append(maker._claim(entry, label, None, None, product, None, "supported",
-                                Evidence(s.start, s.end, s.text)))
+        # "... through Docker images on laptops or in environments with GPUs": also on each hardware named
+        hws = dict.fromkeys(hw for _, _, hw in maker.hardware_in(s.text[m.start("x"):]))
+        out += [maker._claim(entry, label, None, None, product, hw, "supported", Evidence(s.start, s.end, s.text))
+                for hw in [None, *hws]]
     return out
 
 
