@@ -729,3 +729,24 @@ def test_what_cannot_be_done_said_in_the_passive_is_unsupported(corpus_dir):
         assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "asnumpy")}, tail
     nccl = {s for s, _, _, _ in claims_of(pairs, "backend_running.md", "distributed training with GPU")}
     assert not any("libgpu_collective" in s for s in nccl), nccl
+
+
+def test_a_problem_in_a_mode_and_requirements_said_otherwise_are_claims(corpus_dir):
+    """"Since the Ascend platform cannot actually return a memory address, in the whole graph sinking mode,
+    there will be some problems when there are parameters in the return value in the control flow
+    scenario": those parameters in that mode, unsupported on Ascend; "if you enter a non-Python 3.7
+    environment, the current Python environment is not the MindSpore runtime needs": Python versions
+    other than 3.7, unsupported; "The optimizer is not required in the eval phase": supported."""
+    pairs, _ = pairs_of(corpus_dir, "r2.1/docs/mindspore/source_en/faq/network_compilation.md",
+                        "r2.1/docs/mindspore/source_zh_cn/faq/network_compilation.md",
+                        "r2.1/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.1/docs/mindspore/source_en/faq/installation.md")
+    want = ("parameters in the return value in the control flow scenario in whole graph sinking mode", "Ascend",
+            "unsupported")
+    for tail, asked in (("source_en/faq/network_compilation.md", "read-only access"),
+                        ("source_zh_cn/faq/network_compilation.md", "read-only access")):
+        assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}, tail
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "implement_problem.md", "eval phase")}
+    assert ("eval phase without optimizer", None, "supported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "installation.md", "python:not found")}
+    assert ("Python versions other than 3.7", None, "unsupported") in got

@@ -83,18 +83,19 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             if "api" not in groups:
                 named = _API.findall(entry.answer[:s.end].replace("`", "")) or _API.findall(entry.question or "")
                 groups["api"] = named[-1] if named else ""
-            if any("{api}" in t for t, _ in said) and not groups["api"]:
+            if any("{api}" in t for t, *_ in said) and not groups["api"]:
                 continue
             if "v" in groups:
                 v = groups["v"].lower()
                 groups["v_ing"] = maker.rules.participle_gerund(v) if v.endswith(("ed", "en")) or \
                     v in maker.rules.participles else gerund(v)
-            for template, status in said:
+            for template, status, *on in said:     # on: "hardware" (each one the sentence names)
                 label = template.format(**groups)
+                hws = dict.fromkeys(hw for _, _, hw in maker.hardware_in(s.text)) if on else {}
                 if normalise(label) not in seen:
                     seen.add(normalise(label))
-                    out.append(maker._claim(entry, label, None, broader, product, None, status,
-                                            Evidence(s.start, s.end, s.text)))
+                    out += [maker._claim(entry, label, None, broader, product, hw, status,
+                                         Evidence(s.start, s.end, s.text)) for hw in hws or [None]]
             break
     return out
 

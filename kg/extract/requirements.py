@@ -20,6 +20,10 @@ troubleshooting answers"):
   unsupported;
 - "MindSpore requires Python3.7.5 and gcc7.3": each software in other versions is unsupported
   ("Python versions other than 3.7.5");
+- "if you enter a non-Python 3.7 environment, the current Python environment is not the MindSpore runtime
+  needs": the software in other versions is unsupported ("Python versions other than 3.7");
+- "The optimizer is not required in the eval phase": the phase without it is supported ("eval phase
+  without optimizer");
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
@@ -53,6 +57,8 @@ class RequirementRules:
         self.instead_of = re.compile(data["instead_of"], _FLAGS)
         self.needs_product = re.compile(data["needs_product"])     # the product keeps its capitals
         self.exact_version = re.compile(data["exact_version"])     # the product keeps its capitals
+        self.other_version = re.compile(data["other_version"])     # the software keeps its capitals
+        self.not_required = re.compile(data["not_required"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -104,6 +110,10 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             for item in list_items(m.group("list")):
                 v = _VERSIONED.fullmatch(item)
                 add(f"{v.group('name')} versions other than {v.group('v')}", None, "unsupported", s)
+        elif (m := rules.other_version.search(text)) and maker.rules.statement_subject.search(text[m.end():]):
+            add(f"{m.group('name')} versions other than {m.group('v')}", None, "unsupported", s)
+        elif m := rules.not_required.match(text):
+            add(f"{_np(m.group('y'))} without {_np(m.group('x'))}", None, "supported", s)
         elif m := rules.only_as.search(text):
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
