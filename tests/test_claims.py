@@ -250,13 +250,13 @@ def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
 
 def test_what_an_api_supports_is_said_with_the_api(corpus_dir):
     """"Does GeneratorDataset support ds.PKSampler sampling?" "No": the sampling with GeneratorDataset,
-    not PKSampler sampling in general; "If <C>, random access is not supported": random access when C."""
+    not PKSampler sampling in general; "If shuffle is enabled, the input Dataset must support random access
+    (...). If <C>, random access is not supported": shuffle when C, unsupported (not random access)."""
     pairs, _ = pairs_of(corpus_dir, "r1.9/docs/mindspore/source_en/faq/data_processing.md")
     got = {(s, st) for s, _, st, _ in claims_of(pairs, "data_processing.md", "PKSampler")}
     assert got == {("ds.PKSampler sampling with GeneratorDataset", "unsupported")}
     shuffle = {(s, st) for s, _, st, _ in claims_of(pairs, "data_processing.md", "shuffle=True and shuffle=False")}
-    assert any(s.startswith("random access when data is returned in yeild mode") and st == "unsupported"
-               for s, st in shuffle)
+    assert shuffle == {("shuffle when data is returned in yeild mode in the user-defined Dataset", "unsupported")}
 
 
 def test_how_things_work_told_to_explain_an_error_or_a_how_to_is_no_claim(corpus_dir):
