@@ -750,3 +750,15 @@ def test_a_problem_in_a_mode_and_requirements_said_otherwise_are_claims(corpus_d
     assert ("eval phase without optimizer", None, "supported") in got
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "installation.md", "python:not found")}
     assert ("Python versions other than 3.7", None, "unsupported") in got
+
+
+def test_a_must_question_answered_with_another_way_asks_about_doing_without_it(corpus_dir):
+    """"Must data be converted into MindRecords when MindSpore is used for segmentation training?" answered
+    "... Alternatively, you can use GeneratorDataset to customize the dataset loading": segmentation training
+    without converting data into MindRecords, supported (not MindRecord itself), in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "r1.9/docs/mindspore/source_en/faq/data_processing.md",
+                        "r1.9/docs/mindspore/source_zh_cn/faq/data_processing.md")
+    want = {("segmentation training without converting data into MindRecords", None, "supported")}
+    for tail, asked in (("source_en/faq/data_processing.md", "segmentation training"),
+                        ("source_zh_cn/faq/data_processing.md", "分割训练")):
+        assert {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)} == want, tail

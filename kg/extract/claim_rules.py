@@ -75,6 +75,8 @@ class ClaimRules:
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter
         self.offer_end = re.compile(data["offer_end"], flags)
         self.passive_question = re.compile(data["passive_question"], flags)
+        self.must_question = re.compile(data["must_question"], flags)
+        self.used_for = re.compile(data["used_for"])    # the product keeps its capitals
         self.passive_used_to = re.compile(data["passive_used_to"], flags)
         self.counted_question = re.compile(data["counted_question"], flags)
         self.error_question = re.compile(data["error_question"], flags)
@@ -105,6 +107,18 @@ class ClaimRules:
         if product:
             return self.tidy(f"{doing} {rest}") if rest else None
         return self.tidy(f"{doing} {x} {rest}")
+
+    def must(self, question: str, is_product) -> str | None:
+        """"Must data be converted into MindRecords when MindSpore is used for segmentation training?"
+        asks whether one can do without it: "segmentation training without converting data into MindRecords"."""
+        m = self.must_question.match(question or "")
+        if not m:
+            return None
+        z = m.group("z").strip()
+        if (u := self.used_for.match(z)) and is_product(u.group("p")):     # "MindSpore is used for Z": Z
+            z = z[u.end():]
+        doing = self.participle_gerund(m.group("v"))
+        return self.tidy(f"{z} without {doing} {m.group('x').strip()} {' '.join(m.group('rest').split())}")
 
     def used_on(self, question: str, vocab, is_hardware) -> str | None:
         """"在ModelArts中能使用MindSpore吗？" -> "using MindSpore on ModelArts", or None."""

@@ -190,6 +190,8 @@ class ClaimMaker:
                 if (c := self.rules.carrier.match(question)) and not vocab.find_label(c.group("c"), "products") \
                         and c.group("c").lower() not in cand.lower() and not self._is_hardware(c.group("c")):
                     cand = f"{cand} with {c.group('c')}"     # "Does GeneratorDataset support X?": X with it
+            if not cand and ex.status == "supported":   # "Must X be V-ed when Z?" answered with another way
+                cand = self.rules.must(question, lambda t: vocab.find_label(t, "products") is not None)
             if not cand:
                 cand = self.rules.passive(question, lambda t: vocab.find_label(t, "products") is not None)
             if not cand and (ex.status in CLAIM_STATUSES or hardware_said(self, ex)):
