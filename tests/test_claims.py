@@ -762,3 +762,13 @@ def test_a_must_question_answered_with_another_way_asks_about_doing_without_it(c
     for tail, asked in (("source_en/faq/data_processing.md", "segmentation training"),
                         ("source_zh_cn/faq/data_processing.md", "分割训练")):
         assert {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)} == want, tail
+
+
+def test_what_a_condition_interrupts_in_a_mode_is_unsupported(corpus_dir):
+    """"In PyNative mode, if numpy is used for computation, gradient transfer will be interrupted": gradient
+    transfer when numpy is used for computation in PyNative mode, unsupported, in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "r2.3.0/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.3.0/docs/mindspore/source_zh_cn/faq/implement_problem.md")
+    want = ("gradient transfer when numpy is used for computation in PyNative mode", None, "unsupported")
+    for tail in ("source_en/faq/implement_problem.md", "source_zh_cn/faq/implement_problem.md"):
+        assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "requires_grad")}, tail
