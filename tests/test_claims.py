@@ -772,3 +772,17 @@ def test_what_a_condition_interrupts_in_a_mode_is_unsupported(corpus_dir):
     want = ("gradient transfer when numpy is used for computation in PyNative mode", None, "unsupported")
     for tail in ("source_en/faq/implement_problem.md", "source_zh_cn/faq/implement_problem.md"):
         assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "requires_grad")}, tail
+
+
+def test_a_minimum_the_answer_requires_makes_less_unsupported(corpus_dir):
+    """"Please upgrade the glibc version in the environment to 2.25 or above": glibc versions earlier than
+    2.25; "It is required that the number of available file descriptors should be at least four times the
+    number of CPU cores in the cluster": fewer, unsupported; in both languages (Chinese from the twins)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.9/docs/mindpandas/docs/source_en/faq.md",
+                        "r1.9/docs/mindpandas/docs/source_zh_cn/faq.md")
+    for tail in ("source_en/faq.md", "source_zh_cn/faq.md"):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "GLIBC_2.25")}
+        assert ("glibc versions earlier than 2.25", None, "unsupported") in got, tail
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "system not initialized")}
+        assert ("number of available file descriptors less than four times the number of CPU cores in the cluster",
+                None, "unsupported") in got, tail

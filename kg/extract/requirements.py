@@ -22,6 +22,9 @@ troubleshooting answers"):
   ("Python versions other than 3.7.5");
 - "if you enter a non-Python 3.7 environment, the current Python environment is not the MindSpore runtime
   needs": the software in other versions is unsupported ("Python versions other than 3.7");
+- "Please upgrade the glibc version in the environment to 2.25 or above": earlier versions are unsupported
+  ("glibc versions earlier than 2.25"); "the number of available file descriptors should be at least four
+  times the number of CPU cores": fewer is unsupported ("number of ... less than four times ...");
 - "The optimizer is not required in the eval phase": the phase without it is supported ("eval phase
   without optimizer");
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
@@ -59,6 +62,8 @@ class RequirementRules:
         self.exact_version = re.compile(data["exact_version"])     # the product keeps its capitals
         self.other_version = re.compile(data["other_version"])     # the software keeps its capitals
         self.not_required = re.compile(data["not_required"], _FLAGS)
+        self.at_least = re.compile(data["at_least"], _FLAGS)
+        self.upgrade_to = re.compile(data["upgrade_to"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -112,6 +117,10 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 add(f"{v.group('name')} versions other than {v.group('v')}", None, "unsupported", s)
         elif (m := rules.other_version.search(text)) and maker.rules.statement_subject.search(text[m.end():]):
             add(f"{m.group('name')} versions other than {m.group('v')}", None, "unsupported", s)
+        elif m := rules.upgrade_to.search(text):
+            add(f"{m.group('name')} versions earlier than {m.group('v')}", None, "unsupported", s)
+        elif m := rules.at_least.search(text):
+            add(f"{_np(m.group('x'))} less than {m.group('y')}", None, "unsupported", s)
         elif m := rules.not_required.match(text):
             add(f"{_np(m.group('y'))} without {_np(m.group('x'))}", None, "supported", s)
         elif m := rules.only_as.search(text):
