@@ -786,3 +786,24 @@ def test_a_minimum_the_answer_requires_makes_less_unsupported(corpus_dir):
         got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "system not initialized")}
         assert ("number of available file descriptors less than four times the number of CPU cores in the cluster",
                 None, "unsupported") in got, tail
+
+
+def test_in_which_scenarios_asks_about_what_its_carrier_supports(corpus_dir):
+    """"In which scenarios do GeneratorDataset and map support calling dvpp operator?": calling dvpp operator
+    with GeneratorDataset and map (not GeneratorDataset as a whole), in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "master/docs/mindspore/source_en/faq/data_processing.md",
+                        "master/docs/mindspore/source_zh_cn/faq/data_processing.md")
+    for tail in ("source_en/faq/data_processing.md", "source_zh_cn/faq/data_processing.md"):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "dvpp")}
+        assert ("calling dvpp operator with GeneratorDataset and map", None, "partial") in got, tail
+        assert not any(s == "GeneratorDataset" for s, _, _ in got), got
+
+
+def test_what_a_how_to_answer_s_lead_says_keeps_the_lead_s_status(corpus_dir):
+    """"Since version 2.2, the MindSpore main release package does not provide the inference interface
+    enabling for the 310" (the lead, unsupported) beside "the Ascend 310 inference package is released by
+    MindSpore Lite" (Ascend 310 supported): the interface is unsupported, never supported on Ascend 310."""
+    pairs, _ = pairs_of(corpus_dir, "r2.2/docs/mindspore/source_en/faq/inference.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "inference.md", "How do I use Ascend 310 for inference")}
+    assert ("inference interface enabling for the 310", None, "unsupported") in got
+    assert not any(s == "inference interface enabling for the 310" and st == "supported" for s, _, st in got)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.asked import asked_hardware, hardware_said, only_elsewhere
+from kg.extract.asked import asked_hardware, hardware_said, only_elsewhere, only_for
 from kg.extract.candidates import candidate_label
 from kg.extract.changes import ChangeRules, change_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
@@ -56,11 +56,9 @@ _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)
                     re.IGNORECASE)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
-_ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+used\s+in)\s+"
-                       r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
-_OPENERS = ("", "the", "currently", "currently the", "目前")
-_ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+_SCOPE_OPENING = re.compile(r"^\s*in\s+(?:which|what)\s+(?:scenarios?|cases?|situations?)\s+(?=(?:do|does)\s)",
+                            re.IGNORECASE)
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _RESTRICTION = re.compile(r"\bonly\b|\bnot\b|n't\b|仅|只|不", re.IGNORECASE)
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
@@ -98,11 +96,15 @@ class ClaimMaker:
         facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
         if subject and not facts and ex.status in CLAIM_STATUSES:
             facts = [(asked_hardware(self, entry, subject), self._own_status(ex, subject))]
+        lead = ex.evidence.get("status")
+        lead_said = lead is not None and subject is not None and (self._lead_object(ex) or ("",))[0] == subject
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
             own = self._hardware_subject(ev, hw) if hw else None
-            only = self._only_for(ev) if hw and not own else None
+            if lead_said and not own and st != ex.status and ev is not lead:
+                continue    # the lead sentence's object has the lead's status, not another sentence's
+            only = only_for(self, ev) if hw and not own else None
             if only:        # "Ascend 310 can only be used for inference": inference on it is supported
                 own, st = only, "supported"
                 other = self._named(self.rules.complements.get(only[0].lower(), ""))
@@ -181,6 +183,7 @@ class ClaimMaker:
         if lang == "en" and (together := self.rules.together.match(question)):
             return f"using {self.rules.tidy(together.group('x'))} together", None    # "Can A and B be used together?"
         if lang == "en":
+            question = _SCOPE_OPENING.sub("", question)     # "In which scenarios do A and B support Y?": Y with A and B
             cand = lex.candidate_of(question, "en")
             if cand:
                 v = _CAN_VERB.match(question)
@@ -307,25 +310,6 @@ class ClaimMaker:
                 return None
             return self._named(np)
         return None
-
-    def _only_for(self, ev: Evidence | None) -> tuple[str, str | None, None] | None:
-        """"<hardware> can only be used for <Y>" (the sentence opens with the hardware): Y."""
-        if ev is None:
-            return None
-        text = ev.text.strip()
-        lang = "zh" if CJK.search(text) else "en"
-        first = next(iter(self.hardware_in(text, lang)), None)
-        if first is None or text[:first[0]].strip(" ,").lower() not in _OPENERS:
-            return None
-        m = (_ONLY_FOR if lang == "en" else _ONLY_FOR_ZH).match(text[first[1]:])
-        if not m:
-            return None
-        y = _OBJECT_STOP.split(m.group("y"), 1)[0].strip()
-        if lang == "zh":        # a Chinese object: its vocabulary label, else the text (the twin names it in English)
-            c = self.x.vocab.find_label(y, "features")
-            return (c.label, c.iri, None) if c else ((y, None, None) if 0 < len(y) <= 12 else None)
-        y = self.rules.tidy(y)
-        return self._named(y) if y and len(y.split()) <= 5 and not self.generic(y) else None
 
     def _named(self, text: str) -> tuple[str, str | None, None] | None:
         """A subject text as (label, concept, None): a product or a feature of the vocabulary when
