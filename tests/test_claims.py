@@ -807,3 +807,22 @@ def test_what_a_how_to_answer_s_lead_says_keeps_the_lead_s_status(corpus_dir):
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "inference.md", "How do I use Ascend 310 for inference")}
     assert ("inference interface enabling for the 310", None, "unsupported") in got
     assert not any(s == "inference interface enabling for the 310" and st == "supported" for s, _, st in got)
+
+
+def test_a_limit_beyond_which_an_error_is_reported_and_an_api_s_requirement_are_claims(corpus_dir):
+    """"when the number of assigned streams exceeds the resource limit of the Ascend platform, an error will
+    be reported": going beyond it is unsupported on Ascend; "if the model.eval API of MindSpore needs to be
+    used, the loss function needs to be configured": model.eval without loss function, unsupported; "the
+    distributed framework automatically assigns a device_id/local_rank_id based on the hostname" (an answer
+    about an error): supported, but not "When ... is set, the framework will automatically set ..." (a cause)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.6.0/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r2.6.0/docs/mindspore/source_en/faq/distributed_parallel.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "implement_problem.md", "Stream isn't enough")}
+    assert ("number of assigned streams exceeding the resource limit of the Ascend platform", "Ascend",
+            "unsupported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "implement_problem.md", "eval phase")}
+    assert ("model.eval without loss function", None, "unsupported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "distributed_parallel.md", "device id is out of range")}
+    assert ("automatically assigning device_id/local_rank_id", None, "supported") in got
+    got = {s for s, _, _, _ in claims_of(pairs, "distributed_parallel.md", "cannot be split by the strategy")}
+    assert not any(s.startswith("automatically") for s in got), got

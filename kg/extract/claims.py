@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.asked import asked_hardware, hardware_said, only_elsewhere, only_for
+from kg.extract.automatic import automatic_claims
 from kg.extract.candidates import candidate_label
 from kg.extract.changes import ChangeRules, change_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
@@ -140,6 +141,7 @@ class ClaimMaker:
             out = [c for c in out if c.hardware or c.status != "supported" or _restricts(c.evidence)]
         out += colon_list_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += change_claims(self, entry, product, {normalise(c.subject) for c in out})    # a release's change
+        out += automatic_claims(self, entry, product, {normalise(c.subject) for c in out})
         out = setting_claims(self, entry, architecture_claims(self, entry, out, product))
         out = out or message_claims(self, entry, product)      # the quoted error says what fails
         return unique_claims(package_claims(self, entry, split_claims(self, entry, out)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kg.extract.automatic import automatic_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, gerund
 from kg.extract.clauses import list_items, span_status
 from kg.model import Claim, Entry, Evidence, Extraction, lang_key
@@ -241,10 +240,6 @@ def offer_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -
                 seen.add(normalise(label))
                 out.append(maker._claim(entry, label, None, None, product, None, "supported",
                                         Evidence(s.start, s.end, s.text)))
-        for c in automatic_claims(maker, entry, product, s):     # "MindSpore automatically chooses ..."
-            if (normalise(c.subject), c.hardware) not in {(normalise(o.subject), o.hardware) for o in out} \
-                    and normalise(c.subject) not in seen:
-                out.append(c)
         cannot = maker.rules.cannot.search(s.text.replace("`", ""))
         if cannot and maker.x._sentence_status(s, False) == "unsupported":
             label = f"{gerund(cannot.group('v').lower())} {maker.rules.tidy(cannot.group('x'))}"
