@@ -826,3 +826,14 @@ def test_a_limit_beyond_which_an_error_is_reported_and_an_api_s_requirement_are_
     assert ("automatically assigning device_id/local_rank_id", None, "supported") in got
     got = {s for s, _, _, _ in claims_of(pairs, "distributed_parallel.md", "cannot be split by the strategy")}
     assert not any(s.startswith("automatically") for s in got), got
+
+
+def test_a_why_must_it_come_before_question_states_the_other_order_unsupported(corpus_dir):
+    """"Why does set_ps_context(enable_ps=True) in model_zoo/official/cv/resnet/train.py in the MindSpore code
+    have to be set before init?" answered about "MindSpore Ascend mode": calling init before
+    set_ps_context(enable_ps=True), unsupported on Ascend, in both languages."""
+    pairs, _ = pairs_of(corpus_dir, "r1.8/docs/mindspore/source_en/faq/implement_problem.md",
+                        "r1.8/docs/mindspore/source_zh_cn/faq/implement_problem.md")
+    want = ("calling init before set_ps_context(enable_ps=True)", "Ascend", "unsupported")
+    for tail in ("source_en/faq/implement_problem.md", "source_zh_cn/faq/implement_problem.md"):
+        assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "set_ps_context")}, tail

@@ -25,6 +25,9 @@ troubleshooting answers"):
 - "Please upgrade the glibc version in the environment to 2.25 or above": earlier versions are unsupported
   ("glibc versions earlier than 2.25"); "the number of available file descriptors should be at least four
   times the number of CPU cores": fewer is unsupported ("number of ... less than four times ...");
+- a question "Why does X have to be set before Y?" ("... set_ps_context(enable_ps=True) in ... have to be
+  set before init?"): Y before X is unsupported ("calling init before set_ps_context(enable_ps=True)"), on
+  the hardware the answer names;
 - "The optimizer is not required in the eval phase": the phase without it is supported ("eval phase
   without optimizer");
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
@@ -42,6 +45,7 @@ from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
 _FLAGS = re.IGNORECASE
+_CALLED = re.compile(r"[a-z_][\w.]*(?:\(\))?")      # a function's name: "init"
 _VERSIONED = re.compile(r"(?P<name>[A-Za-z][A-Za-z+]*?)\s?(?P<v>\d+(?:\.\d+)+)")
 
 
@@ -64,6 +68,7 @@ class RequirementRules:
         self.not_required = re.compile(data["not_required"], _FLAGS)
         self.at_least = re.compile(data["at_least"], _FLAGS)
         self.upgrade_to = re.compile(data["upgrade_to"], _FLAGS)
+        self.before_question = re.compile(data["before_question"], _FLAGS)
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
@@ -80,6 +85,11 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
         if label and normalise(label) not in seen:
             out.append(maker._claim(entry, label, None, broader, product, hw, status, Evidence(s.start, s.end, s.text)))
 
+    if (m := rules.before_question.match(entry.question or "")) and sentences:
+        x, y = m.group("x").strip(), m.group("y").strip()      # the question states the order required
+        hws = dict.fromkeys(hw for _, _, hw in maker.hardware_in(entry.answer)) or [None]
+        for hw in hws:
+            add(f"{'calling ' if _CALLED.fullmatch(y) else ''}{y} before {x}", hw, "unsupported", sentences[0])
     for i, s in enumerate(sentences):
         text = maker.rules.unled(s.text)
         after = sentences[i + 1].text.strip() if i + 1 < len(sentences) else ""
