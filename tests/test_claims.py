@@ -837,3 +837,15 @@ def test_a_why_must_it_come_before_question_states_the_other_order_unsupported(c
     want = ("calling init before set_ps_context(enable_ps=True)", "Ascend", "unsupported")
     for tail in ("source_en/faq/implement_problem.md", "source_zh_cn/faq/implement_problem.md"):
         assert want in {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, "set_ps_context")}, tail
+
+
+def test_a_version_a_product_builds_on_makes_earlier_ones_unsupported_in_both_languages(corpus_dir):
+    """"MindSpore utilizes many of the new features in Python3.7+": Python versions earlier than 3.7; the
+    Chinese pages are read too where no English twin says it ("如果进入的是非Python3.7版本的环境，则当前Python
+    环境不是MindSpore运行所需要的" on r1.1, whose English answer only says to check for 3.7.x)."""
+    pairs, _ = pairs_of(corpus_dir, "r1.2/docs/faq/source_en/installation.md",
+                        "r1.1/docs/faq/source_zh_cn/installation.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_en/installation.md", "Python version when pip")}
+    assert ("Python versions earlier than 3.7", None, "unsupported") in got
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "source_zh_cn/installation.md", "python:not found")}
+    assert ("Python versions other than 3.7", None, "unsupported") in got

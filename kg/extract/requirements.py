@@ -28,12 +28,16 @@ troubleshooting answers"):
 - a question "Why does X have to be set before Y?" ("... set_ps_context(enable_ps=True) in ... have to be
   set before init?"): Y before X is unsupported ("calling init before set_ps_context(enable_ps=True)"), on
   the hardware the answer names;
+- "MindSpore utilizes many of the new features in Python3.7+": earlier versions are unsupported ("Python
+  versions earlier than 3.7"); the Chinese versions of this and of the "non-Python 3.7" requirement are
+  read too, for pages with no English twin;
 - "The optimizer is not required in the eval phase": the phase without it is supported ("eval phase
   without optimizer");
 - "<feature> only supports <A> as <B>" ("auto-parallel only supports Tensor as network input"):
   the feature with a non-<A> <B> is unsupported.
 
-English answers; a Chinese entry gets its English twin's claims (kg.extract.twins).
+English answers (but for the version requirements above); a Chinese entry gets its English twin's claims
+(kg.extract.twins).
 """
 from __future__ import annotations
 
@@ -69,11 +73,15 @@ class RequirementRules:
         self.at_least = re.compile(data["at_least"], _FLAGS)
         self.upgrade_to = re.compile(data["upgrade_to"], _FLAGS)
         self.before_question = re.compile(data["before_question"], _FLAGS)
+        self.features_of = re.compile(data["features_of"])         # the product keeps its capitals
+        self.versions_zh = [(re.compile(v["pattern"]), v["label"]) for v in data["versions_zh"]]
 
 
 def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[str]) -> list[Claim]:
-    if lang_key(entry.lang) == "zh" or not entry.answer:
+    if not entry.answer:
         return []
+    if lang_key(entry.lang) == "zh":
+        return _versions_zh(maker, entry, product, seen)
     rules: RequirementRules = maker.requirement_rules
     broader = ex.feature_iris[0] if ex.feature_iris else None
     sentences = maker.sentences(entry.answer)
@@ -127,6 +135,8 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 add(f"{v.group('name')} versions other than {v.group('v')}", None, "unsupported", s)
         elif (m := rules.other_version.search(text)) and maker.rules.statement_subject.search(text[m.end():]):
             add(f"{m.group('name')} versions other than {m.group('v')}", None, "unsupported", s)
+        elif (m := rules.features_of.search(text)) and maker.x.vocab.find_label(m.group("p"), "products"):
+            add(f"{m.group('name')} versions earlier than {m.group('v')}", None, "unsupported", s)
         elif m := rules.upgrade_to.search(text):
             add(f"{m.group('name')} versions earlier than {m.group('v')}", None, "unsupported", s)
         elif m := rules.at_least.search(text):
@@ -137,6 +147,22 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             if not maker._is_hardware(m.group("f")) and normalise(m.group("f")) not in ("it", "this", "that"):
                 add(f"{m.group('f')} with non-{m.group('a')} {m.group('b')}", None, "unsupported", s)
     seen.update(normalise(c.subject) for c in out)
+    return out
+
+
+def _versions_zh(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
+    """A Chinese answer's version requirement, named in English as the English rules name it ("MindSpore开发
+    过程中用到了Python3.7+的新特性": Python versions earlier than 3.7; "如果进入的是非Python3.7版本的环境，则当前
+    Python环境不是MindSpore运行所需要的": Python versions other than 3.7), for a page with no English twin."""
+    out = []
+    for pattern, template in maker.requirement_rules.versions_zh:
+        for m in pattern.finditer(entry.answer or ""):
+            label = template.format(**m.groupdict())
+            if normalise(label) not in seen:
+                seen.add(normalise(label))
+                a, b = m.span()
+                out.append(maker._claim(entry, label, None, None, product, None, "unsupported",
+                                        Evidence(a, b, entry.answer[a:b])))
     return out
 
 
