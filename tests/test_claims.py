@@ -803,7 +803,7 @@ def test_what_a_how_to_answer_s_lead_says_keeps_the_lead_s_status(tmp_path):
     """A how-to answer whose lead says "Since version 9.9, the main package does not provide the widget
     interface" beside "the GPU widget package is released by MindSpore Lite and ..." (GPU supported): the
     widget interface is unsupported, never supported on the GPU from the other sentence. (A page written
-    here: the corpus's one such answer, r2.2's "the 310", now names its hardware.)"""
+    here, in the shape of r2.2's answer, whose "for the 310" names no hardware of the vocabulary.)"""
     page = tmp_path / "docs" / "faq" / "source_en" / "faq.md"
     page.parent.mkdir(parents=True)
     page.write_text("# FAQ\n\n## Q: Earlier, widget inference used the main package. How do I use the GPU for "
@@ -858,14 +858,10 @@ def test_a_version_a_product_builds_on_makes_earlier_ones_unsupported_in_both_la
     assert ("Python versions other than 3.7", None, "unsupported") in got
 
 
-def test_the_310_names_ascend_310(corpus_dir):
-    """r2.2: "Since version 2.2, the MindSpore main release package does not provide the inference interface
-    enabling for the 310" names Ascend 310 ("the 310"), so the release packages' claims follow, as on the
-    later pages that say "Atlas 200/300/500 inference product", in both languages."""
-    pairs, _ = pairs_of(corpus_dir, "r2.2/docs/mindspore/source_en/faq/inference.md",
-                        "r2.2/docs/mindspore/source_zh_cn/faq/inference.md")
-    want = {("Ascend 310 inference with MindSpore Lite", "Ascend310", "supported"),
-            ("Ascend 310 inference with the MindSpore main release package", "Ascend310", "unsupported")}
-    for tail, asked in (("source_en/faq/inference.md", "How do I use Ascend 310 for inference"),
-                        ("source_zh_cn/faq/inference.md", "如何使用Ascend 310进行推理")):
-        assert want <= {(s, h, st) for s, h, st, _ in claims_of(pairs, tail, asked)}, tail
+
+def test_what_a_hardware_supports_is_a_claim_when_the_question_names_nothing(corpus_dir):
+    """"How do I use models trained by MindSpore on Ascend 310?" answered "Ascend 310 supports the offline
+    model (OM). Therefore, you need to export ...": the offline model, supported on Ascend 310."""
+    pairs, _ = pairs_of(corpus_dir, "r0.7/resource/faq/FAQ_en.md")
+    got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "FAQ_en.md", "How do I use models trained by MindSpore on")}
+    assert ("offline model", "Ascend310", "supported") in got

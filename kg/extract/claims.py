@@ -58,6 +58,7 @@ _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+_HW_SUPPORTS = re.compile(r"\s+(?:only\s+)?supports\s+(?P<y>[^,.;:()]{3,60})", re.IGNORECASE)
 _SCOPE_OPENING = re.compile(r"^\s*in\s+(?:which|what)\s+(?:scenarios?|cases?|situations?)\s+(?=(?:do|does)\s)",
                             re.IGNORECASE)
 _OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
@@ -94,7 +95,8 @@ class ClaimMaker:
         product = ex.products[0] if ex.products else (entry.component or None)
         broader = None if concept or not subject else self._broader(ex, subject)
         out: list[Claim] = []
-        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES] if subject else []
+        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES
+                 and (subject or self._hardware_object(ex.evidence.get(hw)))]   # else what its sentence names
         if subject and not facts and ex.status in CLAIM_STATUSES:
             facts = [(asked_hardware(self, entry, subject), self._own_status(ex, subject))]
         lead = ex.evidence.get("status")
@@ -102,7 +104,7 @@ class ClaimMaker:
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
-            own = self._hardware_subject(ev, hw) if hw else None
+            own = (self._hardware_subject(ev, hw) if subject else self._hardware_object(ev)) if hw else None
             if lead_said and not own and st != ex.status and ev is not lead:
                 continue    # the lead sentence's object has the lead's status, not another sentence's
             only = only_for(self, ev) if hw and not own else None
@@ -312,6 +314,17 @@ class ClaimMaker:
                 return None
             return self._named(np)
         return None
+
+    def _hardware_object(self, ev: Evidence | None) -> tuple[str, str | None, None] | None:
+        """"Ascend 310 supports the offline model (OM)" (the hardware opens the sentence; the question
+        gives no subject): the offline model."""
+        text = self.rules.unled(ev.text.strip()) if ev is not None and not CJK.search(ev.text) else ""
+        first = next(iter(self.hardware_in(text)), None)
+        m = _HW_SUPPORTS.match(text[first[1]:]) if first and first[0] == 0 else None
+        if not m or self._is_hardware(m.group("y")):
+            return None
+        y = self.rules.tidy(m.group("y"))
+        return self._named(y) if y and len(y.split()) <= 5 else None
 
     def _named(self, text: str) -> tuple[str, str | None, None] | None:
         """A subject text as (label, concept, None): a product or a feature of the vocabulary when
