@@ -865,3 +865,18 @@ def test_what_a_hardware_supports_is_a_claim_when_the_question_names_nothing(cor
     pairs, _ = pairs_of(corpus_dir, "r0.7/resource/faq/FAQ_en.md")
     got = {(s, h, st) for s, h, st, _ in claims_of(pairs, "FAQ_en.md", "How do I use models trained by MindSpore on")}
     assert ("offline model", "Ascend310", "supported") in got
+
+
+def test_what_a_product_makes_easy_for_users_and_a_missing_file_s_error_are_claims(corpus_dir):
+    """"MindSpore Dataset module makes it easy for users to define data preprocessing pipelines and transform
+    samples efficiently with multiprocessing or multithreading": each, supported; "If the .db file is
+    missing, an error is reported when ..." under a MindRecord question: MindRecord without .db file,
+    unsupported; in both languages (the Chinese ones from their twins)."""
+    pairs, _ = pairs_of(corpus_dir, "r2.2/docs/mindspore/source_en/faq/data_processing.md",
+                        "r2.2/docs/mindspore/source_zh_cn/faq/data_processing.md")
+    for lang, framework in (("source_en", "data processing framework"), ("source_zh_cn", "专门用于数据处理的框架")):
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, f"{lang}/faq/data_processing.md", framework)}
+        assert {("defining data preprocessing pipelines", None, "supported"),
+                ("transforming samples efficiently with multiprocessing or multithreading", None, "supported")} <= got
+        got = {(s, h, st) for s, h, st, _ in claims_of(pairs, f"{lang}/faq/data_processing.md", ".db")}
+        assert ("MindRecord without .db file", None, "unsupported") in got, lang

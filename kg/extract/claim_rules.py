@@ -70,6 +70,7 @@ class ClaimRules:
         self.sibling = re.compile(data["sibling"])      # the names keep their capitals
         self.automatic = re.compile(data["automatic"], flags)
         self.product_cannot = re.compile(data["product_cannot"], flags)
+        self.lets_users = re.compile(data["lets_users"], flags)
         self.passive_cannot = re.compile(data["passive_cannot"], flags)
         self.passive_rest_end = re.compile(data["passive_rest_end"], flags)
         self.offer = re.compile(data["offer"])          # the product keeps its capital letter

@@ -26,6 +26,7 @@ from kg.extract.candidates import candidate_label
 from kg.extract.changes import ChangeRules, change_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
 from kg.extract.compounds import CompoundRules, compound_claims
+from kg.extract.enables import enabled_claims
 from kg.extract.evidence import evidence_line
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.extract.limits import LimitRules, limit_claims, restriction_claims
@@ -133,6 +134,7 @@ class ClaimMaker:
         out += offer_claims(self, entry, ex, product, {normalise(c.subject) for c in out})
         out += passive_claims(self, entry, product, out)      # "X cannot be V-ed ..."
         out += partial_claims(self, entry, product, {normalise(c.subject) for c in out})
+        out += enabled_claims(self, entry, product, {normalise(c.subject) for c in out})
         out += other_claims(self, entry, out, {normalise(c.subject) for c in out})
         restricted = restriction_claims(self, entry, ex, product, seen := {normalise(c.subject) for c in out},
                                         said := set())

@@ -85,6 +85,9 @@ def restriction_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
                 groups["api"] = named[-1] if named else ""
             if any("{api}" in t for t, *_ in said) and not groups["api"]:
                 continue
+            groups["feature"] = maker.x.concepts[broader].label if broader else ""
+            if any("{feature}" in t for t, *_ in said) and not groups["feature"]:
+                continue
             if "v" in groups:
                 v = groups["v"].lower()
                 groups["v_ing"] = maker.rules.participle_gerund(v) if v.endswith(("ed", "en")) or \
