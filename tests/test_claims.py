@@ -171,7 +171,7 @@ def test_chinese_claims_are_named_in_english_after_their_twin(r20):
 def test_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind.jsonl: claims we annotated (CLAIMS.md) on entries the rules were not
     tuned on (r2.0 feature_advice and MindInsight, r2.6.0 installation), before looking at the output.
-    Floors a little under today's figures (P 0.938, R 0.948 after session 12's rules, several of them
+    Floors a little under today's figures (P 0.919, R 0.948 after session 13's rules, several of them
     from this set's misses; targets P >= 0.85, R >= 0.70; P 0.866 R 0.875 before)."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
@@ -182,15 +182,16 @@ def test_second_blind_claim_figures_do_not_fall(corpus_dir):
     """tests/data/claims_blind2.jsonl: 64 entries (r1.5 inference, r1.6 network compilation, r2.6.0 Lite
     and operators, MindFormers) annotated before any output was seen: P 0.000 R 0.000 then; the rules
     written from its misses and from blind set 3's reach P 0.895 R 0.654 (session 10), short of the
-    recall target; P 0.900 R 0.692 after session 12's (quoted error messages): floors under today's figures."""
+    recall target; P 0.900 R 0.692 after session 12's (quoted error messages); P 0.909 R 0.769 after session
+    13's (a release's changes, 'deprecated'): floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind2.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.87 and r >= 0.66, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.88 and r >= 0.74, rep.format(show=0)
 
 
 def test_dev_claim_figures_do_not_fall(corpus_dir):
     """CLAIMS.md's dev set: the targets (P >= 0.90, R >= 0.85, unsupported/planned P >= 0.90; today
-    P 0.987, R 0.928, 1.000): a change that loses claims fails here."""
+    P 0.994, R 0.946, 1.000): a change that loses claims fails here."""
     rep = evaluate_claims(SHARED / "gold" / "claims_dev.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
     assert not rep.unjudged or len(rep.unjudged) < 30
@@ -203,11 +204,12 @@ def test_third_blind_claim_figures_do_not_fall(corpus_dir):
     judged pairs; 0.111 / 0.061 unjudged); after the rules of this session (passive questions, API
     carriers, if-clauses, required minimums, topics, only-A-not-B, answers explaining errors or how-tos)
     P 0.458 R 0.224; with release packages, claims from twins, requirements and the rules of session 10
-    P 0.840 R 0.429; P 0.857 R 0.490 after session 11's, P 0.862 R 0.510 after session 12's, far from the
-    recall target: floors under today's figures."""
+    P 0.840 R 0.429; P 0.857 R 0.490 after session 11's, P 0.862 R 0.510 after session 12's; P 0.946 R 0.714
+    after session 13's (a release's changes, must-questions, required minimums, shuffle needing random
+    access, gradients interrupted), the targets reached: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind3.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.83 and r >= 0.49, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.92 and r >= 0.69, rep.format(show=0)
 
 
 def test_fourth_blind_claim_figures_do_not_fall(corpus_dir):
@@ -217,10 +219,10 @@ def test_fourth_blind_claim_figures_do_not_fall(corpus_dir):
     hit entries of this set); P 0.875 R 0.667 after session 11's rules, tuned on this set's misses
     (platform pairs and architectures, a hardware opening an object, coordinated statements, settings
     split, needs-a-product, the question's one hardware); P 0.882 R 0.714 after session 12's (the targets,
-    P >= 0.85 and R >= 0.70, reached): floors under today's figures."""
+    P >= 0.85 and R >= 0.70, reached); P 0.872 R 0.810 after session 13's: floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind4.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.86 and r >= 0.69, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.85 and r >= 0.78, rep.format(show=0)
 
 
 def test_fifth_blind_claim_figures_do_not_fall(corpus_dir):
@@ -229,10 +231,23 @@ def test_fifth_blind_claim_figures_do_not_fall(corpus_dir):
     of session 12 (9462d5c), with the 21 pairs judged since: P 0.622 R 0.364. After session 12's rules,
     tuned on its misses (a Chinese product-subject hardware sentence, exact versions required, quoted error
     messages, coordinated parts after a full-width comma, examples of a kind, A-or-B siblings, what the
-    product does automatically): P 0.850 R 0.662, short of the recall target: floors under today's figures."""
+    product does automatically): P 0.850 R 0.662; P 0.871 R 0.792 after session 13's (the targets reached):
+    floors under today's figures."""
     rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind5.jsonl", corpus_dir, JUDGED)
     p, r, _ = rep.prf()
-    assert not rep.unjudged and p >= 0.82 and r >= 0.63, rep.format(show=0)
+    assert not rep.unjudged and p >= 0.85 and r >= 0.77, rep.format(show=0)
+
+
+def test_sixth_blind_claim_figures_do_not_fall(corpus_dir):
+    """tests/data/claims_blind6.jsonl: 140 entries from 58 pages (r0.3-master, 49 zh / 91 en; 101 claims)
+    annotated by two readers without system output (seed 6006; pages and questions of dev and blind1-5
+    skipped). At its selection (6a7910e), with the 29 pairs judged then: P 0.776 R 0.446, the best figure
+    yet on unseen entries (blind1-5 started at R 0.12-0.36). After session 13's rules, tuned on its misses
+    (what cannot be done said in the passive, a mode's problems, must-questions, call orders, limits beyond
+    which an error is reported, what a product makes easy): P 0.877 R 0.703: floors under today's figures."""
+    rep = evaluate_claims(Path(__file__).parent / "data" / "claims_blind6.jsonl", corpus_dir, JUDGED)
+    p, r, _ = rep.prf()
+    assert not rep.unjudged and p >= 0.85 and r >= 0.68, rep.format(show=0)
 
 
 def test_a_passive_yes_no_question_asks_about_doing_it(corpus_dir):
