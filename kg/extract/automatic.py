@@ -21,7 +21,8 @@ def automatic_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim
         return []
     out: list[Claim] = []
     for s in maker.sentences(entry.answer or ""):
-        out += [c for c in _automatic(maker, entry, product, s) if normalise(c.subject) not in seen]
+        if "automatically" in s.text.lower():
+            out += [c for c in _automatic(maker, entry, product, s) if normalise(c.subject) not in seen]
     seen.update(normalise(c.subject) for c in out)
     return out
 

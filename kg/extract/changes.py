@@ -42,6 +42,9 @@ def change_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     out: list[Claim] = []
     for s in maker.sentences(entry.answer or ""):
         text = s.text.replace("`", "")
+        low = text.lower()
+        if not ("unif" in low or "deprecat" in low or " will " in low):
+            continue    # (what every pattern needs, looked for first: most sentences have none)
         if not maker.rules.statement_subject.search(text):
             continue    # a change one of our products (or "we") made, not a third party's
         found = [(f"unified {_object(maker, m.group('x'))}", m.group("x"), "supported")

@@ -13,6 +13,7 @@ from kg.extract.claim_rules import gerund
 from kg.extract.statements import normalise
 from kg.model import Claim, Entry, Evidence, lang_key
 
+_ADDRESSED = re.compile(r"\b(?:users|you|developers)\b", re.IGNORECASE)
 _NEXT_VERB = re.compile(r"\s+and\s+(?=[a-z]+\s)")      # "define A and transform B": two verb phrases
 
 
@@ -21,6 +22,8 @@ def enabled_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
         return []
     out: list[Claim] = []
     for s in maker.sentences(entry.answer or ""):
+        if not _ADDRESSED.search(s.text):
+            continue    # what the pattern needs, looked for first
         m = maker.rules.lets_users.search(s.text.replace("`", ""))
         if not m or not maker.rules.statement_subject.search(s.text[:m.start()]):
             continue

@@ -18,6 +18,7 @@ from kg.extract.statements import PRONOUNS, VERBISH, normalise
 from kg.model import Claim, Entry, Evidence, lang_key
 
 _SETTING = re.compile(r"(?:for|in|on|during|with|under)\s", re.IGNORECASE)   # "For a multi-batch model, ..."
+_NEGATED = re.compile(r"can\s?not|can't")     # what the pattern needs, looked for first
 _CLAUSE = re.compile(r"\b(?:that|which|who|when|where|if|whether)\b", re.IGNORECASE)
 
 
@@ -29,7 +30,8 @@ def passive_claims(maker, entry: Entry, product, claims: list[Claim]) -> list[Cl
     seen = {normalise(c.subject) for c in claims}
     out: list[Claim] = []
     for s in maker.sentences(entry.answer or ""):
-        if s.start in said or s.text.lstrip().startswith("#"):
+        low = s.text.lower()
+        if s.start in said or s.text.lstrip().startswith("#") or " be " not in low or not _NEGATED.search(low):
             continue
         text = rules.unled(s.text.replace("`", "").strip())
         m = rules.passive_cannot.search(text)

@@ -133,13 +133,15 @@ def requirement_claims(maker, entry: Entry, ex: Extraction, product, seen: set[s
             for item in list_items(m.group("list")):
                 v = _VERSIONED.fullmatch(item)
                 add(f"{v.group('name')} versions other than {v.group('v')}", None, "unsupported", s)
-        elif (m := rules.other_version.search(text)) and maker.rules.statement_subject.search(text[m.end():]):
+        elif "non-" in text and (m := rules.other_version.search(text)) \
+                and maker.rules.statement_subject.search(text[m.end():]):
             add(f"{m.group('name')} versions other than {m.group('v')}", None, "unsupported", s)
-        elif (m := rules.features_of.search(text)) and maker.x.vocab.find_label(m.group("p"), "products"):
+        elif "features" in text and (m := rules.features_of.search(text)) \
+                and maker.x.vocab.find_label(m.group("p"), "products"):
             add(f"{m.group('name')} versions earlier than {m.group('v')}", None, "unsupported", s)
-        elif m := rules.upgrade_to.search(text):
+        elif "pgrade" in text and (m := rules.upgrade_to.search(text)):
             add(f"{m.group('name')} versions earlier than {m.group('v')}", None, "unsupported", s)
-        elif m := rules.at_least.search(text):
+        elif " least " in text and (m := rules.at_least.search(text)):
             add(f"{_np(m.group('x'))} less than {m.group('y')}", None, "unsupported", s)
         elif m := rules.not_required.match(text):
             add(f"{_np(m.group('y'))} without {_np(m.group('x'))}", None, "supported", s)
