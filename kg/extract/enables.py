@@ -24,8 +24,9 @@ def enabled_claims(maker, entry: Entry, product, seen: set[str]) -> list[Claim]:
     for s in maker.sentences(entry.answer or ""):
         if not _ADDRESSED.search(s.text):
             continue    # what the pattern needs, looked for first
-        m = maker.rules.lets_users.search(s.text.replace("`", ""))
-        if not m or not maker.rules.statement_subject.search(s.text[:m.start()]):
+        text = s.text.replace("`", "")
+        m = maker.rules.lets_users.search(text)
+        if not m or not maker.rules.statement_subject.search(text[:m.start()]):
             continue
         for part in _NEXT_VERB.split(m.group("x")):
             verb, _, rest = part.strip().partition(" ")
