@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.claim_rules import CLAIM_STATUSES
+from kg.extract.clauses import CJK, OBJECT_STOP
 from kg.extract.lexicon import YES_NO_FRAMES
 from kg.model import Claim, Entry, Evidence, Extraction, lang_key
 
@@ -14,8 +15,6 @@ _ONLY_FOR = re.compile(r"\s+(?:can\s+|could\s+)?only\s+(?:be\s+used\s+for|be\s+u
                        r"(?P<y>[^,.;:()]+)", re.IGNORECASE)
 _OPENERS = ("", "the", "currently", "currently the", "目前")
 _ONLY_FOR_ZH = re.compile(r"\s*(?:只能|仅能|只可|仅可)(?:用作|用于|用来|进行)(?P<y>[^，。；：,.;:（）()]+)")
-_OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def asked_hardware(maker, entry: Entry, subject: str) -> str | None:
@@ -61,14 +60,14 @@ def only_for(maker, ev: Evidence | None) -> tuple[str, str | None, None] | None:
     if ev is None:
         return None
     text = ev.text.strip()
-    lang = "zh" if _CJK.search(text) else "en"
+    lang = "zh" if CJK.search(text) else "en"
     first = next(iter(maker.hardware_in(text, lang)), None)
     if first is None or text[:first[0]].strip(" ,").lower() not in _OPENERS:
         return None
     m = (_ONLY_FOR if lang == "en" else _ONLY_FOR_ZH).match(text[first[1]:])
     if not m:
         return None
-    y = _OBJECT_STOP.split(m.group("y"), 1)[0].strip()
+    y = OBJECT_STOP.split(m.group("y"), 1)[0].strip()
     if lang == "zh":        # a Chinese object: its vocabulary label, else the text (the twin names it in English)
         c = maker.x.vocab.find_label(y, "features")
         return (c.label, c.iri, None) if c else ((y, None, None) if 0 < len(y) <= 12 else None)

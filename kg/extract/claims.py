@@ -25,6 +25,7 @@ from kg.extract.automatic import automatic_claims
 from kg.extract.candidates import candidate_label
 from kg.extract.changes import ChangeRules, change_claims
 from kg.extract.claim_rules import CLAIM_STATUSES, ClaimRules, gerund, load_rules
+from kg.extract.clauses import CJK, OBJECT_STOP
 from kg.extract.compounds import CompoundRules, compound_claims
 from kg.extract.enables import enabled_claims
 from kg.extract.evidence import evidence_line
@@ -58,11 +59,9 @@ _HOWTO = re.compile(r"^\s*how\s+(?:do|can|could|should|to)\s+(?:i|we|you|users?)
                     re.IGNORECASE)
 _CAN_VERB = re.compile(r"^\s*(?:can|could)\s+(?:i|we|you|users?|mindspore)\s+(?P<v>[a-z]+)\b", re.IGNORECASE)
 _ON_HARDWARE = re.compile(r"^(?P<y>.+?)\s+(?:on|in|with|using|for|to)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
-CJK = re.compile(r"[\u4e00-\u9fff]")
 _HW_SUPPORTS = re.compile(r"\s+(?:only\s+)?supports\s+(?P<y>[^,.;:()]{3,60})", re.IGNORECASE)
 _SCOPE_OPENING = re.compile(r"^\s*in\s+(?:which|what)\s+(?:scenarios?|cases?|situations?)\s+(?=(?:do|does)\s)",
                             re.IGNORECASE)
-_OBJECT_STOP = re.compile(r"[,.;:()，。；：]")
 _RESTRICTION = re.compile(r"\bonly\b|\bnot\b|n't\b|仅|只|不", re.IGNORECASE)
 _MODAL_END = re.compile(r"\b(?:will|can|could|would|may|to|also|shall)$", re.IGNORECASE)
 
@@ -295,7 +294,7 @@ class ClaimMaker:
         hw_at = [(a, b) for a, b, _ in self.hardware_in(text)]
         for m in self.rules.subject_verb.finditer(text):
             rest = text[m.end():]
-            obj = _OBJECT_STOP.split(rest, 1)[0]
+            obj = OBJECT_STOP.split(rest, 1)[0]
             obj = self.rules.object_end.sub("", obj).strip()
             lead = re.match(r"(?:the\s+|an?\s+|huawei(?:'s)?\s+(?:own\s+)?)*", obj, re.IGNORECASE).end()
             first = next(((a, b) for a, b in hw_at if a == m.end() + lead), None)

@@ -56,6 +56,8 @@ class Sentence:
     greeting: bool = False      # a greeting or thanks alone, or no prose (code): never the main claim
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")              # a Chinese character: the text is Chinese
+OBJECT_STOP = re.compile(r"[,.;:()，。；：]")      # where a phrase named as an object ends
 _ITEM_BREAK = re.compile(r"\s*[,、]\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
 

@@ -33,7 +33,7 @@ import re
 from typing import Iterable, Iterator
 
 from kg.extract.claims import ClaimMaker
-from kg.extract.clauses import Sentence, drop_opening_no, hardware_status, opens_with_reply
+from kg.extract.clauses import CJK, Sentence, drop_opening_no, hardware_status, opens_with_reply
 from kg.extract.lexicon import YES_NO_FRAMES, Lexicon, load_lexicon
 from kg.extract.matching import MentionFinder
 from kg.model import Entry, Evidence, Extraction, lang_key
@@ -43,7 +43,6 @@ from kg.terms.vocabulary import Vocabulary, load_vocabulary
 LEAD_SENTENCES = 3          # sentences of the answer searched for its main claim (yes/no questions)
 LEAD_SENTENCES_OTHER = 1    # ... for how-to/why/what questions (strong cues only)
 _OBJECT_END = re.compile(r"[,，;；:：]|\band\b|\bto\b|以|来|并")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _PARTNER_AFTER = re.compile(r"\s*\+\s*([A-Za-z][A-Za-z0-9]*)")
 _PARTNER_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*)\s*\+\s*$")
@@ -196,7 +195,7 @@ class Extractor:
         questions, whose answer is about what they ask by construction)."""
         q_terms = self.lexicon.terms(question, lang)
         question_terms = self.lexicon.terms(self.lexicon.masked(question, lang), lang)
-        if lang == "zh" and not any(_CJK.search(t) for t in question_terms):
+        if lang == "zh" and not any(CJK.search(t) for t in question_terms):
             return      # the question's subject is a quoted message in English: no terms to compare with
         if not question_terms - self.lexicon.problem_words[lang]:
             return      # "What can I do if <message> is reported?": only the message names a subject

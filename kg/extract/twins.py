@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Sequence
 
 from kg.extract.align import translated_sentence
-from kg.extract.claims import CJK, normalise, unique_claims
+from kg.extract.claims import normalise, unique_claims
+from kg.extract.clauses import CJK
 from kg.extract.evidence import evidence_line
 from kg.model import Claim, Entry, Extraction
 
