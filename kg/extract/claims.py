@@ -95,16 +95,19 @@ class ClaimMaker:
         product = ex.products[0] if ex.products else (entry.component or None)
         broader = None if concept or not subject else self._broader(ex, subject)
         out: list[Claim] = []
-        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES
-                 and (subject or self._hardware_object(ex.evidence.get(hw)))]   # else what its sentence names
+        # no subject asked: a hardware's claim is about what its sentence names ("Ascend 310 supports the OM")
+        objects = {} if subject else {hw: o for hw, st in ex.hardware.items() if st in CLAIM_STATUSES
+                                      and (o := self._hardware_object(ex.evidence.get(hw)))}
+        facts = [(hw, st) for hw, st in ex.hardware.items() if st in CLAIM_STATUSES and (subject or hw in objects)]
         if subject and not facts and ex.status in CLAIM_STATUSES:
             facts = [(asked_hardware(self, entry, subject), self._own_status(ex, subject))]
         lead = ex.evidence.get("status")
-        lead_said = lead is not None and subject is not None and (self._lead_object(ex) or ("",))[0] == subject
+        lead_said = (lead is not None and subject is not None and any(st != ex.status for _, st in facts)
+                     and (self._lead_object(ex) or ("",))[0] == subject)
         for hw, st in facts:
             ev = ex.evidence.get(hw or "status") or ex.evidence.get("status")
             subj, conc, brd = subject, concept, broader
-            own = (self._hardware_subject(ev, hw) if subject else self._hardware_object(ev)) if hw else None
+            own = (self._hardware_subject(ev, hw) if subject else objects[hw]) if hw else None
             if lead_said and not own and st != ex.status and ev is not lead:
                 continue    # the lead sentence's object has the lead's status, not another sentence's
             only = only_for(self, ev) if hw and not own else None
